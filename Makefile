@@ -1,0 +1,85 @@
+# `make run` for a newcomer, `make test` for everyone and CI. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Local development defaults; production sets its own environment.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export DEBUG ?= true
+export DJANGO_SETTINGS_MODULE := config.settings
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+export WEB_BIND ?= 127.0.0.1:$(PORT)
+
+.PHONY: run test bench lint format install install-test system-packages services messages \
+	compilemessages db demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@ $(VENV)/.run-installed
+
+install: $(VENV)/.run-installed
+install-test: $(VENV)/.test-installed
+
+# Debian packages: gettext to compile translations, chromium for the browser tests.
+system-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+services:
+	@scripts/services.sh >/dev/null
+
+compilemessages: system-packages install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+db: services install
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres portal
+	$(BIN)/python manage.py migrate --no-input -v 0
+
+demo: db
+	$(BIN)/python manage.py demo
+
+run: compilemessages demo
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	@echo ""
+	@echo "  Open http://$(WEB_BIND)/  (admin: http://$(WEB_BIND)/admin/)"
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+test: NEED_CHROMIUM=1
+test: system-packages install-test services compilemessages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+bench: install-test services compilemessages
+	$(BIN)/python -m bench.run
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the .po catalogs from the source (then translate what is new).
+messages: install
+	$(BIN)/python manage.py makemessages -l es -l pt -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
+
+clean:
+	rm -rf $(VENV) staticfiles

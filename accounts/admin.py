@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation, Membership, Organisation, Partner, PartnerAssignment, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "is_active", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "is_active", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class PartnerAssignmentInline(admin.TabularInline):
+    model = PartnerAssignment
+    extra = 0
+    autocomplete_fields = ["organisation", "partner"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country", "timezone", "default_language", "is_active"]
+    list_filter = ["is_active", "country", "default_language"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, PartnerAssignmentInline]
+
+
+class UserCreation(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name"]
+
+
+class UserChange(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChange
+    add_form = UserCreation
+    ordering = ["email"]
+    list_display = ["email", "display_name", "language", "partner", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "language", "groups", "partner"]
+    search_fields = ["email", "display_name"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Profile"), {"fields": ["display_name", "language", "timezone", "phone", "partner"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "display_name", "password1", "password2"],
+            },
+        )
+    ]
+    inlines = [UserMembershipInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active"]
+    search_fields = ["name"]
+    inlines = [PartnerAssignmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "organisation"]
+    search_fields = ["user__email", "user__display_name", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["created_at", "accepted_at", "accepted_by", "invited_by"]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from .roles import sync_staff_groups
+
+        # Permissions themselves are created by a post_migrate handler, so the
+        # staff groups that hold them can only be filled in after it.
+        post_migrate.connect(sync_staff_groups, dispatch_uid="accounts.sync_staff_groups")

@@ -1,0 +1,52 @@
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .access import SESSION_KEY, PortalAccess, load_access
+
+# Paths that must answer without touching the session or the database.
+EXEMPT_PATHS = ("/healthz",)
+
+
+class PortalAccessMiddleware:
+    """Per request: the user's language and time zone, and what they may act for.
+
+    Sets `request.access` (a PortalAccess). A client whose account, memberships
+    or organisations have all been deactivated is logged out here, on the next
+    request after the change.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.access = PortalAccess()
+        if request.path_info.startswith(EXEMPT_PATHS):
+            return self.get_response(request)
+        user = request.user
+        if user.is_authenticated:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+            if not user.is_staff:
+                request.access = load_access(user, request.session.get(SESSION_KEY))
+                if request.access.active is None:
+                    logout(request)
+                    messages.error(
+                        request,
+                        _(
+                            "Your access to the portal has been deactivated. "
+                            "Contact your organisation's manager."
+                        ),
+                    )
+                    return redirect("accounts:login")
+        response = self.get_response(request)
+        timezone.deactivate()
+        return response

@@ -1,0 +1,285 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .access import SESSION_KEY
+from .forms import (
+    InvitationForm,
+    LanguageForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    RoleForm,
+)
+from .models import Invitation, Membership, Organisation, User
+from .tokens import invitation_id_from_token
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.profile_update(
+            user=request.user,
+            display_name=data["display_name"],
+            language=data["language"],
+            timezone=data["timezone"],
+            phone=data["phone"],
+        )
+        translation.activate(request.user.language)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    request.user.refresh_from_db()
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def language_switch(request):
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        services.language_set(user=request.user, language=form.cleaned_data["language"])
+    return redirect(_safe_next(request, "portal:home"))
+
+
+@login_required
+@require_POST
+def organisation_switch(request, organisation_id):
+    organisation = next((o for o in request.access.organisations if o.pk == organisation_id), None)
+    if organisation is None:
+        raise Http404
+    request.session[SESSION_KEY] = organisation.pk
+    return redirect(_safe_next(request, "portal:dashboard"))
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# Team management: the active organisation's managers only.
+
+
+def _require_manager(request):
+    if request.user.is_staff:
+        raise Http404
+    if not request.access.is_manager:
+        raise PermissionDenied(_("Only the organisation's managers can manage its people."))
+    return request.access.active
+
+
+def _get_membership_for_manager(request, membership_id) -> Membership:
+    # Scope first, so that an id from elsewhere is a 404 whatever the role.
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation").filter(
+            organisation=request.access.active
+        ),
+        pk=membership_id,
+    )
+    _require_manager(request)
+    return membership
+
+
+def _render_team(request, organisation, invite_form, status=200):
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "-is_active", "user__display_name"
+            ),
+            "invitations": organisation.invitations.pending().select_related("invited_by"),
+            "invite_form": invite_form,
+            "invitation_ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def team(request):
+    organisation = _require_manager(request)
+    return _render_team(request, organisation, InvitationForm())
+
+
+@login_required
+@require_POST
+def team_invite(request):
+    organisation = _require_manager(request)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("accounts:team")
+    return _render_team(request, organisation, form, status=400)
+
+
+def _run(request, action, success_message):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success_message)
+    return redirect("accounts:team")
+
+
+@login_required
+@require_POST
+def member_role(request, membership_id):
+    membership = _get_membership_for_manager(request, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("accounts:team")
+    return _run(
+        request,
+        lambda: services.membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        ),
+        _("%(name)s's role has been changed.") % {"name": membership.user},
+    )
+
+
+@login_required
+@require_POST
+def member_deactivate(request, membership_id):
+    membership = _get_membership_for_manager(request, membership_id)
+    return _run(
+        request,
+        lambda: services.membership_deactivate(membership=membership, by=request.user),
+        _("%(name)s can no longer use the portal for this organisation.")
+        % {"name": membership.user},
+    )
+
+
+@login_required
+@require_POST
+def member_reactivate(request, membership_id):
+    membership = _get_membership_for_manager(request, membership_id)
+    return _run(
+        request,
+        lambda: services.membership_reactivate(membership=membership, by=request.user),
+        _("%(name)s has been reactivated.") % {"name": membership.user},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, invitation_id):
+    invitation = get_object_or_404(
+        Invitation.objects.pending().filter(organisation=request.access.active), pk=invitation_id
+    )
+    _require_manager(request)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
+    return redirect("accounts:team")
+
+
+def _get_invitation_by_token(token) -> Invitation:
+    invitation_id = invitation_id_from_token(token)
+    if invitation_id is None:
+        raise Http404
+    return get_object_or_404(
+        Invitation.objects.select_related("organisation").filter(organisation__is_active=True),
+        pk=invitation_id,
+    )
+
+
+def invitation_accept(request, token):
+    """The link in an invitation e-mail: join, or create an account and join."""
+    invitation = _get_invitation_by_token(token)
+    organisation: Organisation = invitation.organisation
+    context = {"invitation": invitation, "organisation": organisation}
+    if not invitation.is_usable:
+        return render(request, "accounts/invitation_invalid.html", context, status=410)
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=user)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+                return redirect("portal:home")
+            request.session[SESSION_KEY] = organisation.pk
+            messages.success(request, _("Welcome to %(org)s.") % {"org": organisation})
+            return redirect("portal:dashboard")
+        return render(request, "accounts/invitation_accept.html", context)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        context["login_needed"] = True
+        return render(request, "accounts/invitation_accept.html", context)
+    translation.activate(organisation.default_language)
+    form = RegistrationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_user = services.user_register_from_invitation(
+                invitation=invitation,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session[SESSION_KEY] = organisation.pk
+            return redirect("portal:dashboard")
+    context["form"] = form
+    return render(request, "accounts/invitation_register.html", context)

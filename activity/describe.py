@@ -1,0 +1,27 @@
+from django.utils.translation import gettext as _
+
+from .verbs import VERBS
+
+
+def describe(event) -> str:
+    """The event as one sentence in the active language."""
+    params = {key: value for key, value in event.data.items() if isinstance(value, str | int)}
+    params["actor"] = str(event.actor) if event.actor_id else _("Support")
+    if "role" in params:
+        params["role"] = _display_role(params["role"])
+    template = str(VERBS.get(event.verb, event.verb))
+    try:
+        return template % params
+    except (KeyError, ValueError, TypeError):
+        return template.split("%(")[0].strip() or event.verb
+
+
+def _display_role(value):
+    from accounts.models import PARTNER, Role
+
+    if value == PARTNER:
+        return _("partner")
+    try:
+        return str(Role(value).label).lower()
+    except ValueError:
+        return value

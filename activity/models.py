@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def for_organisation_feed(self, organisation):
+        """What a client of `organisation` may see: its public events, newest first."""
+        return (
+            self.public()
+            .filter(organisation=organisation)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+        )
+
+    def undispatched(self, older_than):
+        return self.filter(dispatched_at__isnull=True, created_at__lt=older_than)
+
+
+class Event(models.Model):
+    """One state change, written in the same transaction as the change itself.
+
+    Everything downstream (feed, notifications, SLA reactions) reads events.
+    `dispatched_at` is set once the dispatch task has run every handler; rows
+    still without it after a grace period are re-queued by the outbox sweep.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verb = models.CharField(_("verb"), max_length=64)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(
+                fields=["organisation", "-created_at"],
+                condition=Q(visibility="public"),
+                name="event_public_feed_idx",
+            ),
+            models.Index(fields=["target_type", "target_id", "created_at"]),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="event_outbox_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_internal(self):
+        return self.visibility == Visibility.INTERNAL

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal import views as portal_views
+
+admin.site.site_header = _("Support portal administration")
+admin.site.site_title = _("Support portal")
+admin.site.index_title = _("Work")
+
+urlpatterns = [
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("accounts.urls")),
+    path("", include("portal.urls")),
+]
+
+handler500 = "portal.views.server_error"

@@ -1,0 +1,24 @@
+"""The portal's main areas, in the order the navigation shows them.
+
+An area appears once its app exists: each later app adds its line here.
+`manager_only` areas are shown to the organisation's managers only (the view
+still checks; hiding the link is a courtesy, not the rule).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str
+    url_name: str
+    manager_only: bool = False
+
+
+AREAS = [
+    Area("dashboard", _("Dashboard"), "portal:dashboard"),
+    Area("team", _("Team"), "accounts:team", manager_only=True),
+]

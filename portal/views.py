@@ -1,0 +1,92 @@
+import logging
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from activity.describe import describe
+from activity.models import Event
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("portal:dashboard")
+
+
+@login_required
+def dashboard(request):
+    if request.user.is_staff:
+        return redirect("admin:index")
+    organisation = request.access.active
+    events = list(Event.objects.for_organisation_feed(organisation)[:15])
+    for event in events:
+        event.sentence = describe(event)
+    return render(
+        request, "portal/dashboard.html", {"organisation": organisation, "events": events}
+    )
+
+
+def _check_postgres():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_redis():
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when PostgreSQL and Redis answer; 503 naming the ones that do not."""
+    checks = {"postgres": _check_postgres, "redis": _check_redis}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "not healthy", whatever its kind
+            log.warning("healthz: %s failed: %s", name, exc)
+            results[name] = "unavailable"
+        else:
+            results[name] = "ok"
+    failing = [name for name, result in results.items() if result != "ok"]
+    body = {"status": "ok" if not failing else "unavailable", "checks": results}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "403.html",
+        {
+            "message": _(
+                "Your session has expired or the form was out of date. "
+                "Go back, reload the page and try again."
+            )
+        },
+        status=403,
+    )
+
+
+def server_error(request):
+    """500 in the portal's look, without anything that could fail again."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request_path": request.path}))

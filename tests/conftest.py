@@ -1,0 +1,69 @@
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from accounts.models import Organisation, Role, User
+from accounts.roles import AGENT, SUPERVISOR, sync_staff_groups
+from tests.factories import OrganisationFactory, UserFactory, member_of, partner_user_for
+
+
+@dataclass
+class World:
+    """The personas every scoping test needs, around one organisation `org`."""
+
+    org: Organisation
+    other_org: Organisation
+    manager: User
+    member: User
+    other_member: User  # a second member of `org`
+    outsider: User  # manager of another organisation
+    partner: User  # partner assigned to `org`
+    stray_partner: User  # partner assigned to another organisation only
+    agent: User
+    supervisor: User
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_clean(settings):
+    # Argon2 is the production hasher (tested in tests/accounts/test_security.py);
+    # it is deliberately slow, which the rest of the suite does not need.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = OrganisationFactory(name="Andes Fibra", slug="andes", default_language="es")
+    other_org = OrganisationFactory(name="Other Co", slug="other", default_language="en")
+    sync_staff_groups()
+    agent = UserFactory(email="agent@support.test", is_staff=True, display_name="Ana Agent")
+    agent.groups.add(Group.objects.get(name=AGENT))
+    supervisor = UserFactory(
+        email="supervisor@support.test", is_staff=True, display_name="Sergio Supervisor"
+    )
+    supervisor.groups.add(Group.objects.get(name=SUPERVISOR))
+    return World(
+        org=org,
+        other_org=other_org,
+        manager=member_of(org, Role.MANAGER, email="manager@andes.test", display_name="Camila"),
+        member=member_of(org, Role.MEMBER, email="member@andes.test", display_name="Diego"),
+        other_member=member_of(org, Role.MEMBER, email="member2@andes.test"),
+        outsider=member_of(other_org, Role.MANAGER, email="boss@other.test"),
+        partner=partner_user_for(org, email="partner@tp.test", display_name="Lucía"),
+        stray_partner=partner_user_for(other_org, email="stray@tp.test"),
+        agent=agent,
+        supervisor=supervisor,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

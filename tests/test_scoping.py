@@ -1,0 +1,65 @@
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.scoping import CAPABILITY_URLS, CASES
+
+NOT_PORTAL = {"admin", "set_language", "healthz", "djdt"}
+
+
+def _portal_urls_with_parameters():
+    found = set()
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                if ns in NOT_PORTAL:
+                    continue
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                if entry.name in NOT_PORTAL:
+                    continue
+                if entry.pattern.converters or entry.pattern.regex.groups:
+                    found.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_portal_url_with_an_id_is_in_the_harness():
+    covered = {case.url_name for case in CASES} | set(CAPABILITY_URLS)
+    missing = _portal_urls_with_parameters() - covered
+    assert not missing, f"Add these URLs to tests/scoping.py: {sorted(missing)}"
+
+
+def _request(client, case, world):
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    return getattr(client, case.method)(url)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
+@pytest.mark.parametrize("persona", ["outsider", "stray_partner"])
+def test_out_of_scope_is_404(client, world, case, persona):
+    client.force_login(getattr(world, persona))
+    assert _request(client, case, world).status_code == 404
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
+def test_anonymous_is_sent_to_login(client, world, case):
+    response = _request(client, case, world)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
+def test_in_scope_is_not_404(client, world, case):
+    client.force_login(getattr(world, case.insider))
+    assert _request(client, case, world).status_code != 404
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
+def test_wrong_method_is_405(client, world, case):
+    client.force_login(getattr(world, case.insider))
+    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    other = "get" if case.method == "post" else "delete"
+    assert getattr(client, other)(url).status_code == 405
