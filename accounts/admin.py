@@ -26,6 +26,7 @@ class PartnerAssignmentInline(admin.TabularInline):
     model = PartnerAssignment
     extra = 0
     autocomplete_fields = ["organisation", "partner"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Organisation)
@@ -34,6 +35,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "country", "default_language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at"]
     inlines = [MembershipInline, PartnerAssignmentInline]
 
 
