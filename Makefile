@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-# Local development defaults; production sets its own environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-export DEBUG ?= true
 export DJANGO_SETTINGS_MODULE := config.settings
-export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export WEB_BIND ?= 127.0.0.1:$(PORT)
+# `make run` is a development server: DEBUG on unless the environment
+# says otherwise. The tests set their own environment (pyproject.toml).
+DEV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test bench lint format install install-test system-packages services messages \
 	compilemessages db demo clean
@@ -43,22 +43,22 @@ services:
 	@scripts/services.sh >/dev/null
 
 compilemessages: system-packages install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 db: services install
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres portal
-	$(BIN)/python manage.py migrate --no-input -v 0
+	$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
 
 demo: db
-	$(BIN)/python manage.py demo
+	$(DEV) $(BIN)/python manage.py demo
 
 run: compilemessages demo
-	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(DEV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Open http://$(WEB_BIND)/  (admin: http://$(WEB_BIND)/admin/)"
 	@echo ""
-	$(BIN)/honcho start -f Procfile
+	$(DEV) $(BIN)/honcho start -f Procfile
 
 test: NEED_CHROMIUM=1
 test: system-packages install-test services compilemessages
@@ -79,7 +79,7 @@ format: install-test
 
 # Refresh the .po catalogs from the source (then translate what is new).
 messages: install
-	$(BIN)/python manage.py makemessages -l es -l pt -l fr --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(DEV) $(BIN)/python manage.py makemessages -l es -l pt -l fr --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
 
 clean:
 	rm -rf $(VENV) staticfiles

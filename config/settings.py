@@ -31,7 +31,11 @@ if DEBUG:
 else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default: production must say
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people use to reach the portal: links in e-mails and Telegram.
+if DEBUG:
+    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+else:
+    SITE_URL = env.str("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -173,7 +177,8 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Development prints e-mails to the console; production must name its relay.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else environ.Env.NOTSET)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

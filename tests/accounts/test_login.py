@@ -94,7 +94,9 @@ def test_deactivated_membership_logs_the_member_out(client, world):
 
 def test_logout_needs_post(client, world):
     client.force_login(world.member)
-    assert client.get(reverse("accounts:logout")).status_code == 405
+    page = client.get(reverse("accounts:logout"))
+    assert page.status_code == 200  # asks to confirm, does not log out
+    assert "_auth_user_id" in client.session
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 

@@ -1,0 +1,106 @@
+"""Browser fixtures: Playwright driving Debian's Chromium against pytest-django's live_server.
+
+- `browser` (session): one headless Chromium for the whole run.
+- `page` (per test): a fresh context (cookies, storage) at 1280x800. When the test
+  fails, a screenshot is saved to test-artifacts/<test name>.png.
+- `browser_errors` (per test): console errors, uncaught page errors and Content
+  Security Policy violations seen by `page`. The portal's CSP forbids inline scripts
+  and styles, so any violation is a bug; tests assert this list is empty.
+- `live_world`: the personas of `world`, created in a transactional database that the
+  live server's thread can see.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Runs in every document before the page's own scripts (Playwright injects it over
+# CDP, so the CSP does not block it) and forwards each CSP violation to Python.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__reportCspViolation(
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} ` +
+    `at ${e.sourceFile || document.location.href}:${e.lineNumber}`
+  );
+});
+"""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    # Lets fixtures see, in their teardown, whether the test itself failed.
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def artifact_path(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_errors() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser, browser_errors, request):
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(10_000)
+    context.expose_function(
+        "__reportCspViolation", lambda text: browser_errors.append(f"CSP: {text}")
+    )
+    context.add_init_script(_CSP_LISTENER)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda msg: (
+            browser_errors.append(f"console.{msg.type}: {msg.text} ({msg.location})")
+            if msg.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: browser_errors.append(f"pageerror: {error}"))
+    yield page
+    call = getattr(request.node, "rep_call", None)
+    if call is not None and call.failed:
+        try:
+            page.screenshot(path=artifact_path(request.node.name), full_page=True)
+        except Exception as exc:  # the screenshot must not hide the real failure
+            print(f"could not save a screenshot: {exc}")
+        if browser_errors:
+            print("Browser errors:\n  " + "\n  ".join(browser_errors))
+    context.close()
+
+
+@pytest.fixture
+def live_world(transactional_db, live_server, world):
+    """`world`, committed, so that the live server (another thread) sees it."""
+    return world
