@@ -9,6 +9,10 @@ def describe(event) -> str:
     params["actor"] = str(event.actor) if event.actor_id else _("Support")
     if "role" in params:
         params["role"] = _display_role(params["role"])
+    if "status" in params:
+        params["status"] = _display_choice("tickets.states", "Status", params["status"])
+    if "priority" in params:
+        params["priority"] = _display_choice("tickets.states", "Priority", params["priority"])
     template = str(VERBS.get(event.verb, event.verb))
     try:
         return template % params
@@ -23,5 +27,15 @@ def _display_role(value):
         return _("partner")
     try:
         return str(Role(value).label).lower()
+    except ValueError:
+        return value
+
+
+def _display_choice(module, name, value):
+    from importlib import import_module
+
+    choices = getattr(import_module(module), name)
+    try:
+        return str(choices(value).label).lower()
     except ValueError:
         return value

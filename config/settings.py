@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "axes",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "accounts",
     "activity",
     "portal",
+    "contracts",
+    "tickets",
 ]
 
 MIDDLEWARE = [
@@ -254,3 +257,11 @@ LOGGING = {
 # E-mail uniqueness is enforced case-insensitively by the user_email_ci_unique
 # constraint, which this check does not know about.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+
+# Attachments: checked by content, stored outside the public media URL and
+# served only through the ticket's authorised view.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=15 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DRAWIO_URL = env.str("DRAWIO_URL", default="https://embed.diagrams.net").rstrip("/")

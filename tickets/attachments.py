@@ -1,0 +1,149 @@
+"""What may be attached to a ticket, decided by the bytes, not the name.
+
+`clean_uploads()` turns uploaded files into CleanUpload values or raises a
+ValidationError in the user's language; nothing is stored before every file
+has passed. SVG (draw.io diagrams included) is rewritten by tickets/svg.py.
+"""
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .svg import UnsafeSVG, sanitize_svg
+
+TEXT_SUFFIXES = {
+    ".txt",
+    ".log",
+    ".conf",
+    ".cfg",
+    ".ini",
+    ".json",
+    ".xml",
+    ".csv",
+    ".yaml",
+    ".yml",
+    ".rsc",
+    ".md",
+    ".drawio",
+    ".pcap.txt",
+}
+# (magic prefix, content type, accepted suffixes)
+SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
+    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
+    (b"GIF87a", "image/gif", {".gif"}),
+    (b"GIF89a", "image/gif", {".gif"}),
+    (b"%PDF-", "application/pdf", {".pdf"}),
+    (b"PK\x03\x04", "application/zip", {".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods"}),
+    (b"\xd4\xc3\xb2\xa1", "application/vnd.tcpdump.pcap", {".pcap"}),
+    (b"\xa1\xb2\xc3\xd4", "application/vnd.tcpdump.pcap", {".pcap"}),
+    (b"\x0a\x0d\x0d\x0a", "application/vnd.tcpdump.pcap", {".pcapng"}),
+]
+
+
+@dataclass(frozen=True)
+class CleanUpload:
+    name: str
+    content_type: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def as_file(self) -> ContentFile:
+        return ContentFile(self.data, name=self.name)
+
+
+def clean_name(raw: str) -> str:
+    """The file's own name only: no folders, no control characters, a sane length."""
+    name = PurePosixPath((raw or "").replace("\\", "/")).name
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if len(name) > 150:
+        stem, dot, suffix = name.rpartition(".")
+        name = (stem[: 140 - len(suffix)] + dot + suffix) if dot else name[:150]
+    return name or "file"
+
+
+def _suffix(name: str) -> str:
+    lower = name.lower()
+    for double in (".drawio.svg", ".pcap.txt"):
+        if lower.endswith(double):
+            return double
+    return PurePosixPath(lower).suffix
+
+
+def _sniff(name: str, data: bytes) -> tuple[str, bytes]:
+    suffix = _suffix(name)
+    for magic, content_type, suffixes in SIGNATURES:
+        if data.startswith(magic):
+            if suffix not in suffixes:
+                break
+            return content_type, data
+    else:
+        if suffix in (".svg", ".drawio.svg"):
+            try:
+                return "image/svg+xml", sanitize_svg(data)
+            except UnsafeSVG as error:
+                raise ValidationError(
+                    _("%(name)s is not an SVG image we can accept safely.") % {"name": name}
+                ) from error
+        if suffix in TEXT_SUFFIXES and b"\x00" not in data[:65536]:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    data.decode("latin-1")
+                except UnicodeDecodeError:
+                    pass
+                else:
+                    return "text/plain", data
+            else:
+                return "text/plain", data
+    raise ValidationError(
+        _("%(name)s: this kind of file is not accepted, or its content does not match its name.")
+        % {"name": name}
+    )
+
+
+def clean_uploads(files, *, existing: int = 0) -> list[CleanUpload]:
+    files = list(files)
+    if len(files) + existing > settings.ATTACHMENT_MAX_COUNT:
+        raise ValidationError(
+            _("Attach at most %(count)s files.") % {"count": settings.ATTACHMENT_MAX_COUNT}
+        )
+    cleaned = []
+    for upload in files:
+        name = clean_name(getattr(upload, "name", ""))
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ValidationError(
+                _("%(name)s is larger than %(size)s.")
+                % {"name": name, "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+            )
+        data = upload.read()
+        if not data:
+            raise ValidationError(_("%(name)s is empty.") % {"name": name})
+        content_type, data = _sniff(name, data)
+        cleaned.append(CleanUpload(name=name, content_type=content_type, data=data))
+    return cleaned
+
+
+def upload_from_bytes(name: str, data: bytes):
+    """An in-memory upload, for code paths that build files themselves (draw.io, tests)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+__all__ = ["CleanUpload", "clean_name", "clean_uploads", "io", "upload_from_bytes"]
