@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .access import SESSION_KEY
@@ -66,6 +66,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -255,6 +256,7 @@ def _get_invitation_by_token(token) -> Invitation:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     """The link in an invitation e-mail: join, or create an account and join."""
     invitation = _get_invitation_by_token(token)

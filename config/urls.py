@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
+    path("tickets/", include("tickets.urls")),
     path("", include("portal.urls")),
 ]
 

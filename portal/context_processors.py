@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from .navigation import AREAS
 
@@ -7,7 +8,15 @@ def portal(request):
     access = getattr(request, "access", None)
     if access is None or access.active is None:
         return {"nav_areas": [], "languages": settings.LANGUAGES}
-    return {
-        "nav_areas": [a for a in AREAS if not a.manager_only or access.is_manager],
-        "languages": settings.LANGUAGES,
-    }
+    areas = [a for a in AREAS if not a.manager_only or access.is_manager]
+    # The area whose address is the longest prefix of this page is the current one.
+    current, length = None, 0
+    for area in areas:
+        url = reverse(area.url_name)
+        if (
+            request.path.startswith(url)
+            and len(url) > length
+            and (url != "/" or request.path == "/")
+        ):
+            current, length = area.key, len(url)
+    return {"nav_areas": areas, "nav_active": current, "languages": settings.LANGUAGES}

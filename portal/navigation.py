@@ -20,5 +20,6 @@ class Area:
 
 AREAS = [
     Area("dashboard", _("Dashboard"), "portal:dashboard"),
+    Area("tickets", _("Tickets"), "tickets:list"),
     Area("team", _("Team"), "accounts:team", manager_only=True),
 ]

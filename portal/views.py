@@ -4,6 +4,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -14,6 +15,9 @@ from django.views.decorators.http import require_GET
 
 from activity.describe import describe
 from activity.models import Event
+from tickets import queries as ticket_queries
+from tickets.models import Ticket
+from tickets.states import OPEN_STATUSES, Status
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +38,19 @@ def dashboard(request):
     events = list(Event.objects.for_organisation_feed(organisation)[:15])
     for event in events:
         event.sentence = describe(event)
-    return render(
-        request, "portal/dashboard.html", {"organisation": organisation, "events": events}
-    )
+    tickets = Ticket.objects.visible_to(request.user).filter(organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "events": events,
+        "tasks": list(ticket_queries.open_tasks_for(request.user, organisation)[:10]),
+        "recent": list(tickets.select_related("requester").order_by("-last_activity_at")[:5]),
+        "counts": tickets.aggregate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            waiting=Count("pk", filter=Q(status=Status.WAITING_ON_CLIENT)),
+            resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
+        ),
+    }
+    return render(request, "portal/dashboard.html", context)
 
 
 def _check_postgres():

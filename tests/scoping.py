@@ -13,6 +13,50 @@ from dataclasses import dataclass
 from tests.factories import InvitationFactory
 
 
+def _ticket(w):
+    from tickets.services import ticket_open
+
+    return ticket_open(
+        organisation=w.org, requester=w.member, subject="Scoped", description="Only for org"
+    )
+
+
+def _number(w):
+    return {"number": _ticket(w).number}
+
+
+def _task(w):
+    from tickets.services import client_task_add
+
+    ticket = _ticket(w)
+    task = client_task_add(
+        ticket=ticket, title="Do it", details="", due_date=None, assignee=None, by=w.agent
+    )
+    return {"number": ticket.number, "task_id": task.pk}
+
+
+def _attachment(w):
+    from tickets.attachments import CleanUpload
+    from tickets.services import ticket_open
+
+    ticket = ticket_open(
+        organisation=w.org,
+        requester=w.member,
+        subject="With file",
+        description="See log",
+        attachments=[CleanUpload(name="log.txt", content_type="text/plain", data=b"hello")],
+    )
+    return {"number": ticket.number, "attachment_id": ticket.attachments.get().pk}
+
+
+def _watcher(w):
+    from tickets.services import watcher_add
+
+    ticket = _ticket(w)
+    watcher_add(ticket=ticket, user=w.other_member, by=w.member)
+    return {"number": ticket.number, "user_id": w.other_member.pk}
+
+
 @dataclass(frozen=True)
 class Case:
     url_name: str
@@ -44,6 +88,21 @@ CASES = [
         lambda w: {"invitation_id": InvitationFactory(organisation=w.org).pk},
         "post",
     ),
+]
+
+CASES += [
+    Case("tickets:detail", _number),
+    Case("tickets:live", _number),
+    Case("tickets:close", _number, "post"),
+    Case("tickets:reopen", _number, "post"),
+    Case("tickets:escalate", _number, "post"),
+    Case("tickets:call", _number, "post"),
+    Case("tickets:mute", _number, "post"),
+    Case("tickets:rate", _number, "post"),
+    Case("tickets:watcher_add", _number, "post"),
+    Case("tickets:watcher_remove", _watcher, "post"),
+    Case("tickets:task_done", _task, "post"),
+    Case("tickets:attachment", _attachment),
 ]
 
 # URLs whose parameter is an unguessable signed token rather than an object id:

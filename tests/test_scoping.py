@@ -61,5 +61,5 @@ def test_in_scope_is_not_404(client, world, case):
 def test_wrong_method_is_405(client, world, case):
     client.force_login(getattr(world, case.insider))
     url = reverse(case.url_name, kwargs=case.kwargs(world))
-    other = "get" if case.method == "post" else "delete"
+    other = "get" if case.method == "post" else "put"
     assert getattr(client, other)(url).status_code == 405

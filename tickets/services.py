@@ -147,10 +147,10 @@ def ticket_open(
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ValidationError(_("Subject and description are required."))
-    if not policy_for(organisation).client_sets_priority or not priority:
-        priority = priority_by_rule(request_type=request_type, category=category)
     if category is None and request_type is not None:
         category = request_type.default_category
+    if not policy_for(organisation).client_sets_priority or not priority:
+        priority = priority_by_rule(request_type=request_type, category=category)
     now = timezone.now()
     ticket = Ticket.objects.create(
         organisation=organisation,
@@ -361,6 +361,7 @@ def ticket_mute(*, ticket, user, muted: bool) -> None:
 
 @transaction.atomic
 def rating_set(*, ticket, score: int, comment: str, by) -> Rating:
+    ticket = _lock(ticket)
     if ticket.status not in states.DONE_STATUSES:
         raise ValidationError(_("You can rate the support once the ticket is resolved."))
     if score not in range(1, 6):

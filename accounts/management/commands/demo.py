@@ -116,6 +116,11 @@ class Command(BaseCommand):
                     target=membership,
                     data={"member": str(users[email]), "role": membership.role},
                 )
+        from tickets import demo as tickets_demo
+
+        tickets_demo.load_catalogue()
+        tickets_demo.load_services(orgs)
+        tickets_demo.load_tickets(orgs, users)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password {PASSWORD}):"))
         for label, email in LOGINS:
             self.stdout.write(f"  {label:<15} {email}")

@@ -1,0 +1,238 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .attachments import clean_uploads
+from .models import Category, RequestType, RequestTypeField
+from .secrets import find_secrets
+from .states import Priority, Status
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once, each checked by content (tickets/attachments.py)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        return clean_uploads(files)
+
+
+class SecretCheckMixin:
+    """Warn, once, when the text looks like it carries a secret; the client decides."""
+
+    secret_fields: tuple[str, ...] = ()
+
+    def _check_secrets(self):
+        if self.cleaned_data.get("send_anyway"):
+            return
+        found = find_secrets(*(self.cleaned_data.get(f, "") for f in self.secret_fields))
+        if found:
+            self.secrets_found = found
+            raise ValidationError(
+                _(
+                    "This looks like it contains %(what)s. Anyone who can see the ticket "
+                    "will read it. Remove it, or tick the box to send it as it is."
+                )
+                % {"what": ", ".join(found)},
+                code="secret",
+            )
+
+
+def _extra_field(spec: RequestTypeField):
+    label, required = spec.tr("label"), spec.required
+    if spec.kind == RequestTypeField.Kind.NUMBER:
+        return forms.DecimalField(label=label, required=required)
+    if spec.kind == RequestTypeField.Kind.DATE:
+        return forms.DateField(
+            label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    if spec.kind == RequestTypeField.Kind.CHOICE:
+        choices = [("", "—")] + [(c, c) for c in spec.choice_list()]
+        return forms.ChoiceField(label=label, required=required, choices=choices)
+    return forms.CharField(label=label, required=required, max_length=500)
+
+
+class TicketForm(SecretCheckMixin, forms.Form):
+    secret_fields = ("subject", "description")
+
+    request_type = forms.ModelChoiceField(
+        label=_("Type of request"), queryset=RequestType.objects.none(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    services = forms.ModelMultipleChoiceField(
+        label=_("Services concerned"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    watchers = forms.ModelMultipleChoiceField(
+        label=_("Keep informed"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People of your organisation who will see and follow this ticket."),
+    )
+    attachments = AttachmentsField(
+        label=_("Attachments"),
+        help_text=_("Logs, screenshots, PDFs, configurations, diagrams."),
+    )
+    send_anyway = forms.BooleanField(label=_("I have checked: send it as it is"), required=False)
+
+    def __init__(self, *args, organisation, user, client_sets_priority, request_type=None, **kw):
+        super().__init__(*args, **kw)
+        self.organisation = organisation
+        self.fields["request_type"].queryset = RequestType.objects.available_to(organisation)
+        self.fields["services"].queryset = organisation.services.active()
+        self.fields["watchers"].queryset = (
+            User.objects.filter(
+                memberships__organisation=organisation,
+                memberships__is_active=True,
+                is_active=True,
+            )
+            .exclude(pk=user.pk)
+            .order_by("display_name")
+        )
+        if not self.fields["services"].queryset.exists():
+            del self.fields["services"]
+        if not client_sets_priority:
+            del self.fields["priority"]
+        else:
+            self.fields["priority"].initial = Priority.MEDIUM
+        self.request_type = request_type
+        self.extra_specs = list(request_type.fields.all()) if request_type else []
+        for spec in self.extra_specs:
+            self.fields[f"extra_{spec.key}"] = _extra_field(spec)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("subject") or "").strip() or not (data.get("description") or "").strip():
+            raise ValidationError(_("Subject and description are required."), code="required")
+        self._check_secrets()
+        return data
+
+    def extra_values(self) -> dict:
+        values = {}
+        for spec in self.extra_specs:
+            value = self.cleaned_data.get(f"extra_{spec.key}")
+            if value not in (None, ""):
+                values[spec.key] = {"label": spec.label, "value": str(value)}
+        return values
+
+
+class ReplyForm(SecretCheckMixin, forms.Form):
+    secret_fields = ("body",)
+
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    attachments = AttachmentsField(label=_("Attach files"))
+    send_anyway = forms.BooleanField(label=_("I have checked: send it as it is"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
+            raise ValidationError(_("Write a message or attach a file."))
+        self._check_secrets()
+        return data
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("Any category"),
+    )
+    requester = forms.ModelChoiceField(
+        label=_("Requester"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Anyone"),
+    )
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+
+    STATUS_GROUPS = {
+        "active": _("Open (all)"),
+        "waiting": _("Waiting on you"),
+        "done": _("Resolved or closed"),
+    }
+
+    def __init__(self, *args, organisations, requesters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Any status")),
+            *self.STATUS_GROUPS.items(),
+            *Status.choices,
+        ]
+        self.fields["requester"].queryset = requesters
+        if len(organisations) > 1:
+            self.fields["organisation"].choices = [
+                ("", _("Current organisation")),
+                ("all", _("All my organisations")),
+                *[(str(o.pk), o.name) for o in organisations],
+            ]
+        else:
+            del self.fields["organisation"]
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does this need escalating?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CallForm(forms.Form):
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    preferred_time = forms.CharField(
+        label=_("When suits you?"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: today after 15:00"),
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WatcherForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__organisation_id=ticket.organisation_id,
+            memberships__is_active=True,
+            is_active=True,
+        ).order_by("display_name")

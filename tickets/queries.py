@@ -1,0 +1,83 @@
+"""Reads shared by the portal's ticket views, always from Ticket.objects.visible_to()."""
+
+import re
+
+from django.db.models import Prefetch, Q
+
+from .models import Attachment, ClientTask, Comment, Ticket, TicketWatcher
+
+NUMBER = re.compile(r"(?i)TKT-\d{4}-\d{5,}")
+
+
+def ticket_list(
+    user, *, organisation=None, status=None, priority=None, category=None, requester=None, q=None
+):
+    tickets = Ticket.objects.visible_to(user).select_related(
+        "requester", "category", "organisation"
+    )
+    if organisation is not None:
+        tickets = tickets.filter(organisation=organisation)
+    if status:
+        tickets = tickets.filter(status__in=status if isinstance(status, list) else [status])
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if category:
+        tickets = tickets.filter(category=category)
+    if requester:
+        tickets = tickets.filter(requester=requester)
+    if q and q.strip():
+        q = q.strip()
+        text = Q(subject__icontains=q) | Q(description__icontains=q)
+        if NUMBER.fullmatch(q):
+            text |= Q(number=q.upper())
+        elif q.isdigit():
+            text |= Q(number__endswith=f"-{int(q):05d}")
+        tickets = tickets.filter(text)
+    return tickets.order_by("-last_activity_at", "-pk")
+
+
+def ticket_for_detail(user, number) -> Ticket:
+    """One visible ticket with what its page shows, in a fixed number of queries."""
+    return (
+        Ticket.objects.visible_to(user)
+        .select_related(
+            "requester", "category", "organisation", "request_type", "merged_into", "rating"
+        )
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.public()
+                .select_related("author")
+                .prefetch_related(
+                    Prefetch("attachments", queryset=Attachment.objects.filter(is_internal=False))
+                ),
+                to_attr="public_comments",
+            ),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(is_internal=False, comment__isnull=True),
+                to_attr="opening_attachments",
+            ),
+            Prefetch(
+                "watchers",
+                queryset=TicketWatcher.objects.select_related("user").order_by(
+                    "user__display_name"
+                ),
+            ),
+            Prefetch("client_tasks", queryset=ClientTask.objects.select_related("assignee")),
+            "services",
+        )
+        .get(number=number)
+    )
+
+
+def open_tasks_for(user, organisation):
+    """Client tasks on the dashboard: the organisation's open ones the user can see."""
+    return (
+        ClientTask.objects.filter(
+            done_at__isnull=True,
+            ticket__in=Ticket.objects.visible_to(user).filter(organisation=organisation),
+        )
+        .select_related("ticket", "assignee")
+        .order_by("due_date", "pk")
+    )

@@ -1,0 +1,460 @@
+"""The client's ticket pages. Each view: access helper, form, service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import SESSION_KEY
+from accounts.models import User
+
+from . import queries, services, states
+from .forms import (
+    CallForm,
+    EscalateForm,
+    ListFilterForm,
+    RatingForm,
+    ReplyForm,
+    TicketForm,
+    WatcherForm,
+)
+from .models import RequestSection, RequestType, Ticket, TicketMute
+from .states import Actor, Status
+
+PAGE_SIZE = 25
+# Preview attachments inline only for kinds a browser shows without running them.
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "application/pdf"}
+
+
+def _client(request):
+    if request.user.is_staff:
+        # Staff work tickets in the admin; the portal is the client's view.
+        raise Http404
+    return request.access
+
+
+def _get_ticket(request, number) -> Ticket:
+    _client(request)
+    try:
+        return queries.ticket_for_detail(request.user, number)
+    except Ticket.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def _get_ticket_light(request, number) -> Ticket:
+    _client(request)
+    return get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related("organisation"), number=number
+    )
+
+
+# The list -------------------------------------------------------------------------
+
+
+STATUS_GROUPS = {
+    "active": list(states.OPEN_STATUSES),
+    "waiting": [Status.WAITING_ON_CLIENT],
+    "done": list(states.DONE_STATUSES),
+}
+
+
+def _filtered(request):
+    access = request.access
+    organisations = access.organisations
+    requesters = (
+        User.objects.filter(requested_tickets__organisation=access.active)
+        .distinct()
+        .order_by("display_name")
+        if access.sees_whole_organisation
+        else User.objects.none()
+    )
+    form = ListFilterForm(request.GET or None, organisations=organisations, requesters=requesters)
+    filters = {"organisation": access.active}
+    if form.is_valid():
+        data = form.cleaned_data
+        status = data.get("status")
+        filters.update(
+            status=STATUS_GROUPS.get(status, status),
+            priority=data.get("priority"),
+            category=data.get("category"),
+            requester=data.get("requester"),
+            q=data.get("q"),
+        )
+        chosen = data.get("organisation")
+        if chosen == "all":
+            filters["organisation"] = None
+        elif chosen:
+            filters["organisation"] = next(
+                (o for o in organisations if str(o.pk) == chosen), access.active
+            )
+    return form, queries.ticket_list(request.user, **filters)
+
+
+def _version(tickets) -> str:
+    latest = tickets.order_by().aggregate(latest=Max("last_activity_at"))["latest"]
+    return f"{latest.timestamp():.6f}" if latest else "0"
+
+
+@login_required
+@require_GET
+def ticket_list(request):
+    _client(request)
+    form, tickets = _filtered(request)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "version": _version(tickets),
+        "query": _query_without_page(request),
+    }
+    template = "tickets/list.html#results" if request.htmx else "tickets/list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_GET
+def ticket_list_live(request):
+    """Polled by an open list: 204 while nothing visible changed, else the fresh results."""
+    _client(request)
+    form, tickets = _filtered(request)
+    version = _version(tickets)
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/list.html#results",
+        {"form": form, "page": page, "version": version, "query": _query_without_page(request)},
+    )
+
+
+def _query_without_page(request):
+    params = request.GET.copy()
+    for key in ("page", "v"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+# Opening a ticket ------------------------------------------------------------------
+
+
+def _organisation_for_new(request):
+    wanted = request.POST.get("organisation") or request.GET.get("organisation")
+    for organisation in request.access.organisations:
+        if str(organisation.pk) == wanted:
+            return organisation
+    return request.access.active
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request):
+    _client(request)
+    organisation = _organisation_for_new(request)
+    policy = services.policy_for(organisation)
+    type_id = request.POST.get("request_type") or request.GET.get("request_type")
+    request_type = (
+        RequestType.objects.available_to(organisation).filter(pk=type_id).first()
+        if type_id and type_id.isdigit()
+        else None
+    )
+    form = TicketForm(
+        request.POST or None,
+        request.FILES or None,
+        organisation=organisation,
+        user=request.user,
+        client_sets_priority=policy.client_sets_priority,
+        request_type=request_type,
+        initial={
+            "request_type": request_type,
+            "category": request_type.default_category if request_type else None,
+            # Kept when the organisation select redraws the form.
+            "subject": request.GET.get("subject", ""),
+            "description": request.GET.get("description", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_open(
+                organisation=organisation,
+                requester=request.user,
+                subject=data["subject"],
+                description=data["description"],
+                request_type=data.get("request_type"),
+                category=data.get("category"),
+                priority=data.get("priority"),
+                services=data.get("services") or [],
+                watchers=data.get("watchers") or [],
+                extra=form.extra_values(),
+                attachments=data.get("attachments") or [],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Ticket %(number)s is open. We will keep you posted.")
+                % {"number": ticket.number},
+            )
+            return redirect(ticket)
+    sections = RequestSection.objects.prefetch_related("types").order_by("order")
+    available = set(RequestType.objects.available_to(organisation).values_list("pk", flat=True))
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "request_type": request_type,
+        "sections": [
+            (section, [t for t in section.types.all() if t.pk in available]) for section in sections
+        ],
+        "client_sets_priority": policy.client_sets_priority,
+        "type_description": request_type.tr("description") if request_type else "",
+        "type_guidance": request_type.tr("guidance") if request_type else "",
+    }
+    template = "tickets/create.html#form" if request.htmx else "tickets/create.html"
+    response = render(request, template, context, status=400 if form.errors else 200)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+# One ticket ------------------------------------------------------------------------
+
+
+def _detail_context(request, ticket, reply_form=None):
+    actor = Actor.CLIENT
+    return {
+        "ticket": ticket,
+        "reply_form": reply_form or ReplyForm(),
+        "can_close": states.can_transition(ticket.status, Status.CLOSED, actor),
+        "can_reopen": states.can_transition(ticket.status, Status.REOPENED, actor),
+        "can_rate": ticket.status in states.DONE_STATUSES,
+        "rating_form": RatingForm(
+            initial={"score": getattr(getattr(ticket, "rating", None), "score", None)}
+        ),
+        "escalate_form": EscalateForm(),
+        "call_form": CallForm(initial={"phone": request.user.phone}),
+        "watcher_form": WatcherForm(ticket=ticket),
+        "muted": TicketMute.objects.filter(ticket=ticket, user=request.user).exists(),
+        "is_open": ticket.status not in states.DONE_STATUSES and not ticket.merged_into_id,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, number):
+    ticket = _get_ticket(request, number)
+    if request.access.active and ticket.organisation_id != request.access.active.pk:
+        # Following a link to another of the user's organisations switches to it.
+        request.session[SESSION_KEY] = ticket.organisation_id
+    reply_form = None
+    if request.method == "POST":
+        reply_form = ReplyForm(request.POST, request.FILES)
+        if reply_form.is_valid():
+            try:
+                services.comment_add(
+                    ticket=ticket,
+                    author=request.user,
+                    body=reply_form.cleaned_data["body"],
+                    attachments=reply_form.cleaned_data.get("attachments") or [],
+                )
+            except ValidationError as error:
+                reply_form.add_error(None, error)
+            else:
+                messages.success(request, _("Your reply has been sent."))
+                return redirect(reverse("tickets:detail", args=[ticket.number]) + "#latest")
+    context = _detail_context(request, ticket, reply_form)
+    return render(request, "tickets/detail.html", context, status=400 if reply_form else 200)
+
+
+@login_required
+@require_GET
+def ticket_live(request, number):
+    """Polled by an open ticket page: 204 while nothing changed, else the live part."""
+    ticket = _get_ticket_light(request, number)
+    if request.GET.get("v") == f"{ticket.last_activity_at.timestamp():.6f}":
+        return HttpResponse(status=204)
+    ticket = _get_ticket(request, number)
+    return render(request, "tickets/detail.html#live", _detail_context(request, ticket))
+
+
+def _act(request, ticket, action, success):
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_close(request, number):
+    ticket = _get_ticket_light(request, number)
+    return _act(
+        request,
+        ticket,
+        lambda: services.ticket_transition(ticket=ticket, to=Status.CLOSED, by=request.user),
+        _("The ticket is closed. Thank you for confirming."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_reopen(request, number):
+    ticket = _get_ticket_light(request, number)
+    return _act(
+        request,
+        ticket,
+        lambda: services.ticket_transition(ticket=ticket, to=Status.REOPENED, by=request.user),
+        _("The ticket is open again; support will pick it up."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_escalate(request, number):
+    ticket = _get_ticket_light(request, number)
+    form = EscalateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tell us why this needs escalating."))
+        return redirect(ticket)
+    return _act(
+        request,
+        ticket,
+        lambda: services.ticket_escalate(
+            ticket=ticket, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        _("The ticket has been escalated."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_call(request, number):
+    ticket = _get_ticket_light(request, number)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a phone number we can call."))
+        return redirect(ticket)
+    return _act(
+        request,
+        ticket,
+        lambda: services.call_request(
+            ticket=ticket,
+            phone=form.cleaned_data["phone"],
+            preferred_time=form.cleaned_data["preferred_time"],
+            by=request.user,
+        ),
+        _("We will call you."),
+    )
+
+
+@login_required
+@require_POST
+def ticket_mute(request, number):
+    ticket = _get_ticket_light(request, number)
+    muted = request.POST.get("muted") == "1"
+    services.ticket_mute(ticket=ticket, user=request.user, muted=muted)
+    messages.success(
+        request,
+        _("You will not be notified about this ticket.")
+        if muted
+        else _("You will be notified about this ticket again."),
+    )
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_rate(request, number):
+    ticket = _get_ticket_light(request, number)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose from 1 to 5 stars."))
+        return redirect(ticket)
+    return _act(
+        request,
+        ticket,
+        lambda: services.rating_set(
+            ticket=ticket,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        ),
+        _("Thank you for your rating."),
+    )
+
+
+@login_required
+@require_POST
+def watcher_add(request, number):
+    ticket = _get_ticket_light(request, number)
+    form = WatcherForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone from your organisation."))
+        return redirect(ticket)
+    user = form.cleaned_data["user"]
+    return _act(
+        request,
+        ticket,
+        lambda: services.watcher_add(ticket=ticket, user=user, by=request.user),
+        _("%(name)s will follow this ticket.") % {"name": user},
+    )
+
+
+@login_required
+@require_POST
+def watcher_remove(request, number, user_id):
+    ticket = _get_ticket_light(request, number)
+    watcher = get_object_or_404(ticket.watchers.select_related("user"), user_id=user_id)
+    return _act(
+        request,
+        ticket,
+        lambda: services.watcher_remove(ticket=ticket, user=watcher.user, by=request.user),
+        _("%(name)s no longer follows this ticket.") % {"name": watcher.user},
+    )
+
+
+@login_required
+@require_POST
+def task_done(request, number, task_id):
+    ticket = _get_ticket_light(request, number)
+    task = get_object_or_404(ticket.client_tasks, pk=task_id)
+    return _act(
+        request,
+        ticket,
+        lambda: services.client_task_complete(task=task, by=request.user),
+        _("Marked as done: %(title)s") % {"title": task.title},
+    )
+
+
+@login_required
+@require_GET
+def attachment(request, number, attachment_id):
+    ticket = _get_ticket_light(request, number)
+    item = get_object_or_404(ticket.attachments.filter(is_internal=False), pk=attachment_id)
+    inline = request.GET.get("inline") == "1" and item.content_type in INLINE_TYPES
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not inline,
+        filename=item.name,
+        content_type=item.content_type,
+    )
+    # The file never runs in our origin, even if opened directly.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
