@@ -187,7 +187,10 @@ class ListFilterForm(forms.Form):
             *self.STATUS_GROUPS.items(),
             *Status.choices,
         ]
-        self.fields["requester"].queryset = requesters
+        if requesters is None:
+            del self.fields["requester"]  # members only see their own and followed tickets
+        else:
+            self.fields["requester"].queryset = requesters
         if len(organisations) > 1:
             self.fields["organisation"].choices = [
                 ("", _("Current organisation")),
