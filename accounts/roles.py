@@ -19,10 +19,63 @@ _VIEW_ACCOUNTS = [
     "activity.view_event",
 ]
 
+# Agents work tickets (never delete them: a ticket is closed, its history kept).
+_WORK_TICKETS = [
+    "tickets.view_ticket",
+    "tickets.change_ticket",
+    "tickets.add_comment",
+    "tickets.view_comment",
+    "tickets.view_attachment",
+    "tickets.add_attachment",
+    "tickets.view_clienttask",
+    "tickets.add_clienttask",
+    "tickets.change_clienttask",
+    "tickets.view_callrequest",
+    "tickets.view_rating",
+    "tickets.view_category",
+    "tickets.view_requesttype",
+    "contracts.view_service",
+]
+
+# Supervisors also shape how tickets are opened, routed and scheduled.
+_CONFIGURE_TICKETS = [
+    "tickets.view_requestsection",
+    "tickets.add_requestsection",
+    "tickets.change_requestsection",
+    "tickets.delete_requestsection",
+    "tickets.add_requesttype",
+    "tickets.change_requesttype",
+    "tickets.delete_requesttype",
+    "tickets.view_requesttypefield",
+    "tickets.add_requesttypefield",
+    "tickets.change_requesttypefield",
+    "tickets.delete_requesttypefield",
+    "tickets.add_category",
+    "tickets.change_category",
+    "tickets.delete_category",
+    "tickets.view_priorityrule",
+    "tickets.add_priorityrule",
+    "tickets.change_priorityrule",
+    "tickets.delete_priorityrule",
+    "tickets.view_ticketpolicy",
+    "tickets.add_ticketpolicy",
+    "tickets.change_ticketpolicy",
+    "tickets.delete_ticketpolicy",
+    "tickets.view_recurringticket",
+    "tickets.add_recurringticket",
+    "tickets.change_recurringticket",
+    "tickets.delete_recurringticket",
+    "contracts.add_service",
+    "contracts.change_service",
+    "contracts.delete_service",
+]
+
 STAFF_GROUPS = {
-    AGENT: _VIEW_ACCOUNTS,
+    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS],
     SUPERVISOR: [
         *_VIEW_ACCOUNTS,
+        *_WORK_TICKETS,
+        *_CONFIGURE_TICKETS,
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.add_user",

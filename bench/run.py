@@ -2,14 +2,22 @@
 measure each page's requests per second, latency percentiles and SQL queries.
 
 Writes bench/results.json:
-{"dataset": {...}, "pages": {NAME: {"rps", "p50_ms", "p95_ms", "p99_ms", "queries"}},
- "jobs": {...}}
+{"dataset": {...}, "pages": {NAME: {"rps", "p50_ms", "p95_ms", "p99_ms", "queries", ...}},
+ "jobs": {...}, "idle_tab": {...}, "timing": {...}}
+Each page also records its path, the status it must answer (200, or 204 for an idle
+live poll) and the server CPU per request: `app_cpu_ms` in the gunicorn workers,
+`db_cpu_ms` in their PostgreSQL backends (Linux /proc; null elsewhere).
+`idle_tab` is what one open ticket page costs the server per minute while nothing
+changes (it polls every 4 s and gets 204), with the same for an open list (every 5 s).
 Everything runs on this machine against loopback only, with bounded request counts.
 """
 
+import contextlib
+import html
 import http.client
 import json
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -18,11 +26,21 @@ import threading
 import time
 from pathlib import Path
 
+from bench.cpu import CpuMeter
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("BENCH_DB", "portal_bench")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# How often an open page polls (templates/tickets/detail.html and list.html).
+POLL_SECONDS = {"ticket live poll (idle, 204)": 4, "list live poll (idle, 204)": 5}
+# The page whose rendered hx-get a poll must match: poll NAME -> (page NAME, URL pattern).
+POLL_SOURCES = {
+    "ticket live poll (idle, 204)": ("ticket detail", r'hx-get="(/tickets/[^"/]+/live/[^"]*)"'),
+    "list live poll (idle, 204)": ("ticket list", r'hx-get="(/tickets/live/[^"]*)"'),
+}
 
 ENV = {
     **os.environ,
@@ -93,7 +111,7 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def _count_queries(user, path) -> int:
+def _count_queries(user, path, status=200) -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -104,49 +122,85 @@ def _count_queries(user, path) -> int:
     client.get(path)  # warm caches the way a running server has them
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
+    assert response.status_code == status, (path, response.status_code, status)
     return len(captured.captured_queries)
 
 
-def _load(path, cookie) -> dict:
+def _get(path, cookie) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def _poll_path_from_page(page_path, cookie, pattern) -> str | None:
+    """The live URL the page renders for its poll: what an open tab really sends."""
+    status, body = _get(page_path, cookie)
+    found = re.search(pattern, body) if status == 200 else None
+    return html.unescape(found.group(1)) if found else None
+
+
+def _own_backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _load(path, cookie, status=200, server=None) -> dict:
     latencies: list[float] = []
     errors = []
     per_thread = REQUESTS // CONCURRENCY
     lock = threading.Lock()
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         headers = {"Cookie": cookie} if cookie else {}
         mine = []
-        for _ in range(per_thread):
-            start = time.perf_counter()
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - start)
-            if response.status != 200:
-                errors.append(response.status)
-        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        try:
+            for _ in range(per_thread):
+                start = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                mine.append(time.perf_counter() - start)
+                if response.status != status:
+                    errors.append(response.status)
+        except (OSError, http.client.HTTPException) as error:
+            errors.append(repr(error))
+        finally:
+            conn.close()
         with lock:
             latencies.extend(mine)
 
+    meter = CpuMeter(server.pid, DB_NAME, _own_backend_pid()) if server is not None else None
     threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
+    with meter or contextlib.nullcontext():
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - began
     if errors:
-        raise SystemExit(f"{path}: {len(errors)} non-200 answers, e.g. {errors[0]}")
+        raise SystemExit(f"{path}: {len(errors)} answers other than {status}, e.g. {errors[0]}")
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
-    return {
+    measured = {
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(q[49] * 1000, 2),
         "p95_ms": round(q[94] * 1000, 2),
         "p99_ms": round(q[98] * 1000, 2),
     }
+    cpu = meter.result() if meter is not None else {"app": None, "db": None}
+    for kind, seconds in cpu.items():
+        per_request = seconds * 1000 / len(latencies) if seconds is not None else None
+        measured[f"{kind}_cpu_ms"] = round(per_request, 2) if per_request is not None else None
+    return measured
 
 
 def _serve():
@@ -157,7 +211,7 @@ def _serve():
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
-            "2",
+            str(WORKERS),
             "--log-level",
             "warning",
         ],
@@ -176,29 +230,96 @@ def _serve():
     raise SystemExit("gunicorn did not start")
 
 
+def _idle_tab(pages) -> dict:
+    """What one open tab costs the server per minute while nothing changes."""
+
+    def per_minute(name):
+        page = pages.get(name)
+        if page is None:
+            return None
+        every = POLL_SECONDS[name]
+        polls = 60 / every
+        cpu = (
+            round((page["app_cpu_ms"] + page["db_cpu_ms"]) * polls, 1)
+            if page.get("app_cpu_ms") is not None and page.get("db_cpu_ms") is not None
+            else None
+        )
+        return {
+            "page": name,
+            "poll_every_s": every,
+            "requests_per_minute": round(polls, 1),
+            # Latency includes queueing behind the other benchmark clients: an upper bound.
+            "server_ms_per_minute": round(page["p50_ms"] * polls, 1),
+            "cpu_ms_per_minute": cpu,
+            "queries_per_minute": round(page["queries"] * polls, 1),
+        }
+
+    ticket = per_minute("ticket live poll (idle, 204)") or {}
+    return {**ticket, "list_tab": per_minute("list live poll (idle, 204)")}
+
+
+def _page_spec(spec) -> tuple:
+    user, path, *rest = spec
+    return user, path, (rest[0] if rest else 200)
+
+
 def main():
+    started = time.perf_counter()
+    # Other work on the machine moves latency and rps; CPU per request much less.
+    load_before = [round(x, 2) for x in os.getloadavg()]
     _prepare_database()
     _setup_django()
     from bench import seed
 
+    seed_started = time.perf_counter()
     dataset, personas = seed.seed()
-    pages = {name: (user, path) for name, (user, path) in seed.pages(personas).items()}
+    seed_seconds = time.perf_counter() - seed_started
+    print(f"Seeded in {seed_seconds:.1f} s: {dataset}")
+    pages = {name: _page_spec(spec) for name, spec in seed.pages(personas).items()}
     results = {"dataset": dataset, "pages": {}, "jobs": {}}
     server = _serve()
     try:
-        for name, (user, path) in pages.items():
-            cookie = _session_cookie(user) if user is not None else ""
-            _load(path, cookie)  # warm-up pass
-            measured = _load(path, cookie)
-            measured["queries"] = _count_queries(user, path)
+        cookies = {}
+        for name, (user, path, status) in pages.items():
+            if user is not None and user.pk not in cookies:
+                cookies[user.pk] = _session_cookie(user)
+            cookie = cookies.get(user.pk) if user is not None else ""
+            source = POLL_SOURCES.get(name)
+            if source and source[0] in pages:
+                rendered = _poll_path_from_page(pages[source[0]][1], cookie, source[1])
+                if rendered is None:
+                    print(f"  {name}: no poll URL found on {pages[source[0]][1]}")
+                elif rendered != path:
+                    print(f"  {name}: the page polls {rendered}, not {path}; measuring the page's")
+                    path = rendered
+            _load(path, cookie, status)  # warm-up pass
+            measured = _load(path, cookie, status, server=server)
+            measured["queries"] = _count_queries(user, path, status)
+            measured["path"] = path
+            measured["status"] = status
             results["pages"][name] = measured
-            print(f"{name:<28} {measured}")
+            print(
+                f"{name:<30} rps {measured['rps']:>7}  p50 {measured['p50_ms']:>7} ms"
+                f"  p99 {measured['p99_ms']:>7} ms  queries {measured['queries']:>3}"
+                f"  cpu app/db {measured['app_cpu_ms']}/{measured['db_cpu_ms']} ms"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
+    results["idle_tab"] = _idle_tab(results["pages"])
+    results["timing"] = {
+        "seed_s": round(seed_seconds, 1),
+        "total_s": round(time.perf_counter() - started, 1),
+        "requests_per_page": REQUESTS - REQUESTS % CONCURRENCY,
+        "concurrency": CONCURRENCY,
+        "workers": WORKERS,
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    print(f"Idle tab: {json.dumps(results['idle_tab'])}")
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"Wrote {out}")
+    print(f"Wrote {out} in {results['timing']['total_s']} s")
 
 
 if __name__ == "__main__":

@@ -1,87 +1,522 @@
-"""Seed data for `make bench`: idempotent, bulk-inserted, sized by BENCH_* variables."""
+"""Seed data for `make bench`: idempotent, bulk-inserted, sized by BENCH_* variables.
+
+Organisations with their members and activity events, then (BENCH_TICKETS, default
+100,000) tickets spread evenly over the organisations, each with a few public
+replies, sometimes internal notes, watchers and attachment metadata (rows only: no
+file is written, the pages measured only list attachments). Tickets, comments,
+attachments and watchers are written with COPY in chunks; the whole ticket load
+is one transaction, so an interrupted seed leaves nothing half-done, and a later
+run tops the data up to BENCH_TICKETS (or skips when it is already there).
+"""
 
 import os
+import random
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
 EVENTS_PER_ORG = int(os.environ.get("BENCH_EVENTS_PER_ORG", "2000"))
+TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
+AGENTS = int(os.environ.get("BENCH_AGENTS", "8"))
+YEAR = 2026  # numbers TKT-2026-NNNNN, formatted as tickets.services._next_number does
+CHUNK = 10_000  # tickets generated and copied at a time
+SEARCH_WORD = "router"  # in one subject template of twelve, no description: the search's q
+DETAIL_REPLIES = 6  # the ticket detail page shows a ticket with this many public replies
+
+# Status spread: about what a year of support looks like (mostly done, a working queue).
+STATUS_WEIGHTS = {
+    "new": 4,
+    "open": 8,
+    "in_progress": 9,
+    "waiting_on_client": 7,
+    "waiting_on_third_party": 4,
+    "reopened": 3,
+    "resolved": 10,
+    "closed": 55,
+}
+PRIORITY_WEIGHTS = {"low": 30, "medium": 45, "high": 20, "critical": 5}
+PUBLIC_REPLY_WEIGHTS = [10, 15, 20, 20, 15, 12, 8]  # 0..6 public replies
+SITES = ["head office", "branch Norte", "the warehouse", "Valparaíso", "Concepción", "store 12"]
+SUBJECTS = [
+    "Internet down at {site}",
+    "Slow connection at {site}",
+    "WiFi drops every few minutes at {site}",
+    "The router at {site} keeps rebooting",
+    "Invoice {n} has a wrong amount",
+    "Cannot reach the VPN from {site}",
+    "Please add a user to our account",
+    "Request a static IP for {site}",
+    "Email from our domain bounces",
+    "Phone line with static at {site}",
+    "Change the WiFi password at {site}",
+    "Report of last month's usage",
+]
+SENTENCES = [
+    "Since this morning nobody at the office can browse.",
+    "We already restarted the equipment twice without luck.",
+    "The problem comes and goes, mostly in the afternoon.",
+    "The speed test shows far less than what we pay for.",
+    "Please call before coming, reception closes at 18:00.",
+    "It affects about twenty people and the card terminals.",
+    "Attached is a screenshot of the error we get.",
+    "The lights on the modem blink orange.",
+    "We need this before the end of the month.",
+    "Thank you, it works again.",
+    "Could you confirm when the technician will come?",
+    "We checked the cables and everything looks connected.",
+]
+NOTES = [
+    "Checked the line from the NOC: errors on the last mile.",
+    "Escalated to the field team, visit pending.",
+    "Customer already had this issue in March, same port.",
+    "Waiting for the carrier's ticket number.",
+]
+FILES = [
+    ("screenshot.png", "image/png"),
+    ("speedtest.png", "image/png"),
+    ("photo.jpg", "image/jpeg"),
+    ("invoice.pdf", "application/pdf"),
+    ("router-log.txt", "text/plain"),
+    ("config.txt", "text/plain"),
+]
+
+TICKET_COLUMNS = [
+    "id",
+    "number",
+    "priority",
+    "status",
+    "subject",
+    "description",
+    "extra",
+    "escalated_at",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "last_client_activity_at",
+    "public_reply_count",
+    "resolved_at",
+    "closed_at",
+    "assignee_id",
+    "category_id",
+    "merged_into_id",
+    "organisation_id",
+    "request_type_id",
+    "requester_id",
+]
+COMMENT_COLUMNS = ["id", "body", "is_internal", "created_at", "author_id", "ticket_id"]
+ATTACHMENT_COLUMNS = [
+    "id",
+    "file",
+    "name",
+    "content_type",
+    "size",
+    "sha256",
+    "is_internal",
+    "created_at",
+    "uploaded_by_id",
+    "comment_id",
+    "ticket_id",
+]
+WATCHER_COLUMNS = ["id", "created_at", "added_by_id", "ticket_id", "user_id"]
+LOADED_TABLES = [
+    "tickets_ticket",
+    "tickets_comment",
+    "tickets_attachment",
+    "tickets_ticketwatcher",
+]
 
 
-@transaction.atomic
-def seed():
-    from accounts.models import Membership, Organisation, Role, User
+def seed(tickets: int = TICKETS):
+    """Seed what is missing; return (dataset counts, personas by name)."""
+    from accounts.models import Organisation, User
     from activity.models import Event
+    from tickets.models import Attachment, Comment, Ticket
 
-    if not Organisation.objects.filter(slug="bench-0").exists():
-        orgs = Organisation.objects.bulk_create(
-            Organisation(
-                name=f"Bench {i}",
-                slug=f"bench-{i}",
-                country="CL",
-                timezone="America/Santiago",
-                default_language="es",
-            )
-            for i in range(ORGANISATIONS)
-        )
-        password = User(email="x@x").password or "!"  # unusable: sessions are forged
-        users = User.objects.bulk_create(
-            User(
-                email=f"user{o}-{m}@bench.test",
-                display_name=f"User {o}-{m}",
-                language="es",
-                timezone="America/Santiago",
-                password=password,
-            )
-            for o in range(ORGANISATIONS)
-            for m in range(MEMBERS_PER_ORG)
-        )
-        Membership.objects.bulk_create(
-            Membership(
-                user=users[o * MEMBERS_PER_ORG + m],
-                organisation=org,
-                role=Role.MANAGER if m == 0 else Role.MEMBER,
-            )
-            for o, org in enumerate(orgs)
-            for m in range(MEMBERS_PER_ORG)
-        )
-        membership_type = ContentType.objects.get_for_model(Membership)
-        memberships = list(Membership.objects.filter(organisation__in=orgs).order_by("pk"))
-        Event.objects.bulk_create(
-            (
-                Event(
-                    organisation_id=ms.organisation_id,
-                    actor_id=ms.user_id,
-                    verb="member_joined",
-                    target_type=membership_type,
-                    target_id=str(ms.pk),
-                    data={"member": f"User {i}", "role": ms.role},
-                    visibility="public" if i % 5 else "internal",
-                )
-                for i, ms in enumerate(memberships * (EVENTS_PER_ORG // MEMBERS_PER_ORG))
-            ),
-            batch_size=5000,
-        )
-    from accounts.models import Membership as M
-
-    personas = {
-        "manager": M.objects.filter(organisation__slug="bench-0", role="manager").get().user,
-        "member": M.objects.filter(organisation__slug="bench-0", role="member").first().user,
-    }
+    loaded = _seed_people()
+    agents = _seed_agents()
+    loaded = _seed_tickets(tickets, agents) or loaded
+    if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
+        with connection.cursor() as cursor:
+            # Outside the load's transaction: fresh statistics and visibility maps
+            # everywhere, as autovacuum would leave them on a production database.
+            cursor.execute("VACUUM ANALYZE")
     dataset = {
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
+        "tickets": Ticket.objects.count(),
+        "comments": Comment.objects.count(),
+        "attachments": Attachment.objects.count(),
         "events": Event.objects.count(),
     }
-    return dataset, personas
+    return dataset, _personas(agents)
+
+
+@transaction.atomic
+def _seed_people() -> bool:
+    from accounts.models import Membership, Organisation, Role, User
+    from activity.models import Event
+
+    if Organisation.objects.filter(slug="bench-0").exists():
+        return False
+    orgs = Organisation.objects.bulk_create(
+        Organisation(
+            name=f"Bench {i}",
+            slug=f"bench-{i}",
+            country="CL",
+            timezone="America/Santiago",
+            default_language="es",
+        )
+        for i in range(ORGANISATIONS)
+    )
+    password = User(email="x@x").password or "!"  # unusable: sessions are forged
+    users = User.objects.bulk_create(
+        User(
+            email=f"user{o}-{m}@bench.test",
+            display_name=f"User {o}-{m}",
+            language="es",
+            timezone="America/Santiago",
+            password=password,
+        )
+        for o in range(ORGANISATIONS)
+        for m in range(MEMBERS_PER_ORG)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            user=users[o * MEMBERS_PER_ORG + m],
+            organisation=org,
+            role=Role.MANAGER if m == 0 else Role.MEMBER,
+        )
+        for o, org in enumerate(orgs)
+        for m in range(MEMBERS_PER_ORG)
+    )
+    membership_type = ContentType.objects.get_for_model(Membership)
+    memberships = list(Membership.objects.filter(organisation__in=orgs).order_by("pk"))
+    Event.objects.bulk_create(
+        (
+            Event(
+                organisation_id=ms.organisation_id,
+                actor_id=ms.user_id,
+                verb="member_joined",
+                target_type=membership_type,
+                target_id=str(ms.pk),
+                data={"member": f"User {i}", "role": ms.role},
+                visibility="public" if i % 5 else "internal",
+            )
+            for i, ms in enumerate(memberships * (EVENTS_PER_ORG // MEMBERS_PER_ORG))
+        ),
+        batch_size=5000,
+    )
+    return True
+
+
+@transaction.atomic
+def _seed_agents() -> list:
+    """Staff agents (in the 'agent' group) to assign tickets to; the first is a persona."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import User
+    from accounts.roles import AGENT, sync_staff_groups
+
+    sync_staff_groups()
+    group = Group.objects.get(name=AGENT)
+    agents = []
+    for k in range(AGENTS):
+        agent, _ = User.objects.get_or_create(
+            email=f"agent{k}@bench.test",
+            defaults={
+                "display_name": f"Agent {k}",
+                "is_staff": True,
+                "language": "en",
+                "timezone": "America/Santiago",
+                "password": "!",
+            },
+        )
+        agent.groups.add(group)
+        agents.append(agent)
+    return agents
+
+
+def _seed_tickets(target: int, agents) -> bool:
+    """Top the tickets up to `target`; False when they are already there."""
+    from tickets.models import Ticket
+
+    bench_tickets = Ticket.objects.filter(organisation__slug__startswith="bench-")
+    if bench_tickets.count() >= target:
+        return False
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Two `make bench` at once must not both load.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('bench.seed.tickets'))")
+        missing = target - bench_tickets.count()
+        if missing <= 0:
+            return False
+        _TicketLoader(agents).load(missing)
+    return True
+
+
+def _next_ids(cursor, table) -> int:
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+    return cursor.fetchone()[0]
+
+
+class _TicketLoader:
+    """Generates tickets with their comments, attachments and watchers, and COPYs them in."""
+
+    def __init__(self, agents):
+        from accounts.models import Membership, Organisation
+        from tickets.models import Category, TicketNumber
+
+        self.rng = random.Random(20260101)
+        self.now = timezone.now()
+        self.agent_ids = [a.pk for a in agents]
+        self.categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+        self.orgs = list(
+            Organisation.objects.filter(slug__startswith="bench-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        members: dict[int, list[int]] = {org: [] for org in self.orgs}
+        for org, user in (
+            Membership.objects.filter(organisation__in=self.orgs, is_active=True)
+            .order_by("pk")
+            .values_list("organisation_id", "user_id")
+        ):
+            members[org].append(user)
+        self.members = members
+        last = TicketNumber.objects.filter(year=YEAR).values_list("last", flat=True).first()
+        self.number = last or 0
+        self.generated = 0
+        self.statuses = list(STATUS_WEIGHTS)
+        self.status_weights = list(STATUS_WEIGHTS.values())
+        self.priorities = list(PRIORITY_WEIGHTS)
+        self.priority_weights = list(PRIORITY_WEIGHTS.values())
+
+    def load(self, count: int):
+        from tickets.models import TicketNumber
+
+        with connection.cursor() as cursor:
+            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
+            done = 0
+            while done < count:
+                size = min(CHUNK, count - done)
+                rows = {table: [] for table in LOADED_TABLES}
+                for _ in range(size):
+                    self._ticket(rows)
+                for table, columns in zip(
+                    LOADED_TABLES,
+                    [TICKET_COLUMNS, COMMENT_COLUMNS, ATTACHMENT_COLUMNS, WATCHER_COLUMNS],
+                    strict=True,
+                ):
+                    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in rows[table]:
+                            copy.write_row(row)
+                done += size
+            for table in LOADED_TABLES:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {table}))"
+                )
+        # New tickets opened on the bench database continue the numbering.
+        TicketNumber.objects.update_or_create(year=YEAR, defaults={"last": self.number})
+
+    def _id(self, table) -> int:
+        value = self.ids[table]
+        self.ids[table] = value + 1
+        return value
+
+    def _moment(self, start, end):
+        return start + (end - start) * self.rng.random()
+
+    def _ticket(self, rows):
+        rng = self.rng
+        self.number += 1
+        self.generated += 1
+        first = self.generated == 1
+        ticket_id = self._id("tickets_ticket")
+        org = self.orgs[(self.generated - 1) % len(self.orgs)]
+        people = self.members[org]
+        if first:
+            # A known ticket for the detail page: bench-0's first member's, six replies.
+            requester = people[1] if len(people) > 1 else people[0]
+            status, replies, internal_notes = "in_progress", DETAIL_REPLIES, 2
+        else:
+            requester = rng.choice(people)
+            status = rng.choices(self.statuses, self.status_weights)[0]
+            replies = rng.choices(range(len(PUBLIC_REPLY_WEIGHTS)), PUBLIC_REPLY_WEIGHTS)[0]
+            internal_notes = rng.choices((0, 1, 2), (70, 20, 10))[0]
+        created = self.now - timedelta(days=365) * rng.random()
+        span = min(timedelta(days=rng.expovariate(1 / 6)), self.now - created)
+        last_activity = created + span
+        subject = rng.choice(SUBJECTS).format(site=rng.choice(SITES), n=rng.randrange(10**6))
+        description = " ".join(rng.sample(SENTENCES, rng.randint(2, 5)))
+        assignee = None
+        if status != "new" or rng.random() < 0.3:
+            assignee = rng.choice(self.agent_ids)
+        agent = assignee or rng.choice(self.agent_ids)
+
+        # The thread: public replies alternate client and agent, the last one is the
+        # ticket's last visible activity; internal notes fall in between.
+        times = sorted(self._moment(created, last_activity) for _ in range(replies))
+        if times:
+            times[-1] = last_activity
+        last_client = created
+        comment_ids = []
+        for k, when in enumerate(times):
+            by_client = k % 2 == 1 or rng.random() < 0.2
+            author = requester if by_client else agent
+            if by_client:
+                last_client = when
+            comment_id = self._id("tickets_comment")
+            comment_ids.append((comment_id, author, when, False))
+            rows["tickets_comment"].append(
+                (comment_id, " ".join(rng.sample(SENTENCES, 2)), False, when, author, ticket_id)
+            )
+        for _ in range(internal_notes):
+            when = self._moment(created, last_activity)
+            comment_id = self._id("tickets_comment")
+            comment_ids.append((comment_id, agent, when, True))
+            rows["tickets_comment"].append(
+                (comment_id, rng.choice(NOTES), True, when, agent, ticket_id)
+            )
+
+        # Attachment metadata: some on the opening message, some on comments.
+        if first or rng.random() < 0.3:
+            self._attachment(rows, ticket_id, requester, None, created, False)
+        for comment_id, author, when, internal in comment_ids:
+            if (first and not internal) or rng.random() < 0.12:
+                self._attachment(rows, ticket_id, author, comment_id, when, internal)
+
+        # Now and then a colleague follows the ticket.
+        if len(people) > 1 and rng.random() < 0.08:
+            watcher = rng.choice([p for p in people if p != requester])
+            rows["tickets_ticketwatcher"].append(
+                (self._id("tickets_ticketwatcher"), created, requester, ticket_id, watcher)
+            )
+
+        resolved_at = closed_at = None
+        if status in ("resolved", "closed"):
+            resolved_at = (
+                last_activity if status == "resolved" else self._moment(created, last_activity)
+            )
+        if status == "closed":
+            closed_at = last_activity
+        escalated_at = created + (last_activity - created) / 2 if rng.random() < 0.03 else None
+        rows["tickets_ticket"].append(
+            (
+                ticket_id,
+                f"TKT-{YEAR}-{self.number:05d}",
+                rng.choices(self.priorities, self.priority_weights)[0],
+                status,
+                subject,
+                description,
+                "{}",
+                escalated_at,
+                created,
+                last_activity,
+                last_activity,
+                last_client,
+                replies,
+                resolved_at,
+                closed_at,
+                assignee,
+                rng.choice(self.categories) if self.categories and rng.random() < 0.95 else None,
+                None,
+                org,
+                None,
+                requester,
+            )
+        )
+
+    def _attachment(self, rows, ticket_id, by, comment_id, when, internal):
+        rng = self.rng
+        name, content_type = rng.choice(FILES)
+        sha = f"{rng.getrandbits(256):064x}"
+        rows["tickets_attachment"].append(
+            (
+                self._id("tickets_attachment"),
+                f"attachments/{ticket_id}/{sha[:2]}/{sha}",
+                name,
+                content_type,
+                rng.randint(2_000, 4_000_000),
+                sha,
+                internal,
+                when,
+                by,
+                comment_id,
+                ticket_id,
+            )
+        )
+
+
+def _personas(agents) -> dict:
+    from accounts.models import Membership as M
+    from tickets.models import Ticket
+
+    manager = M.objects.filter(organisation__slug="bench-0", role="manager").get().user
+    member = (
+        M.objects.filter(organisation__slug="bench-0", role="member").order_by("pk").first().user
+    )
+    personas = {"manager": manager, "member": member, "agent": agents[0]}
+    detail = (
+        Ticket.objects.filter(requester=member, public_reply_count=DETAIL_REPLIES)
+        .order_by("pk")
+        .first()
+    )
+    if detail is None:
+        raise RuntimeError(f"no ticket of {member} with {DETAIL_REPLIES} replies to show")
+    personas["detail_ticket"] = detail
+    return personas
+
+
+def ticket_version(ticket) -> str:
+    """The `v` an idle ticket page sends: its last_activity_at as the page rendered it."""
+    return f"{ticket.last_activity_at.timestamp():.6f}"
+
+
+def list_version(user, organisation=None, **filters) -> str:
+    """The `v` an idle list page sends: the max last_activity_at of its filtered list."""
+    from django.db.models import Max
+
+    from tickets import queries
+
+    if organisation is None:
+        from accounts.access import load_access
+
+        organisation = load_access(user, None).active
+    tickets = queries.ticket_list(user, organisation=organisation, **filters)
+    latest = tickets.order_by().aggregate(latest=Max("last_activity_at"))["latest"]
+    return f"{latest.timestamp():.6f}" if latest else "0"
 
 
 def pages(personas):
+    """NAME -> (user, path) or (user, path, expected status)."""
+    manager, member = personas["manager"], personas["member"]
+    detail = personas["detail_ticket"]
     return {
         "login": (None, "/account/login/"),
-        "dashboard": (personas["member"], "/dashboard/"),
-        "team (40 people)": (personas["manager"], "/account/team/"),
+        "dashboard": (member, "/dashboard/"),
+        "team (40 people)": (manager, "/account/team/"),
         "healthz": (None, "/healthz"),
+        "ticket list": (manager, "/tickets/"),
+        "ticket list (member)": (member, "/tickets/"),
+        "ticket list filtered": (manager, "/tickets/?status=active&priority=high"),
+        "ticket list search": (manager, f"/tickets/?q={SEARCH_WORD}"),
+        "ticket detail": (member, f"/tickets/{detail.number}/"),
+        "admin queue": (personas["agent"], "/admin/tickets/ticket/"),
+        "admin queue (any open)": (personas["agent"], "/admin/tickets/ticket/?status=any_open"),
+        # What an open tab polls while nothing changes (the URLs its page renders).
+        "ticket live poll (idle, 204)": (
+            member,
+            f"/tickets/{detail.number}/live/?v={ticket_version(detail)}",
+            204,
+        ),
+        "list live poll (idle, 204)": (
+            manager,
+            f"/tickets/live/?page=1&v={list_version(manager)}",
+            204,
+        ),
     }

@@ -6,6 +6,7 @@ ALLOWED_HOSTS, and the production security settings are switched on.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -238,6 +239,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activity.tasks.outbox_sweep",
         "schedule": 60.0,
     },
+    # Both sweeps catch up on everything due when they run, so a message that
+    # waited longer than its interval (workers down) is dropped, not replayed.
+    "tickets-recurring-sweep": {
+        "task": "tickets.tasks.recurring_tickets_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "tickets-auto-close-sweep": {
+        "task": "tickets.tasks.auto_close_sweep",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60},
+    },
 }
 # An event not handed to the broker after this many seconds is re-queued.
 EVENT_OUTBOX_GRACE_SECONDS = env.int("EVENT_OUTBOX_GRACE_SECONDS", default=60)
@@ -265,3 +278,7 @@ ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DRAWIO_URL = env.str("DRAWIO_URL", default="https://embed.diagrams.net").rstrip("/")
+# The diagram editor runs in an iframe from its own origin (tickets/drawio.py).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(
+    "{0.scheme}://{0.netloc}".format(urlsplit(DRAWIO_URL))
+)

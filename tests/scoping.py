@@ -105,6 +105,11 @@ CASES += [
     Case("tickets:attachment", _attachment),
 ]
 
+CASES += [
+    Case("tickets:diagram_save", _number, "post"),
+    Case("tickets:diagram_editor", _number),
+]
+
 # URLs whose parameter is an unguessable signed token rather than an object id:
 # whoever holds the link may open it, so the harness cannot demand a 404.
 CAPABILITY_URLS = {

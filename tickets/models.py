@@ -91,6 +91,7 @@ class RequestType(Translated):
     )
     organisations = models.ManyToManyField(
         "accounts.Organisation",
+        verbose_name=_("organisations"),
         blank=True,
         related_name="+",
         help_text=_("Leave empty to offer this type to every organisation."),
@@ -181,7 +182,10 @@ class TicketPolicy(models.Model):
     auto_close_days = models.PositiveSmallIntegerField(
         _("auto-close after (days)"),
         default=7,
-        help_text=_("Resolved tickets close after this many days without a client reply."),
+        help_text=_(
+            "Resolved tickets close after this many days without a client reply; "
+            "0 never closes them."
+        ),
     )
 
     class Meta:

@@ -7,10 +7,12 @@ move a ticket where is decided by states.py, never here.
 
 from collections.abc import Iterable
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,10 +153,12 @@ def ticket_open(
         category = request_type.default_category
     if not policy_for(organisation).client_sets_priority or not priority:
         priority = priority_by_rule(request_type=request_type, category=category)
+    if priority not in Priority.values:
+        raise ValidationError(_("Choose a valid priority."))
     now = timezone.now()
     ticket = Ticket.objects.create(
         organisation=organisation,
-        number=_next_number(now),
+        number=_next_number(timezone.localtime(now, ZoneInfo(organisation.timezone))),
         request_type=request_type,
         category=category,
         priority=priority,
@@ -194,6 +198,11 @@ def comment_add(
     if internal and actor != Actor.AGENT:
         raise ValidationError(_("Only support staff can add internal notes."))
     ticket = _lock(ticket)
+    if ticket.merged_into_id and not internal:
+        raise ValidationError(
+            _("This ticket was merged into %(number)s; reply there.")
+            % {"number": ticket.merged_into.number}
+        )
     comment = Comment.objects.create(ticket=ticket, author=author, body=body, is_internal=internal)
     _store_attachments(ticket, attachments, author, comment=comment, internal=internal)
     if internal:
@@ -213,8 +222,10 @@ def comment_add(
     _touch(ticket, by_client=actor == Actor.CLIENT, fields=fields)
     ticket.refresh_from_db(fields=["public_reply_count"])
     _event(ticket, author, "ticket_replied", target=comment)
-    if new_status == Status.REOPENED:
-        _event(ticket, author, "ticket_reopened")
+    if new_status:
+        # The reply moved the ticket: the SLA clocks and the feed need that too.
+        verb = _STATUS_VERBS.get(new_status, "ticket_status_changed")
+        _event(ticket, author, verb, status=new_status)
     return comment
 
 
@@ -278,6 +289,8 @@ def ticket_assign(*, ticket, assignee, by) -> Ticket:
     if assignee is not None and not assignee.is_staff:
         raise ValidationError(_("Tickets are assigned to support staff only."))
     ticket = _lock(ticket)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
     ticket.assignee = assignee
     _touch(ticket, by_client=False, public=False, fields=["assignee"])
     _event(
@@ -434,6 +447,9 @@ def ticket_merge(*, source, target, by) -> Ticket:
         raise ValidationError(_("One of these tickets was already merged."))
     moved = Comment.objects.filter(ticket=source).update(ticket=target)
     Attachment.objects.filter(ticket=source).update(ticket=target)
+    # Open work follows the conversation; finished tasks stay as history.
+    ClientTask.objects.filter(ticket=source, done_at__isnull=True).update(ticket=target)
+    CallRequest.objects.filter(ticket=source).update(ticket=target)
     Comment.objects.create(
         ticket=target,
         author=by,
@@ -460,8 +476,18 @@ def auto_close_due(*, now=None, limit: int = 500) -> int:
     """Close resolved tickets whose organisation's quiet period has passed. Once each."""
     now = now or timezone.now()
     closed = 0
+    default_days = TicketPolicy._meta.get_field("auto_close_days").default
+    # The quiet period is per organisation, so "due" is decided in SQL: picking
+    # the oldest resolved tickets and filtering here would let tickets of
+    # organisations with long periods fill the limit and starve the others.
+    quiet_days = Coalesce("organisation__ticket_policy__auto_close_days", default_days)
+    due_before = ExpressionWrapper(
+        Value(now) - F("quiet_days") * Value(timedelta(days=1)), output_field=DateTimeField()
+    )
     candidates = (
         Ticket.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+        .alias(quiet_days=quiet_days)
+        .filter(quiet_days__gt=0, resolved_at__lte=due_before)
         .select_related("organisation", "organisation__ticket_policy")
         .order_by("resolved_at")[:limit]
     )

@@ -119,6 +119,16 @@ class UnsafeSVG(ValueError):
     pass
 
 
+# draw.io and most editors write this public doctype. It declares nothing
+# (no internal subset, so no entities), so it is removed before the strict
+# parse, which refuses every DTD.
+_PUBLIC_DOCTYPE = re.compile(
+    rb"^(\s*(?:<\?xml[^>]*\?>)?(?:\s*<!--(?:(?!-->).)*-->)*\s*)"
+    rb'<!DOCTYPE\s+svg\s+PUBLIC\s+"[^"<>\[\]]*"\s+"[^"<>\[\]]*"\s*>',
+    re.DOTALL,
+)
+
+
 def _local(name: str) -> tuple[str, str]:
     if name.startswith("{"):
         namespace, _, local = name[1:].partition("}")
@@ -161,6 +171,7 @@ def _clean_attributes(element) -> None:
 def sanitize_svg(data: bytes) -> bytes:
     if len(data) > 5 * 1024 * 1024:
         raise UnsafeSVG("too large")
+    data = _PUBLIC_DOCTYPE.sub(rb"\1", data, count=1)
     try:
         root = ElementTree.fromstring(data, forbid_dtd=True)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:

@@ -28,4 +28,6 @@ urlpatterns = [
         views.attachment,
         name="attachment",
     ),
+    path("<str:number>/diagram/", views.diagram_save, name="diagram_save"),
+    path("<str:number>/diagram/editor/", views.diagram_editor, name="diagram_editor"),
 ]

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import SESSION_KEY
 from accounts.models import User
 
-from . import queries, services, states
+from . import drawio, queries, services, states
+from .attachments import clean_uploads
 from .forms import (
     CallForm,
     EscalateForm,
@@ -458,3 +460,63 @@ def attachment(request, number, attachment_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# Diagrams (draw.io) ----------------------------------------------------------------
+# The editor runs in an iframe from settings.DRAWIO_URL and hands the drawing to
+# static/js/drawio.js, which posts it here; see tickets/drawio.py.
+
+
+def _takes_replies(ticket) -> bool:
+    """The reply box is shown (detail.html): a diagram is a reply, so the same rule holds."""
+    if ticket.merged_into_id:
+        return False
+    return ticket.status not in states.DONE_STATUSES or states.can_transition(
+        ticket.status, Status.REOPENED, Actor.CLIENT
+    )
+
+
+@login_required
+@require_GET
+def diagram_editor(request, number):
+    """Where the editor is, asked by the page when the client opens it."""
+    _get_ticket_light(request, number)
+    return JsonResponse({"src": drawio.editor_src(get_language())})
+
+
+@login_required
+@require_POST
+def diagram_save(request, number):
+    """A drawing from the editor, stored as a public reply carrying NAME.drawio.svg."""
+    ticket = _get_ticket_light(request, number)
+    upload = request.FILES.get("file")
+    try:
+        if not _takes_replies(ticket):
+            raise ValidationError(_("This ticket no longer takes replies."))
+        if upload is None:
+            raise ValidationError(_("No diagram was sent."))
+        upload = drawio.editor_upload(upload, request.POST.get("name", ""))
+        cleaned = clean_uploads([upload])
+        # The sanitised copy is what will be reopened: it must still hold the diagram.
+        if drawio.diagram_xml(cleaned[0].data) is None:
+            raise ValidationError(
+                _("%(name)s has no draw.io diagram inside it, so it could not be edited again.")
+                % {"name": upload.name}
+            )
+        comment = services.comment_add(
+            ticket=ticket, author=request.user, body="", attachments=cleaned
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    attachment = comment.attachments.get()
+    messages.success(
+        request, _("Your diagram %(name)s was added to the ticket.") % {"name": attachment.name}
+    )
+    return JsonResponse(
+        {
+            "name": attachment.name,
+            "url": reverse("tickets:attachment", args=[ticket.number, attachment.pk]),
+            "redirect": reverse("tickets:detail", args=[ticket.number]) + "#latest",
+        },
+        status=201,
+    )

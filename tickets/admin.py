@@ -1,0 +1,858 @@
+"""The agents' ticket workspace and the supervisors' ticket configuration.
+
+The ticket changelist is the queue; the change form is where an agent works a
+ticket: reads the thread, replies or writes an internal note, sets status,
+priority and assignee, asks the client for tasks. Every one of those changes
+goes through tickets.services (never `ticket.save()`), so each records its
+event. A change the services refuse leaves nothing saved and comes back as a
+form error (see TicketAdmin.changeform_view).
+"""
+
+from contextlib import contextmanager
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from activity.describe import describe
+from activity.models import Event
+
+from . import services
+from .admin_forms import (
+    AGENT_STATUS_CHOICES,
+    MergeForm,
+    RecurringTicketForm,
+    TicketWorkForm,
+    agent_status_label,
+)
+from .models import (
+    Attachment,
+    CallRequest,
+    Category,
+    ClientTask,
+    PriorityRule,
+    Rating,
+    RecurringTicket,
+    RequestSection,
+    RequestType,
+    RequestTypeField,
+    Ticket,
+    TicketPolicy,
+)
+from .states import OPEN_STATUSES, Actor
+
+ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
+TRANSLATIONS = _("Translations")
+
+
+def _translation_fields(*fields):
+    return [f"{field}_{lang}" for field in fields for lang in ("es", "pt", "fr")]
+
+
+def _change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _ticket_link(ticket):
+    return format_html('<a href="{}">{}</a>', _change_url(ticket), ticket.number)
+
+
+# --- The queue -------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+    ANY_OPEN = "any_open"
+
+    def lookups(self, request, model_admin):
+        return [(self.ANY_OPEN, _("Any open status")), *AGENT_STATUS_CHOICES]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ANY_OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    """Assigned to: me, nobody, or one named agent."""
+
+    title = _("assigned to")
+    parameter_name = "assigned"
+    ME, NOBODY = "me", "nobody"
+
+    def lookups(self, request, model_admin):
+        agents = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return [
+            (self.ME, _("Me")),
+            (self.NOBODY, _("Unassigned")),
+            *[(str(u.pk), str(u)) for u in agents.order_by("display_name", "email")],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ME:
+            return queryset.filter(assignee=request.user)
+        if value == self.NOBODY:
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+class ClientTaskInline(admin.TabularInline):
+    """The tasks already asked for, read-only: there is no service to edit them."""
+
+    model = ClientTask
+    extra = 0
+    fields = ["title", "details", "due_date_display", "assignee", "created_by", "done_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("Asked of the client")
+    ordering = ["done_at", "due_date", "pk"]
+    classes = ["ticket-tasks"]
+
+    @admin.display(description=_("due date"))
+    def due_date_display(self, task):
+        if task.due_date is None:
+            return "-"
+        label = date_format(task.due_date)
+        if task.is_overdue:
+            return format_html('<span class="ticket-overdue">{} ({})</span>', label, _("overdue"))
+        return label
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignee", "created_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NewClientTaskFormSet(BaseInlineFormSet):
+    creates_through_service = True
+
+    @classmethod
+    def get_default_prefix(cls):
+        # Its own prefix, whether or not the read-only list is on the page.
+        return "new_client_tasks"
+
+
+class NewClientTaskInline(admin.TabularInline):
+    """Blank rows to ask the client for something; saved by services.client_task_add."""
+
+    model = ClientTask
+    formset = NewClientTaskFormSet
+    extra = 1
+    fields = ["title", "details", "due_date", "assignee"]
+    verbose_name = _("client task")
+    verbose_name_plural = _("Ask the client for something")
+    classes = ["ticket-tasks"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        form = formset.form
+        form.base_fields["details"].widget.attrs.update(rows=2, cols=24)
+        members = get_user_model().objects.none()
+        if obj is not None:
+            members = get_user_model().objects.filter(
+                memberships__organisation_id=obj.organisation_id,
+                memberships__is_active=True,
+                is_active=True,
+            )
+        form.base_fields["assignee"].queryset = members.order_by("display_name", "email")
+        return formset
+
+
+class _Refused(Exception):
+    """A service refused part of a ticket change; raised to roll back the whole save."""
+
+    def __init__(self, field, error):
+        super().__init__(error)
+        self.field, self.error = field, error
+
+
+@contextmanager
+def _refusal_goes_to(field):
+    try:
+        yield
+    except ValidationError as error:
+        raise _Refused(field, error) from error
+
+
+COMPOSER_FIELDS = ["reply", "reply_files", "note", "note_files"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    form = TicketWorkForm
+    change_form_template = "admin/tickets/ticket/change_form.html"
+    list_display = [
+        "number",
+        "subject",
+        "organisation",
+        "requester",
+        "status_label",
+        "priority_label",
+        "category",
+        "assignee",
+        "client_activity",
+        "public_reply_count",
+    ]
+    list_display_links = ["number", "subject"]
+    list_filter = [StatusFilter, "priority", AssignedFilter, "organisation", "category"]
+    list_select_related = ["organisation", "requester", "category", "assignee"]
+    search_fields = ["number", "subject", "requester__email", "requester__display_name"]
+    search_help_text = _("Number, subject, or the requester's e-mail or name.")
+    ordering = ["-last_client_activity_at", "-pk"]
+    # The queue is paged without recounting every ticket on every page.
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["assign_to_me", "merge_tickets"]
+    inlines = [ClientTaskInline, NewClientTaskInline]
+    view_on_site = False
+    readonly_fields = [
+        "number",
+        "subject",
+        "organisation",
+        "requester_contact",
+        "request_type",
+        "category",
+        "services",
+        "description",
+        "extra_fields",
+        "opening_attachments",
+        "state_summary",
+        "merge_links",
+        "conversation",
+        "history",
+        "created_at",
+        "last_client_activity_at",
+        "escalated_at",
+        "resolved_at",
+        "closed_at",
+    ]
+
+    class Media:
+        css = ADMIN_CSS
+
+    # Tickets are opened by clients (or a recurring schedule) through
+    # services.ticket_open, and closed rather than deleted: events refer to them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- The change form ---
+
+    def _composer_fields(self, request, obj):
+        if obj is None or obj.merged_into_id or not self.has_change_permission(request, obj):
+            return []
+        fields = []
+        if request.user.has_perm("tickets.add_comment"):
+            fields += ["reply", "note"]
+            if request.user.has_perm("tickets.add_attachment"):
+                fields += ["reply_files", "note_files"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        details = [
+            ("number", "state_summary"),
+            "subject",
+            ("organisation", "requester_contact"),
+            ("request_type", "category"),
+            "services",
+            "description",
+            "extra_fields",
+            "opening_attachments",
+        ]
+        if obj is not None and (obj.merged_into_id or obj.merged_tickets.exists()):
+            details.insert(1, "merge_links")
+        fieldsets = [
+            (None, {"fields": details}),
+            (_("Conversation"), {"fields": ["conversation"], "classes": ["ticket-thread-set"]}),
+        ]
+        composer = self._composer_fields(request, obj)
+        if "reply" in composer:
+            fieldsets.append(
+                (
+                    _("Reply to the client"),
+                    {
+                        "fields": [f for f in ("reply", "reply_files") if f in composer],
+                        "classes": ["ticket-reply"],
+                    },
+                )
+            )
+            fieldsets.append(
+                (
+                    _("Internal note: never sent to the client"),
+                    {
+                        "fields": [f for f in ("note", "note_files") if f in composer],
+                        "classes": ["ticket-note"],
+                    },
+                )
+            )
+        if obj is not None and not obj.merged_into_id and self.has_change_permission(request, obj):
+            fieldsets.append(
+                (
+                    _("Status, priority and assignee"),
+                    {
+                        "fields": [("status", "priority", "assignee"), "seen"],
+                        "classes": ["ticket-work"],
+                    },
+                )
+            )
+        fieldsets += [
+            (
+                _("History"),
+                {"fields": ["history"], "classes": ["collapse", "ticket-history-set"]},
+            ),
+            (
+                _("Dates"),
+                {
+                    "fields": [
+                        ("created_at", "last_client_activity_at"),
+                        ("resolved_at", "closed_at"),
+                        "escalated_at",
+                    ],
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        allowed = set(self._composer_fields(request, obj))
+        for name in COMPOSER_FIELDS:
+            if name not in allowed:
+                form.base_fields.pop(name, None)
+        form.refusal = getattr(request, "_ticket_refusal", None)
+        return form
+
+    def get_inline_instances(self, request, obj=None):
+        if obj is None:
+            return []
+        inlines = super().get_inline_instances(request, obj)
+        if obj.merged_into_id:
+            inlines = [i for i in inlines if not isinstance(i, NewClientTaskInline)]
+        if not obj.client_tasks.exists():
+            inlines = [i for i in inlines if not isinstance(i, ClientTaskInline)]
+        return inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is not None and ticket.merged_into_id:
+            # Nothing is written on a merged ticket: its conversation continues elsewhere.
+            extra_context = {
+                **(extra_context or {}),
+                "show_save": False,
+                "show_save_and_continue": False,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            # The admin's transaction has rolled back: nothing of this submission
+            # was saved. Validate the same submission again with the service's
+            # reason as a form error, so the agent sees why and keeps what they typed.
+            request._ticket_refusal = (refused.field, refused.error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        """Each change through its service, which records its event. Never obj.save()."""
+        data, by = form.cleaned_data, request.user
+        if form.touched("priority"):
+            with _refusal_goes_to("priority"):
+                services.ticket_set_priority(ticket=obj, priority=data["priority"], by=by)
+        if form.touched("assignee"):
+            with _refusal_goes_to("assignee"):
+                services.ticket_assign(ticket=obj, assignee=data["assignee"], by=by)
+        if data.get("reply") or data.get("reply_files"):
+            with _refusal_goes_to("reply"):
+                services.comment_add(
+                    ticket=obj,
+                    author=by,
+                    body=data["reply"],
+                    attachments=data.get("reply_files") or (),
+                )
+        if data.get("note") or data.get("note_files"):
+            with _refusal_goes_to("note"):
+                services.comment_add(
+                    ticket=obj,
+                    author=by,
+                    body=data["note"],
+                    internal=True,
+                    attachments=data.get("note_files") or (),
+                )
+        if form.touched("status"):
+            # A first reply moves a new ticket to open by itself.
+            current = Ticket.objects.values_list("status", flat=True).get(pk=obj.pk)
+            if data["status"] != current:
+                with _refusal_goes_to("status"):
+                    services.ticket_transition(
+                        ticket=obj, to=data["status"], by=by, actor=Actor.AGENT
+                    )
+
+    def save_formset(self, request, form, formset, change):
+        if not getattr(formset, "creates_through_service", False):
+            # The read-only task list: nothing to save.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        created = []
+        for task_form in formset.forms:
+            if not task_form.has_changed():
+                continue
+            task = task_form.cleaned_data
+            with _refusal_goes_to(None):
+                created.append(
+                    services.client_task_add(
+                        ticket=form.instance,
+                        title=task["title"],
+                        details=task.get("details", ""),
+                        due_date=task.get("due_date"),
+                        assignee=task.get("assignee"),
+                        by=request.user,
+                    )
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
+
+    # --- Read-only displays ---
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return format_html(
+            '<span class="ticket-label ticket-label--{}">{}</span>',
+            obj.status,
+            agent_status_label(obj.status),
+        )
+
+    @admin.display(description=_("priority"), ordering="priority")
+    def priority_label(self, obj):
+        return format_html(
+            '<span class="ticket-priority ticket-priority--{}">{}</span>',
+            obj.priority,
+            obj.get_priority_display(),
+        )
+
+    @admin.display(description=_("last client activity"), ordering="last_client_activity_at")
+    def client_activity(self, obj):
+        moment = timezone.localtime(obj.last_client_activity_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+            date_format(moment, "TIME_FORMAT"),
+        )
+
+    @admin.display(description=_("status"))
+    def state_summary(self, obj):
+        return format_html(
+            '{} {} <span class="ticket-summary__assignee">{}</span>',
+            self.status_label(obj),
+            self.priority_label(obj),
+            (
+                _("Assigned to %(agent)s") % {"agent": obj.assignee}
+                if obj.assignee_id
+                else _("Unassigned")
+            ),
+        )
+
+    @admin.display(description=_("requester"))
+    def requester_contact(self, obj):
+        user = obj.requester
+        phone = format_html(" · {}", user.phone) if user.phone else ""
+        return format_html(
+            '<a href="{}">{}</a> &lt;{}&gt;{}', _change_url(user), user, user.email, phone
+        )
+
+    @admin.display(description=_("extra fields"))
+    def extra_fields(self, obj):
+        if not obj.extra:
+            return "-"
+        return format_html(
+            '<dl class="ticket-extra">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", sorted(obj.extra.items())),
+        )
+
+    @admin.display(description=_("attached when opened"))
+    def opening_attachments(self, obj):
+        files = obj.attachments.filter(comment__isnull=True)
+        return _attachment_list(files) or "-"
+
+    @admin.display(description=_("merge"))
+    def merge_links(self, obj):
+        parts = []
+        if obj.merged_into_id:
+            parts.append(
+                format_html(
+                    '<p class="ticket-merged">{} {}</p>',
+                    _("Merged into"),
+                    _ticket_link(obj.merged_into),
+                )
+            )
+        merged = list(obj.merged_tickets.order_by("pk"))
+        if merged:
+            parts.append(
+                format_html(
+                    "<p>{} {}</p>",
+                    _("Tickets merged into this one:"),
+                    format_html_join(", ", "{}", ((_ticket_link(t),) for t in merged)),
+                )
+            )
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("conversation"))
+    def conversation(self, obj):
+        comments = obj.comments.select_related("author").prefetch_related("attachments")
+        return render_to_string(
+            "admin/tickets/ticket/conversation.html",
+            {
+                "comments": [(c, _attachment_list(c.attachments.all())) for c in comments],
+                "merged_into": obj.merged_into,
+            },
+        )
+
+    @admin.display(description=_("history"))
+    def history(self, obj):
+        # Ticket events carry the number in their data, whatever their target.
+        events = (
+            Event.objects.filter(organisation_id=obj.organisation_id, data__number=obj.number)
+            .select_related("actor")
+            .order_by("created_at", "pk")
+        )
+        return render_to_string(
+            "admin/tickets/ticket/history.html",
+            {"events": [(e, describe(e)) for e in events]},
+        )
+
+    # --- Actions ---
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = 0
+        for ticket in queryset.exclude(assignee=request.user):
+            services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d ticket assigned to you.", "%(count)d tickets assigned to you.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Merge into another ticket…"), permissions=["change"])
+    def merge_tickets(self, request, queryset):
+        sources = list(queryset.select_related("organisation"))
+        return self._merge_page(request, sources, from_changelist=True)
+
+    def merge_view(self, request, object_id):
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is None:
+            raise Http404
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        return self._merge_page(request, [ticket], from_changelist=False)
+
+    def _merge_page(self, request, sources, *, from_changelist):
+        submitted = request.method == "POST" and "into" in request.POST
+        form = MergeForm(request.POST if submitted else None, sources=sources)
+        if form.is_valid():
+            target = form.cleaned_data["into"]
+            try:
+                with transaction.atomic():
+                    for source in sources:
+                        services.ticket_merge(source=source, target=target, by=request.user)
+            except ValidationError as error:
+                form.add_error("into", error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(sources)s merged into %(target)s.")
+                    % {"sources": ", ".join(s.number for s in sources), "target": target.number},
+                    messages.SUCCESS,
+                )
+                return redirect(_change_url(target))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge into another ticket"),
+            "opts": self.opts,
+            "sources": sources,
+            "form": form,
+            "from_changelist": from_changelist,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/merge.html", context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="tickets_ticket_merge",
+            ),
+            *super().get_urls(),
+        ]
+
+
+def _attachment_list(attachments):
+    return format_html_join(
+        "",
+        '<a class="ticket-file" href="{}">{}</a> ',
+        ((reverse("admin:tickets_attachment_download", args=[a.pk]), a.name) for a in attachments),
+    )
+
+
+# --- Configuration (supervisors) -------------------------------------------
+
+
+@admin.register(RequestSection)
+class RequestSectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "order"]}),
+        (TRANSLATIONS, {"fields": _translation_fields("name"), "classes": ["collapse"]}),
+    ]
+
+
+class RequestTypeFieldInline(admin.StackedInline):
+    model = RequestTypeField
+    extra = 0
+    fields = [
+        ("key", "label", "kind"),
+        ("required", "order"),
+        "choices",
+        tuple(_translation_fields("label")),
+    ]
+
+
+@admin.register(RequestType)
+class RequestTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "section", "default_priority", "default_category", "order", "is_active"]
+    list_filter = ["is_active", "section", "default_priority"]
+    list_select_related = ["section", "default_category"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["organisations"]
+    inlines = [RequestTypeFieldInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("section", "order", "is_active"),
+                    "name",
+                    "description",
+                    "guidance",
+                    ("default_priority", "default_category"),
+                    "organisations",
+                ]
+            },
+        ),
+        (
+            TRANSLATIONS,
+            {
+                "fields": _translation_fields("name", "description", "guidance"),
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("order", "is_active")]}),
+        (TRANSLATIONS, {"fields": _translation_fields("name"), "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(PriorityRule)
+class PriorityRuleAdmin(admin.ModelAdmin):
+    list_display = ["request_type", "category", "priority"]
+    list_filter = ["priority", "request_type", "category"]
+    list_select_related = ["request_type", "category"]
+
+
+@admin.register(TicketPolicy)
+class TicketPolicyAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "client_sets_priority", "auto_close_days"]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+def _recurring_schedule():
+    """tickets.recurring.recurring_schedule, once that module provides it."""
+    try:
+        from tickets import recurring
+    except ModuleNotFoundError as missing:
+        if missing.name != "tickets.recurring":
+            raise
+        return None
+    return getattr(recurring, "recurring_schedule", None)
+
+
+@admin.register(RecurringTicket)
+class RecurringTicketAdmin(admin.ModelAdmin):
+    form = RecurringTicketForm
+    list_display = ["subject", "organisation", "frequency", "next_run_at", "is_active"]
+    list_filter = ["is_active", "frequency", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["subject", "organisation__name"]
+    autocomplete_fields = ["organisation", "requester"]
+    readonly_fields = ["next_run_at"]
+    fieldsets = [
+        (None, {"fields": [("organisation", "requester"), "subject", "description"]}),
+        (_("Ticket"), {"fields": [("request_type", "category", "priority")]}),
+        (
+            _("Schedule"),
+            {
+                "fields": [
+                    ("frequency", "start_date", "time"),
+                    ("weekday", "day_of_month"),
+                    ("is_active", "next_run_at"),
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        schedule = _recurring_schedule()
+        if schedule is not None:
+            schedule(template=obj)
+
+
+# --- Read-only records ------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _TicketColumn:
+    @admin.display(description=_("ticket"), ordering="ticket__number")
+    def ticket_link(self, obj):
+        return _ticket_link(obj.ticket)
+
+
+@admin.register(Rating)
+class RatingAdmin(_TicketColumn, ReadOnlyAdmin):
+    list_display = ["ticket_link", "score", "comment", "rated_by", "created_at"]
+    list_filter = ["score"]
+    list_select_related = ["ticket", "rated_by"]
+    search_fields = ["ticket__number", "comment"]
+
+
+@admin.register(CallRequest)
+class CallRequestAdmin(_TicketColumn, ReadOnlyAdmin):
+    list_display = ["created_at", "ticket_link", "phone", "preferred_time", "requested_by"]
+    list_select_related = ["ticket", "requested_by"]
+    search_fields = ["ticket__number", "phone"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(_TicketColumn, ReadOnlyAdmin):
+    list_display = [
+        "name",
+        "ticket_link",
+        "content_type",
+        "size",
+        "is_internal",
+        "uploaded_by",
+        "created_at",
+    ]
+    list_filter = ["is_internal", "content_type"]
+    list_select_related = ["ticket", "uploaded_by"]
+    search_fields = ["name", "ticket__number", "sha256"]
+    fields = [
+        "name",
+        "download",
+        "ticket_link",
+        "content_type",
+        "size",
+        "sha256",
+        "is_internal",
+        "uploaded_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return _attachment_list([obj])
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(Attachment, pk=pk)
+        try:
+            stored = attachment.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        # Only the image types we sniffed are shown in the browser; the rest download.
+        return FileResponse(
+            stored,
+            as_attachment=not attachment.is_image,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="tickets_attachment_download",
+            ),
+            *super().get_urls(),
+        ]
