@@ -284,7 +284,8 @@ def ticket_live(request, number):
     if request.GET.get("v") == f"{ticket.last_activity_at.timestamp():.6f}":
         return HttpResponse(status=204)
     ticket = _get_ticket(request, number)
-    return render(request, "tickets/detail.html#live", _detail_context(request, ticket))
+    context = {**_detail_context(request, ticket), "live_response": True}
+    return render(request, "tickets/detail.html#live", context)
 
 
 def _act(request, ticket, action, success):

@@ -1,0 +1,77 @@
+"""The heart of the portal, as people use it: a client opens a ticket with a
+file, an agent answers in the admin, the client sees it arrive without
+reloading, the agent resolves it, the client rates it."""
+
+import pytest
+
+from tests.factories import PASSWORD
+from tickets.models import Rating, Ticket
+
+pytestmark = pytest.mark.e2e
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+    b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _login(page, url, email, admin=False):
+    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, browser_errors):
+    world = live_world
+    url = live_server.url
+
+    # The client opens a ticket with a screenshot.
+    _login(page, url, world.member.email)
+    page.goto(url + "/tickets/new/")
+    page.get_by_label("Subject").fill("Office internet down")
+    page.get_by_label("Description").fill("Nothing loads since 9:00. Screenshot attached.")
+    page.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "screen.png", "mimeType": "image/png", "buffer": PNG}],
+    )
+    page.get_by_role("button", name="Open the ticket").click()
+    page.wait_for_load_state()
+    ticket = Ticket.objects.get()
+    assert page.url.endswith(ticket.get_absolute_url())
+    assert page.locator("img[alt='screen.png']").count() == 1
+    # A marker that a reload would wipe: the reply must arrive without one.
+    page.evaluate("window.__stillHere = true")
+
+    # An agent answers in the admin, in another browser.
+    agent_context = browser.new_context()
+    agent = agent_context.new_page()
+    _login(agent, url, world.agent.email, admin=True)
+    agent.goto(f"{url}/admin/tickets/ticket/{ticket.pk}/change/")
+    agent.fill("textarea[name=reply]", "We restarted your access switch; please check now.")
+    agent.locator("input[name=_continue]").click()
+    agent.wait_for_load_state()
+
+    # The client sees it appear, no reload.
+    page.get_by_text("We restarted your access switch").wait_for(timeout=10_000)
+    assert page.evaluate("window.__stillHere") is True
+
+    # The agent resolves; the client's page shows it and offers the rating.
+    agent.select_option("select[name=status]", "resolved")
+    agent.locator("input[name=_continue]").click()
+    agent.wait_for_load_state()
+    agent_context.close()
+    page.locator("#ticket-live .status--resolved").wait_for(timeout=10_000)
+    page.get_by_role("heading", name="How did we do?").wait_for(timeout=10_000)
+    assert page.evaluate("window.__stillHere") is True
+
+    page.locator("label[for=star-4]").click()
+    page.get_by_label("Comment (optional)").fill("Quick and clear.")
+    page.get_by_role("button", name="Send rating").click()
+    page.wait_for_load_state()
+    page.get_by_text("Thank you for your rating.").wait_for()
+    rating = Rating.objects.get(ticket=ticket)
+    assert (rating.score, rating.comment, rating.rated_by) == (4, "Quick and clear.", world.member)
+    assert browser_errors == []
