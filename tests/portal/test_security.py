@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -36,7 +37,11 @@ def test_csp_allows_nothing_inline_or_from_elsewhere(client, world):
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
-    assert "http" not in policy  # no other origins
+    # The only other origin is the draw.io editor, and only as a frame.
+    drawio = urlsplit(settings.DRAWIO_URL)
+    assert directives["frame-src"] == f"'self' {drawio.scheme}://{drawio.netloc}"
+    others = {k: v for k, v in directives.items() if k != "frame-src"}
+    assert not any("http" in value for value in others.values())
 
 
 def test_pages_carry_no_inline_script_or_style(client, world):
