@@ -11,6 +11,8 @@ def describe(event) -> str:
         params["role"] = _display_role(params["role"])
     if "status" in params:
         params["status"] = _display_choice("tickets.states", "Status", params["status"])
+    if "kind" in params:
+        params["kind"] = _display_choice("sla.models", "Kind", params["kind"])
     if "priority" in params:
         params["priority"] = _display_choice("tickets.states", "Priority", params["priority"])
     template = str(VERBS.get(event.verb, event.verb))

@@ -33,5 +33,7 @@ VERBS = {
     "attachment_added": _("%(actor)s attached %(name)s to %(number)s"),
     "client_task_added": _("%(actor)s asked for: %(title)s (%(number)s)"),
     "client_task_done": _("%(actor)s completed: %(title)s (%(number)s)"),
+    "sla_warning": _("%(number)s is close to its %(kind)s deadline"),
+    "sla_breached": _("%(number)s missed its %(kind)s deadline"),
     "recurring_ticket_opened": _("%(number)s was opened from a recurring schedule: %(subject)s"),
 }

@@ -263,6 +263,16 @@ def _next_ids(cursor, table) -> int:
     return cursor.fetchone()[0]
 
 
+def _other_columns(model, columns) -> dict:
+    """Columns added to the model since this seed was written: their default, once."""
+    extra = {}
+    for field in model._meta.concrete_fields:
+        if field.column not in columns:
+            value = field.get_default() if field.has_default() else None
+            extra[field.column] = field.get_db_prep_save(value, connection)
+    return extra
+
+
 class _TicketLoader:
     """Generates tickets with their comments, attachments and watchers, and COPYs them in."""
 
@@ -296,7 +306,17 @@ class _TicketLoader:
         self.priority_weights = list(PRIORITY_WEIGHTS.values())
 
     def load(self, count: int):
-        from tickets.models import TicketNumber
+        from tickets.models import Attachment, Comment, Ticket, TicketNumber, TicketWatcher
+
+        self.columns = {
+            model._meta.db_table: (columns, _other_columns(model, columns))
+            for model, columns in (
+                (Ticket, TICKET_COLUMNS),
+                (Comment, COMMENT_COLUMNS),
+                (Attachment, ATTACHMENT_COLUMNS),
+                (TicketWatcher, WATCHER_COLUMNS),
+            )
+        }
 
         with connection.cursor() as cursor:
             self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
@@ -306,14 +326,12 @@ class _TicketLoader:
                 rows = {table: [] for table in LOADED_TABLES}
                 for _ in range(size):
                     self._ticket(rows)
-                for table, columns in zip(
-                    LOADED_TABLES,
-                    [TICKET_COLUMNS, COMMENT_COLUMNS, ATTACHMENT_COLUMNS, WATCHER_COLUMNS],
-                    strict=True,
-                ):
-                    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for table, (columns, extra) in self.columns.items():
+                    names = ", ".join([*columns, *extra])
+                    tail = tuple(extra.values())
+                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                         for row in rows[table]:
-                            copy.write_row(row)
+                            copy.write_row(row + tail)
                 done += size
             for table in LOADED_TABLES:
                 cursor.execute(

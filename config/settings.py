@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal",
     "contracts",
     "tickets",
+    "sla",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "activity-outbox-sweep": {
         "task": "activity.tasks.outbox_sweep",
         "schedule": 60.0,

@@ -36,3 +36,39 @@ class Service(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.identifier})" if self.identifier else self.name
+
+
+class ContractQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day), start_date__lte=day
+        )
+
+
+class Contract(models.Model):
+    """What the organisation bought; for now the SLA policy its tickets follow."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="contracts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    sla_policy = models.ForeignKey(
+        "sla.SLAPolicy",
+        verbose_name=_("SLA policy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+
+    def __str__(self):
+        return self.name

@@ -271,6 +271,10 @@ class Ticket(models.Model):
     public_reply_count = models.PositiveIntegerField(_("replies"), default=0)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The nearest deadline of the ticket's running SLA clocks (sla/services.py
+    # keeps them): the admin queue sorts and filters on these, never per row.
+    sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -285,6 +289,7 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["status", "-last_client_activity_at"], name="ticket_queue"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["sla_due_at"], name="ticket_sla_due"),
             models.Index(
                 fields=["resolved_at"], condition=Q(status="resolved"), name="ticket_resolved_due"
             ),

@@ -80,7 +80,9 @@ def _data(ticket, **extra):
 
 
 def _event(ticket, actor, verb, *, internal=False, target=None, **data):
-    return record_event(
+    from sla.services import on_ticket_event
+
+    event = record_event(
         organisation=ticket.organisation,
         actor=actor,
         verb=verb,
@@ -88,6 +90,9 @@ def _event(ticket, actor, verb, *, internal=False, target=None, **data):
         visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
         data=_data(ticket, **data),
     )
+    # Same transaction: the clocks move with the change that moved them.
+    on_ticket_event(ticket, actor=actor, verb=verb, internal=internal)
+    return event
 
 
 def _touch(ticket, *, by_client: bool, public: bool = True, fields=()):
