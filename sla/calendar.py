@@ -13,8 +13,8 @@ Rules the rest of the portal relies on (and tests/sla pins):
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 MINUTES_PER_DAY = 24 * 60
