@@ -9,12 +9,14 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activity.describe import describe
 from activity.models import Event
+from sla.stats import month_share
 from tickets import queries as ticket_queries
 from tickets.models import Ticket
 from tickets.states import OPEN_STATUSES, Status
@@ -50,6 +52,15 @@ def dashboard(request):
             resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
         ),
     }
+    if request.access.sees_whole_organisation:
+        now = timezone.now()
+        context["sla_month"] = month_share(organisation, now)
+        context["at_risk"] = list(
+            tickets.open()
+            .filter(sla_warn_at__lte=now, sla_due_at__gt=now)
+            .order_by("sla_due_at")[:10]
+        )
+        context["breached_now"] = tickets.open().filter(sla_due_at__lte=now).count()
     return render(request, "portal/dashboard.html", context)
 
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from activity.models import Visibility
 from activity.services import record_event
 from contracts.models import Contract
 
@@ -101,11 +102,15 @@ def _meet(clock, calendar, at, ticket):
 
 
 def _record(ticket, clock, verb):
+    # Clients see first response and resolution deadlines; acknowledgement is
+    # an internal target, so its marks stay with staff.
+    internal = clock.kind == Kind.ACKNOWLEDGEMENT
     record_event(
         organisation=ticket.organisation,
         actor=None,
         verb=verb,
         target=ticket,
+        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
         data={"number": ticket.number, "subject": ticket.subject, "kind": clock.kind},
     )
 

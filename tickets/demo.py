@@ -259,6 +259,18 @@ def load_tickets(orgs, users):
     services.ticket_transition(ticket=t, to=Status.RESOLVED, by=agent)
     reply(t, member, "It is happening again this morning.")  # reopens it
 
+    # Untouched by support and opened a while ago: their deadlines show the marks.
+    from sla.demo import backdate
+
+    backdate(andes.tickets.get(subject="No internet at the Providencia office"), minutes=26)
+    late = open_(
+        "Backup link flapping",
+        "The 4G backup link goes up and down every few minutes.",
+        request_type=problem,
+        priority=Priority.HIGH,
+    )
+    backdate(late, minutes=90)
+
     dup = open_(
         "Internet down Providencia", "Same as the other ticket, no internet.", requester=member2
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SESSION_KEY
 from accounts.models import User
+from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
 from .attachments import clean_uploads
@@ -112,6 +113,7 @@ def ticket_list(request):
     context = {
         "form": form,
         "page": page,
+        "deadlines": deadlines_for(page.object_list),
         "version": _version(tickets),
         "query": _query_without_page(request),
     }
@@ -134,7 +136,13 @@ def ticket_list_live(request):
     return render(
         request,
         "tickets/list.html#results",
-        {"form": form, "page": page, "version": version, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "deadlines": deadlines_for(page.object_list),
+            "version": version,
+            "query": _query_without_page(request),
+        },
     )
 
 
@@ -232,8 +240,11 @@ def ticket_create(request):
 
 def _detail_context(request, ticket, reply_form=None):
     actor = Actor.CLIENT
+    deadlines = deadlines_for([ticket])[ticket.pk]
     return {
         "ticket": ticket,
+        "deadlines": deadlines,
+        "sla_hours": describe_hours(ticket.clocks.first().policy) if deadlines else "",
         "reply_form": reply_form or ReplyForm(),
         "can_close": states.can_transition(ticket.status, Status.CLOSED, actor),
         "can_reopen": states.can_transition(ticket.status, Status.REOPENED, actor),

@@ -116,8 +116,10 @@ class Command(BaseCommand):
                     target=membership,
                     data={"member": str(users[email]), "role": membership.role},
                 )
+        from sla import demo as sla_demo
         from tickets import demo as tickets_demo
 
+        sla_demo.load_policies(orgs)
         tickets_demo.load_catalogue()
         tickets_demo.load_services(orgs)
         tickets_demo.load_tickets(orgs, users)

@@ -1,0 +1,99 @@
+"""The SLA as a client reads it: per ticket, each deadline with its mark and time left."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import rules
+from .models import Kind, TicketClock
+from .services import calendar_for
+
+SHOWN = (Kind.FIRST_RESPONSE, Kind.RESOLUTION)
+WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+
+
+@dataclass
+class Deadline:
+    kind: str
+    label: str
+    mark: str
+    mark_label: str
+    due_at: datetime | None
+    met_at: datetime | None
+    remaining: timedelta | None
+
+
+def _deadline(clock, now) -> Deadline:
+    calendar = calendar_for(clock.policy)
+    mark = rules.mark(clock, now)
+    return Deadline(
+        kind=clock.kind,
+        label=Kind(clock.kind).label,
+        mark=mark,
+        mark_label=rules.Mark(mark).label,
+        due_at=clock.due_at if clock.running_since is not None or clock.met_at else None,
+        met_at=clock.met_at,
+        remaining=rules.remaining(clock, now, calendar),
+    )
+
+
+def deadlines_for(tickets, now=None) -> dict[int, list[Deadline]]:
+    """First response and resolution deadlines of many tickets, in one query."""
+    now = now or timezone.now()
+    ids = [t.pk for t in tickets]
+    found: dict[int, list[Deadline]] = {pk: [] for pk in ids}
+    clocks = (
+        TicketClock.objects.filter(ticket_id__in=ids, kind__in=SHOWN, stopped_at__isnull=True)
+        .select_related("policy__calendar")
+        .order_by("ticket_id", "kind")
+    )
+    for clock in clocks:
+        found[clock.ticket_id].append(_deadline(clock, now))
+    return found
+
+
+def describe_hours(policy) -> str:
+    """e.g. 'Mon–Fri 09:00–13:00, 14:00–18:00 (America/Santiago); holidays of CL'."""
+    source = policy.calendar
+    if source.always_open:
+        text = _("24 hours a day, 7 days a week")
+    else:
+        by_day: dict[int, list[str]] = {}
+        for hours in source.hours.all():
+            end = "24:00" if hours.end_minute == 24 * 60 else f"{hours.end:%H:%M}"
+            by_day.setdefault(hours.weekday, []).append(f"{hours.start:%H:%M}–{end}")
+        groups: list[tuple[list[int], str]] = []
+        for day in sorted(by_day):
+            spans = ", ".join(by_day[day])
+            if groups and groups[-1][1] == spans and groups[-1][0][-1] == day - 1:
+                groups[-1][0].append(day)
+            else:
+                groups.append(([day], spans))
+        text = "; ".join(
+            (f"{WEEKDAYS[d[0]]}–{WEEKDAYS[d[-1]]}" if len(d) > 1 else WEEKDAYS[d[0]]) + f" {s}"
+            for d, s in groups
+        )
+    text += f" ({source.timezone})"
+    if source.country:
+        text += "; " + _("public holidays of %(country)s excluded") % {"country": source.country}
+    return text
+
+
+def format_business_time(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    late = value < timedelta(0)
+    minutes = int(abs(value).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        text = _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    elif hours:
+        text = ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
+    else:
+        text = ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
+    if late:
+        return _("%(time)s late") % {"time": text}
+    return _("%(time)s left") % {"time": text}
