@@ -12,6 +12,7 @@ from .models import Kind, TicketClock
 from .services import calendar_for
 
 SHOWN = (Kind.FIRST_RESPONSE, Kind.RESOLUTION)
+DASH = "\u2013"  # an en dash between the ends of a range
 WEEKDAYS = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
@@ -56,7 +57,7 @@ def deadlines_for(tickets, now=None) -> dict[int, list[Deadline]]:
 
 
 def describe_hours(policy) -> str:
-    """e.g. 'Mon–Fri 09:00–13:00, 14:00–18:00 (America/Santiago); holidays of CL'."""
+    """e.g. 'Mon-Fri 09:00-13:00, 14:00-18:00 (America/Santiago)', with en dashes."""
     source = policy.calendar
     if source.always_open:
         text = _("24 hours a day, 7 days a week")
@@ -64,7 +65,7 @@ def describe_hours(policy) -> str:
         by_day: dict[int, list[str]] = {}
         for hours in source.hours.all():
             end = "24:00" if hours.end_minute == 24 * 60 else f"{hours.end:%H:%M}"
-            by_day.setdefault(hours.weekday, []).append(f"{hours.start:%H:%M}–{end}")
+            by_day.setdefault(hours.weekday, []).append(f"{hours.start:%H:%M}{DASH}{end}")
         groups: list[tuple[list[int], str]] = []
         for day in sorted(by_day):
             spans = ", ".join(by_day[day])
@@ -73,7 +74,7 @@ def describe_hours(policy) -> str:
             else:
                 groups.append(([day], spans))
         text = "; ".join(
-            (f"{WEEKDAYS[d[0]]}–{WEEKDAYS[d[-1]]}" if len(d) > 1 else WEEKDAYS[d[0]]) + f" {s}"
+            (f"{WEEKDAYS[d[0]]}{DASH}{WEEKDAYS[d[-1]]}" if len(d) > 1 else WEEKDAYS[d[0]]) + f" {s}"
             for d, s in groups
         )
     text += f" ({source.timezone})"
