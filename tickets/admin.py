@@ -16,6 +16,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -30,6 +31,9 @@ from django.utils.translation import ngettext
 
 from activity.describe import describe
 from activity.models import Event
+from sla.admin import mark_label
+from sla.models import TicketClock
+from sla.rules import Mark
 
 from . import services
 from .admin_forms import (
@@ -114,6 +118,89 @@ class AssignedFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(assignee_id=int(value))
         return queryset
+
+
+# --- SLA in the queue --------------------------------------------------------
+#
+# The mark of a ticket is the worst mark (sla.rules.mark) of its current targets:
+# - running clocks, read from the stored nearest deadline and warning
+#   (Ticket.sla_due_at / sla_warn_at, kept by sla.services);
+# - otherwise paused clocks;
+# - otherwise the finished ones: met, or breached if any was met late.
+# The flags below say the rest without a query per row: four EXISTS in the
+# queue's one query. `queue_mark` (the column) and `SLA_MARK_FILTERS` (the
+# filter) are the same rule written twice; tests/sla/test_admin.py keeps them equal.
+
+
+def _clocks(**conditions):
+    return Exists(TicketClock.objects.filter(ticket=OuterRef("pk"), **conditions))
+
+
+SLA_FLAGS = {
+    # A clock not met nor stopped, breached (still owed, and late).
+    "sla_open_breached": _clocks(
+        met_at__isnull=True, stopped_at__isnull=True, breached_at__isnull=False
+    ),
+    "sla_paused": _clocks(running_since__isnull=True, met_at__isnull=True, stopped_at__isnull=True),
+    "sla_met": _clocks(met_at__isnull=False),
+    "sla_met_late": _clocks(met_at__isnull=False, breached_at__isnull=False),
+}
+NO_SLA = "none"
+
+
+def queue_mark(ticket, now) -> str | None:
+    """The ticket's SLA mark from the stored columns and the SLA_FLAGS annotations."""
+    if ticket.sla_open_breached or (ticket.sla_due_at is not None and ticket.sla_due_at <= now):
+        return Mark.BREACHED
+    if ticket.sla_due_at is not None:
+        if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+            return Mark.AT_RISK
+        return Mark.ON_TRACK
+    if ticket.sla_paused:
+        return Mark.PAUSED
+    if ticket.sla_met_late:
+        return Mark.BREACHED
+    if ticket.sla_met:
+        return Mark.MET
+    return None
+
+
+def sla_mark_filters(now) -> dict[str, Q]:
+    """queue_mark as one filter per mark, on the annotated queryset."""
+    running, stopped = Q(sla_due_at__isnull=False), Q(sla_due_at__isnull=True)
+    past_due, not_breached = Q(sla_due_at__lte=now), Q(sla_open_breached=False)
+    return {
+        Mark.ON_TRACK: running
+        & not_breached
+        & Q(sla_due_at__gt=now)
+        & (Q(sla_warn_at__isnull=True) | Q(sla_warn_at__gt=now)),
+        Mark.AT_RISK: running & not_breached & Q(sla_due_at__gt=now, sla_warn_at__lte=now),
+        Mark.BREACHED: past_due
+        | Q(sla_open_breached=True)
+        | (stopped & Q(sla_paused=False, sla_met_late=True)),
+        Mark.PAUSED: stopped & not_breached & Q(sla_paused=True),
+        Mark.MET: stopped & Q(sla_paused=False, sla_met=True, sla_met_late=False),
+        NO_SLA: stopped & Q(sla_paused=False, sla_met=False),
+    }
+
+
+class SLAMarkFilter(admin.SimpleListFilter):
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Mark.ON_TRACK, Mark.ON_TRACK.label),
+            (Mark.AT_RISK, Mark.AT_RISK.label),
+            (Mark.BREACHED, Mark.BREACHED.label),
+            (Mark.PAUSED, Mark.PAUSED.label),
+            (Mark.MET, Mark.MET.label),
+            (NO_SLA, _("No SLA")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = sla_mark_filters(timezone.now()).get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
 
 
 class ClientTaskInline(admin.TabularInline):
@@ -225,11 +312,20 @@ class TicketAdmin(admin.ModelAdmin):
         "priority_label",
         "category",
         "assignee",
+        "sla_mark",
+        "next_deadline",
         "client_activity",
         "public_reply_count",
     ]
     list_display_links = ["number", "subject"]
-    list_filter = [StatusFilter, "priority", AssignedFilter, "organisation", "category"]
+    list_filter = [
+        StatusFilter,
+        "priority",
+        SLAMarkFilter,
+        AssignedFilter,
+        "organisation",
+        "category",
+    ]
     list_select_related = ["organisation", "requester", "category", "assignee"]
     search_fields = ["number", "subject", "requester__email", "requester__display_name"]
     search_help_text = _("Number, subject, or the requester's e-mail or name.")
@@ -272,6 +368,9 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**SLA_FLAGS)
 
     # --- The change form ---
 
@@ -470,6 +569,22 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("last client activity"), ordering="last_client_activity_at")
     def client_activity(self, obj):
         moment = timezone.localtime(obj.last_client_activity_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+            date_format(moment, "TIME_FORMAT"),
+        )
+
+    @admin.display(description=_("SLA"))
+    def sla_mark(self, obj):
+        return mark_label(queue_mark(obj, timezone.now()))
+
+    @admin.display(description=_("next deadline"), ordering="sla_due_at")
+    def next_deadline(self, obj):
+        if obj.sla_due_at is None:
+            return "—"
+        moment = timezone.localtime(obj.sla_due_at)
         return format_html(
             '<time datetime="{}">{}<br>{}</time>',
             moment.isoformat(),

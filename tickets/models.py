@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -293,9 +294,18 @@ class Ticket(models.Model):
             models.Index(
                 fields=["resolved_at"], condition=Q(status="resolved"), name="ticket_resolved_due"
             ),
-            GinIndex(fields=["subject"], opclasses=["gin_trgm_ops"], name="ticket_subject_trgm"),
+            # The agents' queue order, so a page is read from the index, not sorted.
+            models.Index(
+                F("last_client_activity_at").desc(), F("id").desc(), name="ticket_queue_recent"
+            ),
+            models.Index(fields=["organisation", "requester"], name="ticket_org_requester"),
+            # icontains compiles to UPPER(col) LIKE UPPER(%s): index that expression.
             GinIndex(
-                fields=["description"], opclasses=["gin_trgm_ops"], name="ticket_description_trgm"
+                OpClass(Upper("subject"), name="gin_trgm_ops"), name="ticket_subject_trgm_upper"
+            ),
+            GinIndex(
+                OpClass(Upper("description"), name="gin_trgm_ops"),
+                name="ticket_description_trgm_upper",
             ),
         ]
 
