@@ -70,12 +70,53 @@ _CONFIGURE_TICKETS = [
     "contracts.delete_service",
 ]
 
+# Everyone on staff sees the SLA setup, each ticket's clocks and the SLA report
+# (the report asks for sla.view_slapolicy).
+_VIEW_SLA = [
+    "sla.view_businesscalendar",
+    "sla.view_workinghours",
+    "sla.view_holiday",
+    "sla.view_slapolicy",
+    "sla.view_slatarget",
+    "sla.view_organisationpolicy",
+    "sla.view_ticketclock",
+    "contracts.view_contract",
+]
+
+# Supervisors set the SLAs: calendars, policies, and who gets which (contracts).
+# Clocks are moved by sla.services only: nobody edits them in the admin.
+_CONFIGURE_SLA = [
+    "sla.add_businesscalendar",
+    "sla.change_businesscalendar",
+    "sla.delete_businesscalendar",
+    "sla.add_workinghours",
+    "sla.change_workinghours",
+    "sla.delete_workinghours",
+    "sla.add_holiday",
+    "sla.change_holiday",
+    "sla.delete_holiday",
+    "sla.add_slapolicy",
+    "sla.change_slapolicy",
+    "sla.delete_slapolicy",
+    "sla.add_slatarget",
+    "sla.change_slatarget",
+    "sla.delete_slatarget",
+    "sla.add_organisationpolicy",
+    "sla.change_organisationpolicy",
+    "sla.delete_organisationpolicy",
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.delete_contract",
+]
+
 STAFF_GROUPS = {
-    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS],
+    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA],
     SUPERVISOR: [
         *_VIEW_ACCOUNTS,
         *_WORK_TICKETS,
         *_CONFIGURE_TICKETS,
+        *_VIEW_SLA,
+        *_CONFIGURE_SLA,
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.add_user",

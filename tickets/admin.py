@@ -128,7 +128,7 @@ class AssignedFilter(admin.SimpleListFilter):
 # - otherwise paused clocks;
 # - otherwise the finished ones: met, or breached if any was met late.
 # The flags below say the rest without a query per row: four EXISTS in the
-# queue's one query. `queue_mark` (the column) and `SLA_MARK_FILTERS` (the
+# queue's one query. `queue_mark` (the column) and `sla_mark_filters` (the
 # filter) are the same rule written twice; tests/sla/test_admin.py keeps them equal.
 
 
@@ -310,10 +310,10 @@ class TicketAdmin(admin.ModelAdmin):
         "requester",
         "status_label",
         "priority_label",
-        "category",
-        "assignee",
         "sla_mark",
         "next_deadline",
+        "category",
+        "assignee",
         "client_activity",
         "public_reply_count",
     ]
