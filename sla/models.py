@@ -136,7 +136,7 @@ class SLAPolicy(models.Model):
         blank=True,
     )
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target elapsed)"),
+        _("warn at (percent of the target elapsed)"),
         default=80,
         help_text=_("Used when no minutes before the deadline are set."),
     )
