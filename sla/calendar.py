@@ -66,8 +66,9 @@ class BusinessCalendar:
         if minute == MINUTES_PER_DAY:
             day, minute = day + timedelta(days=1), 0
         local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.timezone)
-        # A wall time skipped by a spring-forward change maps to the same
-        # offset as the moment before it, i.e. just after the gap.
+        # A wall time skipped by a spring-forward change is read with the
+        # offset before the change: the gap's start maps to the gap's end, a
+        # time inside the gap to as much after its end.
         return local.astimezone(UTC)
 
     def periods(self, day: date) -> list[tuple[datetime, datetime]]:
@@ -77,6 +78,10 @@ class BusinessCalendar:
         spans = []
         for interval in self.week.get(day.weekday(), ()):
             start, end = self._wall(day, interval.start), self._wall(day, interval.end)
+            if spans:
+                # A wall time inside a spring-forward gap maps the gap's length
+                # later (see _wall), possibly into the next interval: count once.
+                start = max(start, spans[-1][1])
             if end > start:
                 spans.append((start, end))
         return spans
@@ -84,17 +89,21 @@ class BusinessCalendar:
     def _local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.timezone).date()
 
-    def _check(self, moment: datetime):
-        if moment.tzinfo is None:
+    def _check(self, moment: datetime) -> datetime:
+        """`moment` in UTC: Python adds to and subtracts aware datetimes of one zone
+        in wall time (a day across a daylight-saving change would last 24 wall
+        hours), while UTC arithmetic is real elapsed time."""
+        if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("business time needs aware datetimes")
         if not self.always_open and not any(self.week.values()):
             raise ValueError("this calendar has no working hours")
+        return moment.astimezone(UTC)
 
     # -- the three operations ------------------------------------------------------
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The moment when `duration` of working time has passed after `start`."""
-        self._check(start)
+        start = self._check(start)
         if duration <= ZERO:
             return start
         if self.always_open:
@@ -115,7 +124,7 @@ class BusinessCalendar:
 
     def subtract(self, end: datetime, duration: timedelta) -> datetime:
         """The latest moment from which `duration` of working time ends at `end`."""
-        self._check(end)
+        end = self._check(end)
         if duration <= ZERO:
             return end
         if self.always_open:
@@ -136,7 +145,7 @@ class BusinessCalendar:
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Working time from `start` to `end` (zero when end is not after start)."""
-        self._check(start)
+        start, end = self._check(start), self._check(end)
         if end <= start:
             return ZERO
         if self.always_open:
@@ -154,7 +163,7 @@ class BusinessCalendar:
 
     def next_working_moment(self, moment: datetime) -> datetime:
         """`moment` itself if it is working time, else the start of the next period."""
-        self._check(moment)
+        moment = self._check(moment)
         if self.always_open:
             return moment
         day = self._local_day(moment) - timedelta(days=1)
@@ -166,7 +175,7 @@ class BusinessCalendar:
         raise ValueError("no working time found within three years")
 
     def is_working(self, moment: datetime) -> bool:
-        return self.always_open or self.next_working_moment(moment) == moment
+        return self.always_open or self.next_working_moment(moment) == self._check(moment)
 
 
 ALWAYS = {weekday: [(0, MINUTES_PER_DAY)] for weekday in range(7)}

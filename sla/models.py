@@ -48,7 +48,11 @@ class BusinessCalendar(models.Model):
                 self.country, subdiv=self.subdivision or None, years=year
             )
         except NotImplementedError:
-            return set()
+            # An unknown region must not cost the country's national holidays.
+            try:
+                found = holidays.country_holidays(self.country, years=year)
+            except NotImplementedError:
+                return set()
         return set(found)
 
     def build(self) -> bt.BusinessCalendar:

@@ -75,8 +75,17 @@ def _schedule(clock, calendar, policy):
     clock.warn_at = calendar.add(clock.running_since, before_warning)
 
 
-def _pause(clock, calendar, at):
+def _breach_if_late(clock, at, ticket):
+    if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
+        # The deadline passed before the sweep saw it: the breach still happened, once.
+        clock.breached_at = clock.due_at
+        _record(ticket, clock, "sla_breached")
+
+
+def _pause(clock, calendar, at, ticket):
     if clock.running_since is not None:
+        # Paused (or stopped) after its deadline: once paused the sweep never sees it.
+        _breach_if_late(clock, at, ticket)
         clock.elapsed += calendar.between(clock.running_since, at)
         clock.running_since = None
         clock.due_at = clock.warn_at = None
@@ -95,10 +104,7 @@ def _meet(clock, calendar, at, ticket):
         clock.elapsed += calendar.between(clock.running_since, at)
         clock.running_since = None
     clock.met_at = at
-    if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
-        # Met late, before the sweep saw it: the breach still happened, once.
-        clock.breached_at = clock.due_at
-        _record(ticket, clock, "sla_breached")
+    _breach_if_late(clock, at, ticket)  # met late, before the sweep saw it
 
 
 def _record(ticket, clock, verb):
@@ -153,7 +159,7 @@ def on_ticket_event(ticket, *, actor, verb: str, internal: bool = False, at=None
 
     if verb == "ticket_merged":
         for clock in clocks:
-            _pause(clock, calendar, at)
+            _pause(clock, calendar, at, ticket)
             if clock.met_at is None:
                 clock.stopped_at = at
     if by_agent and Kind.ACKNOWLEDGEMENT in by_kind:
@@ -180,7 +186,7 @@ def on_ticket_event(ticket, *, actor, verb: str, internal: bool = False, at=None
     paused = ticket.status in policy.pausing_statuses
     for clock in clocks:
         if paused:
-            _pause(clock, calendar, at)
+            _pause(clock, calendar, at, ticket)
         else:
             _resume(clock, calendar, policy, at)
     TicketClock.objects.bulk_update(
