@@ -59,6 +59,10 @@ class Outcome:
             self.met + other.met, self.breached + other.breached, self.running + other.running
         )
 
+    @property
+    def decided(self) -> int:
+        return self.met + self.breached
+
     def values(self) -> list:
         return [self.met, self.breached, self.running, self.share_met]
 
