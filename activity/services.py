@@ -39,3 +39,42 @@ def _hand_off(event_id: int) -> None:
     from .tasks import dispatch_event
 
     dispatch_event.delay(event_id)
+
+
+def record_events(items: list[dict]) -> list[Event]:
+    """Many events at once (a sweep's batch): one INSERT, one hand-off after commit.
+
+    Each item takes the arguments of record_event(). Same guarantees: written in
+    the caller's transaction, dispatched at least once, found by the outbox sweep
+    if the hand-off fails.
+    """
+    events = []
+    for item in items:
+        if item["verb"] not in VERBS:
+            raise ValueError(f"Unknown event verb {item['verb']!r}: add it to activity/verbs.py")
+        target = item.get("target")
+        actor = item.get("actor")
+        events.append(
+            Event(
+                organisation=item["organisation"],
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                verb=item["verb"],
+                target_type=ContentType.objects.get_for_model(target)
+                if target is not None
+                else None,
+                target_id=str(target.pk) if target is not None else "",
+                visibility=item.get("visibility", Visibility.PUBLIC),
+                data=item.get("data") or {},
+            )
+        )
+    created = Event.objects.bulk_create(events)
+    ids = [event.pk for event in created]
+    if ids:
+        transaction.on_commit(lambda: _hand_off_many(ids), robust=True)
+    return created
+
+
+def _hand_off_many(event_ids: list[int]) -> None:
+    from .tasks import dispatch_events
+
+    dispatch_events.delay(event_ids)

@@ -15,6 +15,17 @@ def _handlers():
     return [import_string(path) for path in settings.EVENT_HANDLERS]
 
 
+def _dispatch(event_id: int) -> None:
+    event = Event.objects.filter(pk=event_id, dispatched_at__isnull=True).first()
+    if event is None:
+        return
+    for handler in _handlers():
+        handler(event)
+    Event.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
+
+
 @shared_task(bind=True, max_retries=8, retry_backoff=True, retry_backoff_max=600)
 def dispatch_event(self, event_id: int) -> None:
     """Run every event handler for one event, at least once.
@@ -22,18 +33,22 @@ def dispatch_event(self, event_id: int) -> None:
     Handlers are idempotent (deliveries are keyed by event, user and channel),
     so running this twice (a retry, the outbox sweep) sends nothing twice.
     """
-    event = Event.objects.filter(pk=event_id, dispatched_at__isnull=True).first()
-    if event is None:
-        return
     try:
-        for handler in _handlers():
-            handler(event)
+        _dispatch(event_id)
     except Exception as exc:
         log.exception("event %s: handler failed", event_id)
         raise self.retry(exc=exc) from exc
-    Event.objects.filter(pk=event_id, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now()
-    )
+
+
+@shared_task
+def dispatch_events(event_ids: list[int]) -> None:
+    """A batch's events in one message; a failing one goes on alone, with its retries."""
+    for event_id in event_ids:
+        try:
+            _dispatch(event_id)
+        except Exception:
+            log.exception("event %s: handler failed, retrying on its own", event_id)
+            dispatch_event.delay(event_id)
 
 
 @shared_task

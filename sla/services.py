@@ -107,18 +107,22 @@ def _meet(clock, calendar, at, ticket):
     _breach_if_late(clock, at, ticket)  # met late, before the sweep saw it
 
 
-def _record(ticket, clock, verb):
+def _event_for(ticket, clock, verb) -> dict:
     # Clients see first response and resolution deadlines; acknowledgement is
     # an internal target, so its marks stay with staff.
     internal = clock.kind == Kind.ACKNOWLEDGEMENT
-    record_event(
-        organisation=ticket.organisation,
-        actor=None,
-        verb=verb,
-        target=ticket,
-        visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
-        data={"number": ticket.number, "subject": ticket.subject, "kind": clock.kind},
-    )
+    return {
+        "organisation": ticket.organisation,
+        "actor": None,
+        "verb": verb,
+        "target": ticket,
+        "visibility": Visibility.INTERNAL if internal else Visibility.PUBLIC,
+        "data": {"number": ticket.number, "subject": ticket.subject, "kind": clock.kind},
+    }
+
+
+def _record(ticket, clock, verb):
+    record_event(**_event_for(ticket, clock, verb))
 
 
 def clocks_start(ticket, *, at=None) -> list[TicketClock]:

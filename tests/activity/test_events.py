@@ -163,3 +163,38 @@ def test_events_are_read_only_in_admin(client, world, membership):
     assert client.get(reverse("admin:activity_event_changelist")).status_code == 200
     assert client.get(reverse("admin:activity_event_change", args=[event.pk])).status_code == 200
     assert client.post(reverse("admin:activity_event_delete", args=[event.pk])).status_code == 403
+
+
+def test_batch_is_written_at_once_and_handed_off_in_one_message(
+    world, membership, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from activity.services import record_events
+
+    settings.EVENT_HANDLERS = ["tests.activity.test_events.recording_handler"]
+    CALLS.clear()
+    items = [
+        {
+            "organisation": world.org,
+            "actor": None,
+            "verb": "member_joined",
+            "target": membership,
+            "data": {"member": f"M{i}", "role": "member"},
+        }
+        for i in range(5)
+    ]
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(1):
+        events = record_events(items)
+    assert len(callbacks) == 1
+    ids = [event.pk for event in events]
+    tasks.dispatch_events(ids)
+    tasks.dispatch_events(ids)  # delivered twice: handlers still run once per event
+    assert sorted(CALLS) == sorted(ids)
+    assert not Event.objects.filter(pk__in=ids, dispatched_at__isnull=True).exists()
+
+
+def test_batch_refuses_unknown_verbs(world):
+    from activity.services import record_events
+
+    with pytest.raises(ValueError, match="Unknown event verb"):
+        record_events([{"organisation": world.org, "verb": "nope"}])
+    assert not Event.objects.exists()
