@@ -29,10 +29,14 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.run-installed
 install-test: $(VENV)/.test-installed
 
-# Debian packages: gettext to compile translations, chromium for the browser tests.
+# Debian packages: gettext to compile translations, chromium for the browser tests,
+# Pango and the DejaVu fonts for WeasyPrint (the statements of hours as PDF).
+WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || missing="$$missing $(WEASYPRINT_PACKAGES)"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \

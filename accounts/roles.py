@@ -109,14 +109,36 @@ _CONFIGURE_SLA = [
     "contracts.delete_contract",
 ]
 
+# Agents log time on tickets and follow the hours banks and objectives. Who may
+# correct an entry, and until when, is contracts.services.can_edit (its author or
+# a supervisor, for TIME_ENTRY_EDIT_DAYS); nobody deletes one: the history is kept.
+_LOG_TIME = [
+    "contracts.view_timeentry",
+    "contracts.add_timeentry",
+    "contracts.change_timeentry",
+    "contracts.view_timeentryrevision",
+    "contracts.view_bankperiod",
+    "contracts.view_objective",
+]
+
+# Supervisors set a contract's objectives and their progress by hand (the hours
+# bank fields are on the contract: contracts.change_contract, above).
+_MANAGE_OBJECTIVES = [
+    "contracts.add_objective",
+    "contracts.change_objective",
+    "contracts.delete_objective",
+]
+
 STAFF_GROUPS = {
-    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA],
+    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA, *_LOG_TIME],
     SUPERVISOR: [
         *_VIEW_ACCOUNTS,
         *_WORK_TICKETS,
         *_CONFIGURE_TICKETS,
         *_VIEW_SLA,
         *_CONFIGURE_SLA,
+        *_LOG_TIME,
+        *_MANAGE_OBJECTIVES,
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.add_user",

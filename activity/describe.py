@@ -5,7 +5,9 @@ from .verbs import VERBS
 
 def describe(event) -> str:
     """The event as one sentence in the active language."""
-    params = {key: value for key, value in event.data.items() if isinstance(value, str | int)}
+    params = {
+        key: value for key, value in event.data.items() if isinstance(value, str | int | float)
+    }
     params["actor"] = str(event.actor) if event.actor_id else _("Support")
     if "role" in params:
         params["role"] = _display_role(params["role"])

@@ -35,5 +35,9 @@ VERBS = {
     "client_task_done": _("%(actor)s completed: %(title)s (%(number)s)"),
     "sla_warning": _("%(number)s is close to its %(kind)s deadline"),
     "sla_breached": _("%(number)s missed its %(kind)s deadline"),
+    "time_logged": _("%(actor)s logged %(minutes)s minutes on %(number)s"),
+    "time_entry_changed": _("%(actor)s corrected a time entry on %(number)s"),
+    "hours_bank_80": _("80%% of the hours of %(contract)s are used (%(used)s of %(allowance)s h)"),
+    "hours_bank_100": _("All the hours of %(contract)s are used (%(used)s of %(allowance)s h)"),
     "recurring_ticket_opened": _("%(number)s was opened from a recurring schedule: %(subject)s"),
 }

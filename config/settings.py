@@ -283,6 +283,8 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=15 * 1024 * 1024)
 ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# How long the author of a time entry (or a supervisor) may still correct it.
+TIME_ENTRY_EDIT_DAYS = env.int("TIME_ENTRY_EDIT_DAYS", default=7)
 DRAWIO_URL = env.str("DRAWIO_URL", default="https://embed.diagrams.net").rstrip("/")
 # The diagram editor runs in an iframe from its own origin (tickets/drawio.py).
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(

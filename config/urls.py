@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("contracts/", include("contracts.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from activity.describe import describe
 from activity.models import Event
+from contracts import queries as contract_queries
 from sla.display import SHOWN
 from sla.models import TicketClock
 from sla.report import monthly_report
@@ -77,6 +78,7 @@ def dashboard(request):
         context["breached_now"] = (
             tickets.open().filter(Exists(shown.filter(due_at__lte=now))).count()
         )
+        context["bank"] = contract_queries.current_bank(request.user, organisation)
     return render(request, "portal/dashboard.html", context)
 
 

@@ -2,10 +2,11 @@
 
 The ticket changelist is the queue; the change form is where an agent works a
 ticket: reads the thread, replies or writes an internal note, sets status,
-priority and assignee, asks the client for tasks. Every one of those changes
-goes through tickets.services (never `ticket.save()`), so each records its
-event. A change the services refuse leaves nothing saved and comes back as a
-form error (see TicketAdmin.changeform_view).
+priority and assignee, asks the client for tasks, logs the time spent. Every
+one of those changes goes through tickets.services or contracts.services (never
+`ticket.save()`), so each records its event. A change the services refuse
+leaves nothing saved and comes back as a form error (see
+TicketAdmin.changeform_view).
 """
 
 from contextlib import contextmanager
@@ -31,6 +32,8 @@ from django.utils.translation import ngettext
 
 from activity.describe import describe
 from activity.models import Event
+from contracts import services as contract_services
+from contracts.models import BankPeriod
 from sla.admin import mark_label
 from sla.models import TicketClock
 from sla.rules import Mark
@@ -38,10 +41,12 @@ from sla.rules import Mark
 from . import services
 from .admin_forms import (
     AGENT_STATUS_CHOICES,
+    LOG_TIME_FIELDS,
     MergeForm,
     RecurringTicketForm,
     TicketWorkForm,
     agent_status_label,
+    format_minutes,
 )
 from .models import (
     Attachment,
@@ -372,6 +377,16 @@ class TicketAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(**SLA_FLAGS)
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # An autocomplete may ask for one organisation's tickets only: the
+        # objectives of a contract link tickets of its organisation (contracts/admin.py).
+        organisation = request.GET.get("organisation", "")
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete" and organisation.isdigit():
+            queryset = queryset.filter(organisation_id=int(organisation))
+        return queryset, may_have_duplicates
+
     # --- The change form ---
 
     def _composer_fields(self, request, obj):
@@ -383,6 +398,14 @@ class TicketAdmin(admin.ModelAdmin):
             if request.user.has_perm("tickets.add_attachment"):
                 fields += ["reply_files", "note_files"]
         return fields
+
+    def _may_log_time(self, request, obj):
+        return (
+            obj is not None
+            and not obj.merged_into_id
+            and self.has_change_permission(request, obj)
+            and request.user.has_perm("contracts.add_timeentry")
+        )
 
     def get_fieldsets(self, request, obj=None):
         details = [
@@ -431,6 +454,21 @@ class TicketAdmin(admin.ModelAdmin):
                     },
                 )
             )
+        if self._may_log_time(request, obj):
+            fieldsets.append(
+                (
+                    _("Log time"),
+                    {
+                        "fields": [
+                            "log_minutes",
+                            "log_description",
+                            "log_performed_at",
+                            "log_billable",
+                        ],
+                        "classes": ["ticket-time-log"],
+                    },
+                )
+            )
         fieldsets += [
             (
                 _("History"),
@@ -456,6 +494,9 @@ class TicketAdmin(admin.ModelAdmin):
         for name in COMPOSER_FIELDS:
             if name not in allowed:
                 form.base_fields.pop(name, None)
+        if not self._may_log_time(request, obj):
+            for name in LOG_TIME_FIELDS:
+                form.base_fields.pop(name, None)
         form.refusal = getattr(request, "_ticket_refusal", None)
         return form
 
@@ -479,6 +520,39 @@ class TicketAdmin(admin.ModelAdmin):
                 "show_save_and_continue": False,
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm("contracts.view_timeentry"):
+            context["time_log"] = self._time_log(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _time_log(self, request, ticket):
+        """The ticket's time entries for templates/admin/tickets/ticket/time_entries.html."""
+        entries = list(ticket.time_entries.select_related("agent"))
+        may_change = request.user.has_perm("contracts.change_timeentry")
+        rows = [
+            {
+                "entry": entry,
+                "duration": format_minutes(entry.minutes),
+                "edit_url": (
+                    _change_url(entry)
+                    if may_change and contract_services.can_edit(entry, request.user)
+                    else None
+                ),
+            }
+            for entry in entries
+        ]
+        return {
+            "rows": rows,
+            "total": format_minutes(sum(e.minutes for e in entries)),
+            "billable": format_minutes(sum(e.minutes for e in entries if e.billable)),
+            "bank": _bank_summary(ticket.organisation),
+            # The list comes just before the Log time panel, or before the
+            # history for staff who may only look.
+            "before": (
+                "ticket-time-log" if self._may_log_time(request, ticket) else "ticket-history-set"
+            ),
+        }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -515,6 +589,16 @@ class TicketAdmin(admin.ModelAdmin):
                     body=data["note"],
                     internal=True,
                     attachments=data.get("note_files") or (),
+                )
+        if form.logs_time:
+            with _refusal_goes_to("log_minutes"):
+                contract_services.time_entry_add(
+                    ticket=obj,
+                    agent=by,
+                    minutes=data["log_minutes"],
+                    description=data["log_description"],
+                    billable=data["log_billable"],
+                    performed_at=data.get("log_performed_at"),
                 )
         if form.touched("status"):
             # A first reply moves a new ticket to open by itself.
@@ -743,6 +827,24 @@ class TicketAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+
+def _bank_summary(organisation):
+    """The organisation's hours bank this period, read without creating the period."""
+    today = contract_services.local_date(organisation, timezone.now())
+    contract = contract_services.bank_contract_for(organisation, today)
+    if contract is None:
+        return None
+    period = BankPeriod.objects.filter(contract=contract, start__lte=today, end__gt=today).first()
+    if period is None:
+        return {"contract": contract, "period": None}
+    return {
+        "contract": contract,
+        "period": period,
+        "used": format_minutes(period.used_minutes),
+        "allowance": format_minutes(period.allowance_minutes),
+        "overage": format_minutes(period.overage_minutes) if period.overage_minutes else None,
+    }
 
 
 def _attachment_list(attachments):

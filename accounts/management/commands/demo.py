@@ -116,6 +116,7 @@ class Command(BaseCommand):
                     target=membership,
                     data={"member": str(users[email]), "role": membership.role},
                 )
+        from contracts import demo as contracts_demo
         from sla import demo as sla_demo
         from tickets import demo as tickets_demo
 
@@ -123,6 +124,7 @@ class Command(BaseCommand):
         tickets_demo.load_catalogue()
         tickets_demo.load_services(orgs)
         tickets_demo.load_tickets(orgs, users)
+        contracts_demo.load_contracts(orgs, users)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password {PASSWORD}):"))
         for label, email in LOGINS:
             self.stdout.write(f"  {label:<15} {email}")

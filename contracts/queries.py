@@ -1,0 +1,201 @@
+"""Reads for the client's contract pages, always from `visible_contracts()`.
+
+Contracts carry hours and prices, which are manager information: managers and
+partners (for their assigned clients) see their organisations' contracts;
+plain members see none, so every contract URL is a 404 for them.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.utils import timezone
+
+from accounts.access import whole_organisation_q
+from tickets.models import Ticket
+from tickets.states import DONE_STATUSES
+
+from . import services
+from .models import BankKind, BankPeriod, Contract, Objective, Service, TimeEntry
+
+# The per-ticket breakdown on the page; the statement lists every ticket.
+TICKETS_SHOWN = 50
+
+
+def visible_contracts(user):
+    """The scoping entry point: contracts of the organisations `user` sees whole."""
+    if not user.is_authenticated or user.is_staff:
+        return Contract.objects.none()
+    return Contract.objects.filter(whole_organisation_q(user))
+
+
+def contract_list(user, organisation):
+    return (
+        visible_contracts(user)
+        .filter(organisation=organisation)
+        .select_related("sla_policy")
+        .annotate(objective_count=Count("objectives"))
+        .order_by("-start_date", "-pk")
+    )
+
+
+def periods_on(contracts, day: date) -> dict[int, BankPeriod]:
+    """The bank period containing `day` for each contract that has one yet, in one query."""
+    found = BankPeriod.objects.filter(
+        contract__in=[c for c in contracts if c.bank_kind != BankKind.NONE],
+        start__lte=day,
+        end__gt=day,
+    )
+    return {period.contract_id: period for period in found}
+
+
+def current_bank(user, organisation):
+    """(contract, period) of the hours bank in effect today for the dashboard, or None."""
+    today = services.local_date(organisation, timezone.now())
+    contract = (
+        visible_contracts(user)
+        .filter(organisation=organisation)
+        .active_on(today)
+        .exclude(bank_kind=BankKind.NONE)
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    if contract is None:
+        return None
+    contract.organisation = organisation
+    return contract, services.period_for(contract, today)
+
+
+def contract_for_page(user, pk) -> Contract:
+    return visible_contracts(user).select_related("organisation", "sla_policy").get(pk=pk)
+
+
+def bank_periods(contract) -> list[BankPeriod]:
+    """Every period of the bank so far, newest first (for the period picker)."""
+    return list(BankPeriod.objects.filter(contract=contract).order_by("-start"))
+
+
+def services_of(organisation):
+    return Service.objects.filter(organisation=organisation).order_by("status", "name")
+
+
+@dataclass
+class TicketTotal:
+    ticket_id: int
+    number: str
+    subject: str
+    status: str
+    billable_minutes: int
+    other_minutes: int
+    entries: int
+
+
+def ticket_totals(period, limit: int | None = None) -> list[TicketTotal]:
+    """Minutes per ticket in the period, summed by PostgreSQL, most hours first."""
+    rows = (
+        TimeEntry.objects.filter(period=period)
+        .values("ticket_id", "ticket__number", "ticket__subject", "ticket__status")
+        .annotate(
+            billable_minutes=Sum("minutes", filter=Q(billable=True), default=0),
+            other_minutes=Sum("minutes", filter=Q(billable=False), default=0),
+            entries=Count("pk"),
+        )
+        .order_by("-billable_minutes", "-other_minutes", "ticket__number")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        TicketTotal(
+            ticket_id=row["ticket_id"],
+            number=row["ticket__number"],
+            subject=row["ticket__subject"],
+            status=row["ticket__status"],
+            billable_minutes=row["billable_minutes"],
+            other_minutes=row["other_minutes"],
+            entries=row["entries"],
+        )
+        for row in rows
+    ]
+
+
+def ticket_count(period) -> int:
+    return TimeEntry.objects.filter(period=period).values("ticket_id").distinct().count()
+
+
+def period_entries(period):
+    """The period's entries, newest first, with what each row of the list shows."""
+    return (
+        TimeEntry.objects.filter(period=period)
+        .select_related("ticket", "agent")
+        .only(
+            "performed_at",
+            "minutes",
+            "description",
+            "billable",
+            "ticket__number",
+            "ticket__subject",
+            "agent__display_name",
+        )
+        .order_by("-performed_at", "-pk")
+    )
+
+
+def objectives_for(user, contract) -> list[Objective]:
+    """The contract's objectives, each with its linked tickets the user may see."""
+    objectives = list(
+        contract.objectives.select_related("manual_set_by").prefetch_related(
+            Prefetch(
+                "tickets",
+                queryset=Ticket.objects.visible_to(user)
+                .only("number", "subject", "status", "organisation_id")
+                .order_by("number"),
+                to_attr="visible_tickets",
+            )
+        )
+    )
+    for objective in objectives:
+        objective.done_count = sum(
+            1 for ticket in objective.visible_tickets if ticket.status in DONE_STATUSES
+        )
+        objective.progress = objective_progress(objective, objective.visible_tickets)
+    return objectives
+
+
+def objective_progress(objective, tickets) -> int:
+    """Percent done: set by hand when support says so, else resolved or closed tickets."""
+    if objective.manual_progress is not None:
+        return min(objective.manual_progress, 100)
+    if not tickets:
+        return 0
+    done = sum(1 for ticket in tickets if ticket.status in DONE_STATUSES)
+    return round(100 * done / len(tickets))
+
+
+def live_version(contract, period) -> str:
+    """Changes whenever something the live part of the contract page shows changes.
+
+    `period` must be freshly read: its running total is part of the version.
+    """
+    parts = []
+    if period is not None:
+        entries = TimeEntry.objects.filter(period=period).aggregate(
+            count=Count("pk"), latest=Max("updated_at")
+        )
+        latest = entries["latest"]
+        parts += [
+            period.used_minutes,
+            entries["count"],
+            f"{latest.timestamp():.6f}" if latest else "",
+        ]
+    parts += list(
+        Objective.objects.filter(contract=contract)
+        .order_by("pk")
+        .values_list("pk", "title", "description", "due_date", "manual_progress")
+    )
+    parts += list(
+        Objective.tickets.through.objects.filter(objective__contract=contract)
+        .order_by("objective_id", "ticket_id")
+        .values_list("objective_id", "ticket_id", "ticket__status")
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,245 @@
+"""The statement of hours of one bank period, as CSV and as PDF (WeasyPrint).
+
+Both are written in the user's language with dates in the user's time zone.
+The PDF is templates/contracts/statement_pdf.html styled by statement_pdf.css;
+nothing is fetched from elsewhere while it is built: the fonts come from the
+system (DejaVu Sans) and the URL fetcher refuses every URL that is not inline
+data or a file of the project's static folder.
+"""
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import queries
+from .models import BankKind, BankPeriod, Contract, TimeEntry
+from .templatetags.contracts import decimal_hours, last_day
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+# The PDF lists at most this many entries (about 5 ms each to lay out): a request
+# must not hold a web worker for a minute. The CSV always has every entry.
+PDF_MAX_ENTRIES = 1000
+# WeasyPrint logs each rendering step at INFO: one statement is not seven log lines.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@dataclass
+class Statement:
+    contract: Contract
+    period: BankPeriod
+    tickets: list[queries.TicketTotal]
+    entries: list[TimeEntry]
+    language: str
+    timezone: str
+    generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def organisation(self):
+        return self.contract.organisation
+
+    @property
+    def last_day(self):
+        return last_day(self.period)
+
+    @property
+    def entries_total(self) -> int:
+        return sum(row.entries for row in self.tickets)
+
+    @property
+    def entries_left_out(self) -> int:
+        return self.entries_total - len(self.entries)
+
+    @property
+    def other_minutes(self) -> int:
+        return sum(row.other_minutes for row in self.tickets)
+
+    @property
+    def extra_amount(self) -> Decimal | None:
+        return extra_amount(self.contract, self.period)
+
+
+def extra_amount(contract, period) -> Decimal | None:
+    """What the hours over the bank cost at the contract's price, if it has one."""
+    if contract.extra_hour_price is None or not period.overage_minutes:
+        return None
+    amount = Decimal(period.overage_minutes) * contract.extra_hour_price / 60
+    return amount.quantize(Decimal("0.01"))
+
+
+def statement_for(contract, period, user, max_entries: int | None = None) -> Statement:
+    entries = queries.period_entries(period).order_by("performed_at", "pk")
+    return Statement(
+        contract=contract,
+        period=period,
+        tickets=queries.ticket_totals(period),
+        entries=list(entries[:max_entries] if max_entries is not None else entries),
+        language=user.language,
+        timezone=user.timezone,
+    )
+
+
+def filename(statement: Statement, extension: str) -> str:
+    start = statement.period.start
+    when = f"{start:%Y-%m}" if statement.contract.bank_kind == BankKind.MONTHLY else f"{start}"
+    org = statement.organisation.slug
+    return f"hours-{org}-{slugify(statement.contract.name)}-{when}.{extension}"
+
+
+class _In:
+    """The user's language and time zone while a statement is written."""
+
+    def __init__(self, statement):
+        self.language = translation.override(statement.language)
+        self.zone = timezone.override(ZoneInfo(statement.timezone))
+
+    def __enter__(self):
+        self.language.__enter__()
+        self.zone.__enter__()
+
+    def __exit__(self, *exc):
+        self.zone.__exit__(*exc)
+        self.language.__exit__(*exc)
+
+
+# CSV ------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def csv_bytes(statement: Statement) -> bytes:
+    period, contract = statement.period, statement.contract
+    out = io.StringIO()
+    writer = csv.writer(out)
+    with _In(statement):
+        end = statement.last_day
+        writer.writerows(
+            [
+                [_("Statement of hours")],
+                [_("Organisation"), _cell(statement.organisation.name)],
+                [_("Contract"), _cell(contract.name)],
+                [_("Period"), period.start.isoformat(), end.isoformat() if end else ""],
+                [_("Hours in the bank"), decimal_hours(period.allowance_minutes)],
+                [_("Of which carried over"), decimal_hours(period.carried_minutes)],
+                [_("Used"), decimal_hours(period.used_minutes)],
+                [_("Available"), decimal_hours(period.available_minutes)],
+                [_("Over the bank"), decimal_hours(period.overage_minutes)],
+            ]
+        )
+        if contract.extra_hour_price is not None:
+            writer.writerow(
+                [_("Price of an extra hour"), contract.extra_hour_price, contract.currency]
+            )
+            if statement.extra_amount is not None:
+                writer.writerow(
+                    [_("Extra hours at that price"), statement.extra_amount, contract.currency]
+                )
+        writer.writerow([])
+        writer.writerow(
+            [_("Ticket"), _("Subject"), _("Billable hours"), _("Not billable hours"), _("Entries")]
+        )
+        for row in statement.tickets:
+            writer.writerow(
+                [
+                    row.number,
+                    _cell(row.subject),
+                    decimal_hours(row.billable_minutes),
+                    decimal_hours(row.other_minutes),
+                    row.entries,
+                ]
+            )
+        writer.writerow([])
+        writer.writerow(
+            [
+                _("Date"),
+                _("Ticket"),
+                _("What was done"),
+                _("By"),
+                _("Minutes"),
+                _("Hours"),
+                _("Billable"),
+            ]
+        )
+        for entry in statement.entries:
+            writer.writerow(
+                [
+                    _local(entry.performed_at),
+                    entry.ticket.number,
+                    _cell(entry.description),
+                    _cell(entry.agent.display_name),
+                    entry.minutes,
+                    decimal_hours(entry.minutes),
+                    _("yes") if entry.billable else _("no"),
+                ]
+            )
+    # The byte order mark makes spreadsheets read the accents right.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def csv_response(statement: Statement) -> HttpResponse:
+    response = HttpResponse(csv_bytes(statement), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename(statement, "csv"))
+    return response
+
+
+# PDF ------------------------------------------------------------------------------
+
+
+def _local_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        """Inline data and the project's static files; everything else is refused."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(url2pathname(parts.path)).resolve()
+                if path.is_relative_to(STATIC_DIR.resolve()):
+                    return super().fetch(url, headers)
+            raise ValueError(f"The statement fetches nothing from elsewhere: {url}")
+
+    return LocalOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
+def pdf_bytes(statement: Statement) -> bytes:
+    # Imported here: WeasyPrint loads Pango on import, which only this needs.
+    from weasyprint import CSS, HTML
+
+    fetcher = _local_fetcher()
+    base_url = STATIC_DIR.as_uri() + "/"
+    with _In(statement):
+        html = render_to_string("contracts/statement_pdf.html", {"statement": statement})
+        css = render_to_string("contracts/statement_pdf.css")
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[CSS(string=css, base_url=base_url, url_fetcher=fetcher)])
+
+
+def pdf_response(statement: Statement) -> HttpResponse:
+    response = HttpResponse(pdf_bytes(statement), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename(statement, "pdf"))
+    return response
