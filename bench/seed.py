@@ -11,7 +11,8 @@ run tops the data up to BENCH_TICKETS (or skips when it is already there).
 
 import os
 import random
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -139,6 +140,7 @@ def seed(tickets: int = TICKETS):
     loaded = _seed_people()
     agents = _seed_agents()
     loaded = _seed_tickets(tickets, agents) or loaded
+    loaded = _seed_contract(agents) or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
         with connection.cursor() as cursor:
             # Outside the load's transaction: fresh statistics and visibility maps
@@ -151,8 +153,74 @@ def seed(tickets: int = TICKETS):
         "comments": Comment.objects.count(),
         "attachments": Attachment.objects.count(),
         "events": Event.objects.count(),
+        "time_entries_in_contract_period": _contract_period().entries.count(),
     }
     return dataset, _personas(agents)
+
+
+CONTRACT_ENTRIES = int(os.environ.get("BENCH_CONTRACT_ENTRIES", "10000"))
+
+
+def _contract():
+    from accounts.models import Organisation
+    from contracts.models import BankKind, Contract
+
+    contract, _ = Contract.objects.get_or_create(
+        organisation=Organisation.objects.get(slug="bench-0"),
+        name="Bench hours bank",
+        defaults={
+            "start_date": date(2026, 1, 1),
+            "bank_kind": BankKind.MONTHLY,
+            "bank_hours": Decimal("2000"),
+            "extra_hour_price": Decimal("45"),
+        },
+    )
+    return contract
+
+
+def _contract_period():
+    from contracts.services import current_period
+
+    return current_period(_contract())
+
+
+def _seed_contract(agents) -> bool:
+    """10,000 time entries in the current period of one contract (the issue's figure)."""
+    from django.db.models import Sum
+
+    from contracts.models import BankPeriod, TimeEntry
+    from tickets.models import Ticket
+
+    period = _contract_period()
+    missing = CONTRACT_ENTRIES - period.entries.count()
+    if missing <= 0:
+        return False
+    tickets = list(
+        Ticket.objects.filter(organisation__slug="bench-0")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:400]
+    )
+    start = datetime.combine(period.start, time(12), tzinfo=UTC)
+    now = timezone.now()
+    span = max((now - start).total_seconds(), 3600)
+    TimeEntry.objects.bulk_create(
+        (
+            TimeEntry(
+                ticket_id=tickets[i % len(tickets)],
+                period=period,
+                agent=agents[i % len(agents)],
+                performed_at=start + timedelta(seconds=span * i / missing),
+                minutes=5 + (i % 12) * 5,
+                description=f"Checked the configuration and the logs ({i})",
+                billable=i % 10 != 0,
+            )
+            for i in range(missing)
+        ),
+        batch_size=2000,
+    )
+    used = period.entries.filter(billable=True).aggregate(total=Sum("minutes"))["total"] or 0
+    BankPeriod.objects.filter(pk=period.pk).update(used_minutes=used)
+    return True
 
 
 @transaction.atomic
@@ -524,6 +592,7 @@ def pages(personas):
         "ticket list filtered": (manager, "/tickets/?status=active&priority=high"),
         "ticket list search": (manager, f"/tickets/?q={SEARCH_WORD}"),
         "ticket detail": (member, f"/tickets/{detail.number}/"),
+        "contract page (10,000 entries)": (manager, f"/contracts/{_contract().pk}/"),
         "admin queue": (personas["agent"], "/admin/tickets/ticket/"),
         "admin queue (any open)": (personas["agent"], "/admin/tickets/ticket/?status=any_open"),
         # What an open tab polls while nothing changes (the URLs its page renders).
