@@ -37,6 +37,7 @@ from tickets.states import DONE_STATUSES
 
 from . import periods, services
 from .models import BankKind, BankPeriod, Contract, Objective, Service, TimeEntry, TimeEntryRevision
+from .queries import progress_percent
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
 
@@ -689,9 +690,8 @@ class ObjectiveAdmin(admin.ModelAdmin):
             done = objective.done_count
         if not total:
             return _("No linked tickets yet")
-        # The client's rule (contracts.queries.objective_progress), from the counts.
         return _("%(percent)s %% (%(done)s of %(total)s tickets done)") % {
-            "percent": round(100 * done / total),
+            "percent": progress_percent(None, done, total),
             "done": done,
             "total": total,
         }

@@ -162,14 +162,17 @@ def objectives_for(user, contract) -> list[Objective]:
     return objectives
 
 
+def progress_percent(manual: int | None, done: int, total: int) -> int:
+    """The one progress rule: set by hand when support says so, else the share done."""
+    if manual is not None:
+        return min(manual, 100)
+    return round(100 * done / total) if total else 0
+
+
 def objective_progress(objective, tickets) -> int:
-    """Percent done: set by hand when support says so, else resolved or closed tickets."""
-    if objective.manual_progress is not None:
-        return min(objective.manual_progress, 100)
-    if not tickets:
-        return 0
+    """Percent done of an objective: resolved or closed tickets count as done."""
     done = sum(1 for ticket in tickets if ticket.status in DONE_STATUSES)
-    return round(100 * done / len(tickets))
+    return progress_percent(objective.manual_progress, done, len(tickets))
 
 
 def live_version(contract, period) -> str:
