@@ -36,8 +36,11 @@ def test_healthy(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_redis_down_is_503_naming_redis():
-    status, body = _probe(REDIS_URL="redis://127.0.0.1:1/0")
+def test_redis_down_is_503_naming_redis(django_db_setup):
+    # PostgreSQL up means the test database, which exists whatever the machine has.
+    from tests.e2e.worker import database_url_for_tests
+
+    status, body = _probe(REDIS_URL="redis://127.0.0.1:1/0", DATABASE_URL=database_url_for_tests())
     assert status == 503
     assert body["failing"] == ["redis"]
     assert body["checks"]["postgres"] == "ok"
