@@ -129,8 +129,29 @@ _MANAGE_OBJECTIVES = [
     "contracts.delete_objective",
 ]
 
+# Everyone on staff sees what was sent to whom, on which channel, and why a
+# delivery failed (notifications, webhook deliveries, Telegram links, preferences).
+_VIEW_NOTIFICATIONS = [
+    "notifications.view_notification",
+    "notifications.view_webhookdelivery",
+    "notifications.view_telegramlink",
+    "notifications.view_preference",
+]
+
+# Supervisors send failed deliveries again (the admin's only change to them: the
+# change permission, the forms stay read-only) and manage the organisations'
+# webhook endpoints, whose signing secrets agents never see.
+_MANAGE_NOTIFICATIONS = [
+    "notifications.change_notification",
+    "notifications.change_webhookdelivery",
+    "notifications.view_webhookendpoint",
+    "notifications.add_webhookendpoint",
+    "notifications.change_webhookendpoint",
+    "notifications.delete_webhookendpoint",
+]
+
 STAFF_GROUPS = {
-    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA, *_LOG_TIME],
+    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA, *_LOG_TIME, *_VIEW_NOTIFICATIONS],
     SUPERVISOR: [
         *_VIEW_ACCOUNTS,
         *_WORK_TICKETS,
@@ -139,6 +160,8 @@ STAFF_GROUPS = {
         *_CONFIGURE_SLA,
         *_LOG_TIME,
         *_MANAGE_OBJECTIVES,
+        *_VIEW_NOTIFICATIONS,
+        *_MANAGE_NOTIFICATIONS,
         "accounts.add_organisation",
         "accounts.change_organisation",
         "accounts.add_user",

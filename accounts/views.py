@@ -82,7 +82,11 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     request.user.refresh_from_db()
-    return render(request, "accounts/profile.html", {"form": form})
+    from notifications.telegram_views import telegram_context
+    from notifications.views import preferences_context
+
+    context = {"form": form, **preferences_context(request.user), **telegram_context(request.user)}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "contracts",
     "tickets",
     "sla",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -185,6 +187,8 @@ STORAGES = {
 # Development prints e-mails to the console; production must name its relay.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else environ.Env.NOTSET)
 vars().update(EMAIL_CONFIG)
+# Without a timeout a stalled relay holds a worker (and its delivery's claim) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -245,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activity.tasks.outbox_sweep",
         "schedule": 60.0,
     },
+    "notifications-delivery-sweep": {
+        "task": "notifications.tasks.delivery_sweep",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Both sweeps catch up on everything due when they run, so a message that
     # waited longer than its interval (workers down) is dropped, not replayed.
     "tickets-recurring-sweep": {
@@ -261,7 +270,38 @@ CELERY_BEAT_SCHEDULE = {
 # An event not handed to the broker after this many seconds is re-queued.
 EVENT_OUTBOX_GRACE_SECONDS = env.int("EVENT_OUTBOX_GRACE_SECONDS", default=60)
 # Functions called with every event by the dispatch task, in order.
-EVENT_HANDLERS: list[str] = []
+EVENT_HANDLERS: list[str] = ["notifications.fanout.fan_out"]
+
+# Notifications: outbound channels by dotted path (see notifications/channels).
+NOTIFICATION_CHANNELS = env.list(
+    "NOTIFICATION_CHANNELS",
+    default=[
+        "notifications.channels.email.EmailChannel",
+        "notifications.channels.telegram.TelegramChannel",
+    ],
+)
+# A failed send is tried again after base, 2 x base, 4 x base ... seconds (capped),
+# then marked failed in the admin after the last attempt.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
+# The sweep re-queues rows waiting this long past their time, and takes back
+# a claim held this long by a worker that stopped (killed mid-send).
+NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", default=60)
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
+# Events older than this when they are fanned out reach the portal only.
+NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=24 * 60 * 60)
+NOTIFICATION_SWEEP_BATCH = env.int("NOTIFICATION_SWEEP_BATCH", default=5000)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+
+# Telegram: no token, no Telegram (the profile does not offer it).
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+# The Bot API's address; tests point it at a local fake server.
+TELEGRAM_API_URL = env.str("TELEGRAM_API_URL", default="https://api.telegram.org/bot")
+# Checked against the X-Telegram-Bot-Api-Secret-Token header of webhook calls.
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_LINK_TTL_SECONDS = env.int("TELEGRAM_LINK_TTL_SECONDS", default=15 * 60)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

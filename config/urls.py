@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("contracts/", include("contracts.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("activity/", include("activity.urls")),
     path("", include("portal.urls")),
 ]
 

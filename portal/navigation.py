@@ -21,6 +21,7 @@ class Area:
 AREAS = [
     Area("dashboard", _("Dashboard"), "portal:dashboard"),
     Area("tickets", _("Tickets"), "tickets:list"),
+    Area("activity", _("Activity"), "activity:feed"),
     Area("contracts", _("Contracts"), "contracts:list", manager_only=True),
     Area("team", _("Team"), "accounts:team", manager_only=True),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activity.describe import describe
-from activity.models import Event
+from activity.feed import feed_for
 from contracts import queries as contract_queries
 from sla.display import SHOWN
 from sla.models import TicketClock
@@ -41,7 +41,7 @@ def dashboard(request):
     if request.user.is_staff:
         return redirect("admin:index")
     organisation = request.access.active
-    events = list(Event.objects.for_organisation_feed(organisation)[:15])
+    events = list(feed_for(request.user, request.access, organisation)[:15])
     for event in events:
         event.sentence = describe(event)
     tickets = Ticket.objects.visible_to(request.user).filter(organisation=organisation)

@@ -142,3 +142,27 @@ CASES += [
     Case("contracts:statement_pdf", _contract),
     Case("contracts:statement_csv", _contract),
 ]
+
+
+def _notification(w):
+    from activity.services import record_event
+    from notifications.models import DeliveryStatus, Notification
+
+    event = record_event(
+        organisation=w.org,
+        actor=w.member,
+        verb="member_joined",
+        data={"member": "Diego", "role": "member"},
+    )
+    notification = Notification.objects.create(
+        event=event, user=w.manager, channel="portal", status=DeliveryStatus.SENT
+    )
+    return {"pk": notification.pk}
+
+
+# A notification is its recipient's alone: anyone else gets a 404, even inside
+# the organisation (tests/notifications/test_centre.py checks the other members).
+CASES += [
+    Case("notifications:open", _notification),
+    Case("notifications:read", _notification, "post"),
+]

@@ -117,6 +117,7 @@ class Command(BaseCommand):
                     data={"member": str(users[email]), "role": membership.role},
                 )
         from contracts import demo as contracts_demo
+        from notifications import demo as notifications_demo
         from sla import demo as sla_demo
         from tickets import demo as tickets_demo
 
@@ -125,6 +126,7 @@ class Command(BaseCommand):
         tickets_demo.load_services(orgs)
         tickets_demo.load_tickets(orgs, users)
         contracts_demo.load_contracts(orgs, users)
+        notifications_demo.load(orgs, users)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password {PASSWORD}):"))
         for label, email in LOGINS:
             self.stdout.write(f"  {label:<15} {email}")

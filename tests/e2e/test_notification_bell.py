@@ -1,0 +1,136 @@
+"""The acceptance journey of the notification centre: an agent replies in the
+admin, a real Celery worker fans the event out, and the client's bell counts it
+without a reload; the notification opens the ticket at that reply."""
+
+import re
+
+import pytest
+
+from activity.models import Event
+from notifications.models import Notification
+from tests.e2e.worker import CeleryWorker, wait_until
+from tests.factories import PASSWORD
+from tickets import services
+from tickets.models import Comment
+
+pytestmark = pytest.mark.e2e
+
+# The bell polls every 10 s; the worker needs well under a second.
+BELL_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup):
+    with CeleryWorker(start_timeout=30.0) as worker:
+        yield worker
+
+
+@pytest.fixture
+def worker(celery_worker_process, transactional_db):
+    celery_worker_process.assert_alive()
+    mark = celery_worker_process.mark()
+    yield celery_worker_process
+    print("Celery worker output during the test:\n" + celery_worker_process.output_since(mark))
+
+
+def _login(page, url, email, admin=False):
+    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def _all_dispatched():
+    return not Event.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def _agent_replies(agent, url, ticket, text):
+    agent.goto(f"{url}/admin/tickets/ticket/{ticket.pk}/change/")
+    agent.fill("textarea[name=reply]", text)
+    agent.locator("input[name=_continue]").click()
+    agent.wait_for_load_state()
+
+
+def test_admin_reply_rings_the_bell_and_opens_at_the_reply(
+    worker, live_world, live_server, page, browser, browser_errors
+):
+    world = live_world
+    url = live_server.url
+    ticket = services.ticket_open(
+        organisation=world.org,
+        requester=world.member,
+        subject="VPN tunnel keeps dropping",
+        description="Every ten minutes since the upgrade.",
+    )
+    # The worker dispatches the opening on its own; the member hears nothing of it.
+    assert wait_until(_all_dispatched, timeout=15), worker.output
+    assert not Notification.objects.filter(user=world.member).exists()
+
+    _login(page, url, world.member.email)
+    page.goto(url + "/dashboard/")
+    bell = page.locator("#notification-bell")
+    assert bell.get_attribute("aria-label") == "Notifications: none unread"
+    assert bell.locator(".bell__count").count() == 0
+    page.evaluate("window.__stillHere = true")
+
+    # An agent answers in the admin, in another browser.
+    agent_context = browser.new_context()
+    agent = agent_context.new_page()
+    _login(agent, url, world.agent.email, admin=True)
+    _agent_replies(agent, url, ticket, "We replaced the tunnel's certificate; try again.")
+    comment = Comment.objects.get(ticket=ticket, body__startswith="We replaced")
+
+    # The worker fans the reply out; the open dashboard's bell counts it, no reload.
+    page.locator("#notification-bell .bell__count").wait_for(timeout=BELL_TIMEOUT_MS)
+    assert page.evaluate("window.__stillHere") is True
+    unread = Notification.objects.filter(
+        user=world.member, channel="portal", read_at__isnull=True
+    ).count()
+    assert unread >= 1
+    assert page.locator("#notification-bell .bell__count").inner_text() == str(unread)
+    assert page.locator("#notification-bell").get_attribute("aria-label") == (
+        f"Notifications: {unread} unread"
+    )
+
+    # The centre lists the reply; its link opens the ticket at that reply.
+    page.locator("#notification-bell").click()
+    page.wait_for_load_state()
+    assert page.url == url + "/notifications/"
+    item = page.locator(".notice", has_text="replied on")
+    assert item.locator(".notice__excerpt").inner_text().startswith("We replaced the tunnel")
+    assert "notice--unread" in item.get_attribute("class")
+    item.locator(".notice__link").click()
+    page.wait_for_url(re.compile(rf"#comment-{comment.pk}$"))
+    assert page.url == f"{url}/tickets/{ticket.number}/#comment-{comment.pk}"
+    assert page.locator(f"#comment-{comment.pk}").inner_text().count("We replaced the tunnel") == 1
+    row = Notification.objects.get(
+        user=world.member, channel="portal", event__verb="ticket_replied"
+    )
+    assert row.read_at is not None
+
+    # A second reply, while the member is elsewhere: a banner on the next page, once.
+    page.goto(url + "/tickets/")
+    _agent_replies(agent, url, ticket, "Also: the firmware is now 7.2.")
+    agent_context.close()
+    assert wait_until(
+        lambda: Notification.objects.filter(
+            user=world.member, event__verb="ticket_replied", read_at__isnull=True
+        ).exists(),
+        timeout=15,
+    ), worker.output
+    page.goto(url + "/dashboard/")
+    banner = page.locator(".banner")
+    assert banner.inner_text().strip() == (
+        f"New reply on {ticket.number}: VPN tunnel keeps dropping"
+    )
+    page.reload()
+    assert page.locator(".banner").count() == 0
+
+    # Mark all as read from the centre (htmx): the list and the bell follow.
+    page.goto(url + "/notifications/")
+    page.get_by_role("button", name="Mark all as read").click()
+    page.locator("#notification-list .notice--unread").first.wait_for(state="detached")
+    assert page.locator("#notification-bell .bell__count").count() == 0
+    assert not Notification.objects.filter(user=world.member, read_at__isnull=True).exists()
+    assert browser_errors == []
