@@ -10,8 +10,10 @@ live poll) and the server CPU per request: `app_cpu_ms` in the gunicorn workers,
 `idle_tab` is what one open ticket page costs the server per minute while nothing
 changes (it polls every 4 s and gets 204), with the same for an open list (every 5 s).
 `jobs` is the SLA sweep's time over 100,000 and 1,000,000 open tickets, each size on a
-database of its own (bench/jobs.py). BENCH_SKIP_PAGES=1 or BENCH_SKIP_JOBS=1 runs only
-the other part, keeping what the last results.json had for the one skipped.
+database of its own (bench/jobs.py), and the notification fan-out's throughput: 10,000
+events through real workers to delivered e-mails and Telegram messages against local
+fakes (bench/fanout.py, keys `fanout_*`). BENCH_SKIP_PAGES=1, BENCH_SKIP_JOBS=1 or
+BENCH_SKIP_FANOUT=1 skips a part, keeping what the last results.json had for it.
 Everything runs on this machine against loopback only, with bounded request counts.
 """
 
@@ -356,6 +358,12 @@ def main():
         print("SLA sweep (bench/jobs.py)")
         results["jobs"] = {**results["jobs"], **jobs.run(ENV)}
         results["timing"]["jobs_s"] = round(time.perf_counter() - jobs_started, 1)
+    if os.environ.get("BENCH_SKIP_FANOUT") != "1":
+        from bench import fanout
+
+        fanout_started = time.perf_counter()
+        results["jobs"] = {**results["jobs"], **fanout.run(ENV)}
+        results["timing"]["fanout_s"] = round(time.perf_counter() - fanout_started, 1)
     results["timing"]["total_s"] = round(time.perf_counter() - started, 1)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {out} in {results['timing']['total_s']} s")

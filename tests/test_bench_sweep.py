@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from bench import jobs
+from bench import fanout, jobs
 from bench import run as bench_run
 from sla.models import TicketClock
 from tickets.models import Ticket
@@ -139,12 +139,17 @@ def test_jobs_only_keeps_the_pages_of_the_last_results(tmp_path, monkeypatch):
     monkeypatch.setenv("BENCH_SKIP_PAGES", "1")
     monkeypatch.delenv("BENCH_SKIP_JOBS", raising=False)
     monkeypatch.setattr(jobs, "run", lambda env: {"sla_sweep_100k_ms": 2.0})
+    monkeypatch.setattr(fanout, "run", lambda env: {"fanout_events_per_s": 3.0})
     bench_run.main()
     results = json.loads(out.read_text())
     assert list(results) == ["dataset", "pages", "jobs", "idle_tab", "timing"]
     assert results["pages"] == previous["pages"]
     assert results["dataset"] == previous["dataset"]
     assert results["idle_tab"] == previous["idle_tab"]
-    assert results["jobs"] == {"other_job_ms": 5.0, "sla_sweep_100k_ms": 2.0}
+    assert results["jobs"] == {
+        "other_job_ms": 5.0,
+        "sla_sweep_100k_ms": 2.0,
+        "fanout_events_per_s": 3.0,
+    }
     assert results["timing"]["pages_s"] == 180.0
     assert "jobs_s" in results["timing"]
