@@ -141,6 +141,7 @@ def seed(tickets: int = TICKETS):
     agents = _seed_agents()
     loaded = _seed_tickets(tickets, agents) or loaded
     loaded = _seed_contract(agents) or loaded
+    loaded = _seed_notifications() or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
         with connection.cursor() as cursor:
             # Outside the load's transaction: fresh statistics and visibility maps
@@ -538,6 +539,46 @@ class _TicketLoader:
         )
 
 
+NOTIFICATIONS = 5_000  # the member's notification centre; one in four unread
+
+
+@transaction.atomic
+def _seed_notifications() -> bool:
+    """The member persona's in-portal notifications, on its organisation's public events."""
+    from accounts.models import Membership
+    from activity.models import Event
+    from notifications.models import Notification
+
+    member = (
+        Membership.objects.filter(organisation__slug="bench-0", role="member")
+        .order_by("pk")
+        .first()
+        .user
+    )
+    if Notification.objects.filter(user=member).exists():
+        return False
+    events = Event.objects.filter(organisation__slug="bench-0", visibility="public").order_by(
+        "-pk"
+    )[:NOTIFICATIONS]
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                event=event,
+                user=member,
+                channel="portal",
+                status="sent",
+                sent_at=event.created_at,
+                created_at=event.created_at,
+                read_at=None if i % 4 == 0 else event.created_at,
+                announced_at=event.created_at,
+            )
+            for i, event in enumerate(events)
+        ),
+        batch_size=5000,
+    )
+    return True
+
+
 def _personas(agents) -> dict:
     from accounts.models import Membership as M
     from tickets.models import Ticket
@@ -556,6 +597,12 @@ def _personas(agents) -> dict:
         raise RuntimeError(f"no ticket of {member} with {DETAIL_REPLIES} replies to show")
     personas["detail_ticket"] = detail
     return personas
+
+
+def _unread(user) -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(user=user, channel="portal", read_at__isnull=True).count()
 
 
 def ticket_version(ticket) -> str:
@@ -593,6 +640,10 @@ def pages(personas):
         "ticket list search": (manager, f"/tickets/?q={SEARCH_WORD}"),
         "ticket detail": (member, f"/tickets/{detail.number}/"),
         "contract page (10,000 entries)": (manager, f"/contracts/{_contract().pk}/"),
+        "activity feed": (manager, "/activity/"),
+        "activity feed (member)": (member, "/activity/"),
+        "notification centre (5,000)": (member, "/notifications/"),
+        "bell poll (idle, 204)": (member, f"/notifications/bell/?n={_unread(member)}", 204),
         "admin queue": (personas["agent"], "/admin/tickets/ticket/"),
         "admin queue (any open)": (personas["agent"], "/admin/tickets/ticket/?status=any_open"),
         # What an open tab polls while nothing changes (the URLs its page renders).
