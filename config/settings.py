@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activity.tasks.outbox_sweep",
         "schedule": 60.0,
     },
+    "notifications-prune": {
+        "task": "notifications.tasks.prune",
+        "schedule": 24 * 60 * 60.0,
+        "options": {"expires": 60 * 60},
+    },
     "notifications-delivery-sweep": {
         "task": "notifications.tasks.delivery_sweep",
         "schedule": 60.0,
@@ -291,6 +296,8 @@ NOTIFICATION_SWEEP_GRACE_SECONDS = env.int("NOTIFICATION_SWEEP_GRACE_SECONDS", d
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=300)
 # Events older than this when they are fanned out reach the portal only.
 NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=24 * 60 * 60)
+# Finished deliveries and read notifications older than this are deleted daily.
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=180)
 NOTIFICATION_SWEEP_BATCH = env.int("NOTIFICATION_SWEEP_BATCH", default=5000)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
 

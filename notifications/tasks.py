@@ -1,9 +1,12 @@
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import delivery, webhooks
-from .models import Notification, WebhookDelivery
+from .models import Channel, DeliveryStatus, Notification, TelegramUpdate, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +52,34 @@ def telegram_reply(self, chat_id: int, text: str) -> None:
     delay = send_reply(chat_id, text)
     if delay is not None:
         raise self.retry(countdown=delay)
+
+
+@shared_task
+def prune() -> dict:
+    """Forget what nobody needs any more, so the delivery tables stay the size of their use.
+
+    E-mail, Telegram and webhook rows finished (sent or failed) more than
+    NOTIFICATION_KEEP_DAYS ago; portal notifications read that long ago (unread
+    ones stay until read); Telegram update ids older than a week (Telegram
+    keeps undelivered updates for 24 hours, so they cannot come back).
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
+    finished = [DeliveryStatus.SENT, DeliveryStatus.FAILED]
+    counts = {
+        "outbound": Notification.objects.exclude(channel=Channel.PORTAL)
+        .filter(status__in=finished, created_at__lt=cutoff)
+        .delete()[0],
+        "portal": Notification.objects.filter(channel=Channel.PORTAL, read_at__lt=cutoff).delete()[
+            0
+        ],
+        "webhooks": WebhookDelivery.objects.filter(
+            status__in=finished, created_at__lt=cutoff
+        ).delete()[0],
+        "telegram_updates": TelegramUpdate.objects.filter(
+            received_at__lt=now - timedelta(days=7)
+        ).delete()[0],
+    }
+    if any(counts.values()):
+        log.info("notifications pruned: %s", counts)
+    return counts
