@@ -8,7 +8,12 @@ def portal(request):
     access = getattr(request, "access", None)
     if access is None or access.active is None:
         return {"nav_areas": [], "languages": settings.LANGUAGES}
-    areas = [a for a in AREAS if not a.manager_only or access.is_manager]
+    areas = [
+        a
+        for a in AREAS
+        if (not a.manager_only or access.is_manager)
+        and (not a.whole_organisation or access.sees_whole_organisation)
+    ]
     # The area whose address is the longest prefix of this page is the current one.
     current, length = None, 0
     for area in areas:

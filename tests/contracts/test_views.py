@@ -72,6 +72,10 @@ def test_the_assigned_partner_sees_contract_pages(client, world, contract, ticke
     for name in ("contracts:detail", "contracts:live", "contracts:statement_csv"):
         assert client.get(reverse(name, args=[contract.pk])).status_code == 200
     assert client.get(reverse("contracts:list")).status_code == 200
+    # The navigation offers what the pages allow, and not the manager-only team.
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert f'href="{reverse("contracts:list")}"' in dashboard
+    assert f'href="{reverse("accounts:team")}"' not in dashboard
 
 
 @pytest.mark.parametrize(
