@@ -67,3 +67,22 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup):
+    """A real Celery worker for the module (tests/e2e/worker.py); stopped at its end."""
+    from tests.e2e.worker import CeleryWorker
+
+    with CeleryWorker(start_timeout=30.0) as worker:
+        yield worker
+
+
+@pytest.fixture
+def worker(celery_worker_process, transactional_db):
+    """The module's worker; its output during the test is shown if the test fails."""
+    celery_worker_process.assert_alive()
+    mark = celery_worker_process.mark()
+    yield celery_worker_process
+    # Printed in teardown: pytest shows it only for a failing test.
+    print("Celery worker output during the test:\n" + celery_worker_process.output_since(mark))

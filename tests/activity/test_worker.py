@@ -22,23 +22,6 @@ pytestmark = pytest.mark.e2e
 DISPATCH_TIMEOUT = 15.0
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup):
-    """One worker for the module; stopped (SIGTERM, then SIGKILL) at its end."""
-    with CeleryWorker(start_timeout=30.0) as worker:
-        yield worker
-
-
-@pytest.fixture
-def worker(celery_worker_process, transactional_db):
-    """The module's worker; its output during the test is shown if the test fails."""
-    celery_worker_process.assert_alive()
-    mark = celery_worker_process.mark()
-    yield celery_worker_process
-    # Printed in teardown: pytest shows it only for a failing test.
-    print("Celery worker output during the test:\n" + celery_worker_process.output_since(mark))
-
-
 def wait_for_dispatch(event: Event, worker: CeleryWorker, mark: int):
     dispatched_at = wait_until(
         lambda: Event.objects.filter(pk=event.pk).values_list("dispatched_at", flat=True).first(),

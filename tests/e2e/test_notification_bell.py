@@ -8,7 +8,7 @@ import pytest
 
 from activity.models import Event
 from notifications.models import Notification
-from tests.e2e.worker import CeleryWorker, wait_until
+from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
 from tickets import services
 from tickets.models import Comment
@@ -17,20 +17,6 @@ pytestmark = pytest.mark.e2e
 
 # The bell polls every 10 s; the worker needs well under a second.
 BELL_TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup):
-    with CeleryWorker(start_timeout=30.0) as worker:
-        yield worker
-
-
-@pytest.fixture
-def worker(celery_worker_process, transactional_db):
-    celery_worker_process.assert_alive()
-    mark = celery_worker_process.mark()
-    yield celery_worker_process
-    print("Celery worker output during the test:\n" + celery_worker_process.output_since(mark))
 
 
 def _login(page, url, email, admin=False):

@@ -469,14 +469,6 @@ def test_rotating_the_secret_changes_the_signature(world, endpoint, receiver, di
 # --- With a real worker ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup):
-    from tests.e2e.worker import CeleryWorker
-
-    with CeleryWorker(start_timeout=30.0) as worker:
-        yield worker
-
-
 @pytest.mark.e2e
 def test_a_worker_retries_a_500_after_retry_after_and_then_delivers(
     celery_worker_process, transactional_db, receiver
