@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from activity.verbs import KINDS
+from accounts.models import Role
+from activity.verbs import KINDS, TICKET, VERB_TABLE
 
 from .channels import registry
 from .models import Channel, Preference
@@ -33,7 +34,20 @@ def channel_keys() -> list[str]:
 
 
 def kinds_for(user) -> list:
-    return [kind for kind in KINDS.values() if user.is_staff or not kind.staff_only]
+    """The kinds that can reach `user` (see fanout.recipients), so no row of the matrix is idle.
+
+    Ticket kinds reach everyone; organisation-wide kinds (team, hours bank) only
+    a client organisation's managers; internal notes only staff.
+    """
+    manager = (
+        not user.is_staff and user.memberships.filter(role=Role.MANAGER, is_active=True).exists()
+    )
+    ticket_kinds = {entry.kind for entry in VERB_TABLE.values() if entry.audience == TICKET}
+    return [
+        kind
+        for kind in KINDS.values()
+        if (kind.key in ticket_kinds or manager) and (user.is_staff or not kind.staff_only)
+    ]
 
 
 def wanted(user_ids, kind: str) -> dict[int, set[str]]:
@@ -77,10 +91,12 @@ def matrix(user) -> list[tuple]:
 def save(user, enabled: set[tuple[str, str]]) -> None:
     """Store the whole matrix from a form: `enabled` holds the (kind, channel) pairs ticked."""
     rows = []
-    for kind in kinds_for(user):
+    shown = kinds_for(user)
+    for kind in shown:
         for channel in channel_keys():
             value = (kind.key, channel) in enabled
             if value != default(kind.key, channel):
                 rows.append(Preference(user=user, kind=kind.key, channel=channel, enabled=value))
-    Preference.objects.filter(user=user).delete()
+    # Choices about kinds not offered to this user now (a manager's team row) are kept.
+    Preference.objects.filter(user=user, kind__in=[kind.key for kind in shown]).delete()
     Preference.objects.bulk_create(rows)

@@ -30,7 +30,8 @@ def _boxes(html) -> set[tuple[str, str]]:
 
 
 def test_the_profile_shows_the_defaults_for_a_client(world, client_for):
-    html = client_for(world.member).get(PROFILE).content.decode()
+    # A manager: every client kind reaches them (a member's rows are tested below).
+    html = client_for(world.manager).get(PROFILE).content.decode()
 
     assert 'id="notification-preferences"' in html
     client_kinds = {key for key, kind in KINDS.items() if not kind.staff_only}
@@ -155,3 +156,22 @@ def test_wrong_method_and_anonymous(world, client, client_for):
     assert anonymous["Location"].startswith(reverse("accounts:login"))
     assert client_for(world.member).get(SAVE).status_code == 405
     assert not Preference.objects.exists()
+
+
+def test_the_matrix_offers_only_kinds_that_can_reach_the_user(world):
+    def keys(user):
+        return {kind.key for kind in preferences.kinds_for(user)}
+
+    # Team changes and the hours bank are told to the organisation's managers only.
+    assert {"team", "hours_bank"} <= keys(world.manager)
+    assert not {"team", "hours_bank", "internal_note"} & keys(world.member)
+    assert not {"team", "hours_bank", "internal_note"} & keys(world.partner)
+    assert "internal_note" in keys(world.agent)
+    assert not {"team", "hours_bank"} & keys(world.agent)
+    assert "ticket_replied" in keys(world.member) & keys(world.agent) & keys(world.manager)
+
+
+def test_saving_keeps_choices_about_kinds_not_shown(world, client_for):
+    Preference.objects.create(user=world.member, kind="team", channel="email", enabled=True)
+    client_for(world.member).post(SAVE, {"enabled": []})
+    assert Preference.objects.filter(user=world.member, kind="team").exists()
