@@ -323,3 +323,14 @@ def test_telegram_links_and_preferences_are_listed(client_for, world):
     assert "diego_noc" in body and "member@andes.test" in body
     body = client.get(PREFERENCES).content.decode()
     assert "manager@andes.test" in body and "SLA deadlines" in body
+
+
+def test_staff_find_their_notifications_from_the_admin(world, client_for, dispatch):
+    from tickets import services
+
+    services.ticket_open(
+        organisation=world.org, requester=world.member, subject="New", description="x"
+    )
+    dispatch()
+    html = client_for(world.supervisor).get("/admin/").content.decode()
+    assert f'<a href="{reverse("notifications:centre")}">Notifications (1 unread)</a>' in html
