@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.messages import ERROR, get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.scoping import CAPABILITY_URLS, CASES
@@ -33,7 +34,10 @@ def test_every_portal_url_with_an_id_is_in_the_harness():
 
 
 def _request(client, case, world):
-    url = reverse(case.url_name, kwargs=case.kwargs(world))
+    kwargs = case.kwargs(world)
+    url = reverse(case.url_name, kwargs=kwargs)
+    if case.method == "post" and case.data is not None:
+        return client.post(url, case.data(world, kwargs))
     return getattr(client, case.method)(url)
 
 
@@ -52,9 +56,13 @@ def test_anonymous_is_sent_to_login(client, world, case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
-def test_in_scope_is_not_404(client, world, case):
+def test_in_scope_answers_as_intended(client, world, case):
     client.force_login(getattr(world, case.insider))
-    assert _request(client, case, world).status_code != 404
+    response = _request(client, case, world)
+    assert response.status_code == case.expected
+    # A form POST that redirects back with an error did not succeed either.
+    errors = [m.message for m in get_messages(response.wsgi_request) if m.level == ERROR]
+    assert errors == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)
