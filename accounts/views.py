@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import services, throttle
 from .access import SESSION_KEY
 from .forms import (
     InvitationForm,
@@ -49,6 +49,32 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "accounts/email/password_reset.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # Counted whether or not the address has an account, so the answer
+        # tells nobody which addresses exist.
+        window = settings.PASSWORD_RESET_LIMIT_WINDOW
+        email = throttle.normalised_email(form.cleaned_data["email"])
+        per_email = throttle.over_limit(
+            f"reset:email:{email}", settings.PASSWORD_RESET_LIMIT_PER_EMAIL, window
+        )
+        per_client = throttle.over_limit(
+            f"reset:ip:{throttle.client_ip(self.request)}",
+            settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            window,
+        )
+        if per_email or per_client:
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests. Check your inbox for the link "
+                    "already sent, or try again in an hour."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
