@@ -19,9 +19,16 @@ def describe(event) -> str:
         params["priority"] = _display_choice("tickets.states", "Priority", params["priority"])
     template = str(VERBS.get(event.verb, event.verb))
     try:
-        return template % params
-    except (KeyError, ValueError, TypeError):
+        return template % _Blanks(params)
+    except (ValueError, TypeError):
         return template.split("%(")[0].strip() or event.verb
+
+
+class _Blanks(dict):
+    """Event data written before a placeholder existed: the sentence keeps its shape."""
+
+    def __missing__(self, key):
+        return "…"
 
 
 def _display_role(value):

@@ -266,8 +266,3 @@ def test_user_in_two_organisations_keeps_the_other(client, world):
     response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 200
     assert response.context["organisation"] == world.other_org
-
-
-def test_new_user_gets_a_language_from_the_start(db):
-    user = UserFactory()
-    assert user.language in {"en", "es", "pt", "fr"}

@@ -94,11 +94,30 @@ def test_csrf_is_enforced_and_htmx_header_is_accepted(world):
     assert world.member.language == "es"
 
 
-def test_session_expires(settings):
-    import config.settings as real
+def test_session_expires(client, world):
+    from datetime import timedelta
 
-    assert 0 < real.SESSION_COOKIE_AGE <= 24 * 60 * 60
-    assert real.SESSION_COOKIE_HTTPONLY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        reverse("accounts:login"), {"username": world.member.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert 0 < int(cookie["max-age"]) <= 24 * 60 * 60
+    session = Session.objects.get(session_key=cookie.value)
+    lifetime = session.expire_date - timezone.now()
+    assert abs(lifetime.total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+    assert client.get(reverse("portal:dashboard")).status_code == 200
+    # The server, not only the browser, ends the session when its time is up.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = client.get(reverse("portal:dashboard"))
+    assert expired.status_code == 302
+    assert expired["Location"].startswith(reverse("accounts:login"))
 
 
 def test_refuses_to_start_with_debug_off_and_default_secret_key():
