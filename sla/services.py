@@ -79,6 +79,8 @@ def _breach_if_late(clock, at, ticket):
     if clock.due_at is not None and at > clock.due_at and clock.breached_at is None:
         # The deadline passed before the sweep saw it: the breach still happened, once.
         clock.breached_at = clock.due_at
+        # A warning after the breach would only confuse: it is no longer needed.
+        clock.warned_at = clock.warned_at or at
         _record(ticket, clock, "sla_breached")
 
 
@@ -117,7 +119,13 @@ def _event_for(ticket, clock, verb) -> dict:
         "verb": verb,
         "target": ticket,
         "visibility": Visibility.INTERNAL if internal else Visibility.PUBLIC,
-        "data": {"number": ticket.number, "subject": ticket.subject, "kind": clock.kind},
+        "data": {
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "kind": clock.kind,
+            # The message says when, in each reader's own time zone (notifications.render).
+            "due_at": clock.due_at.isoformat() if clock.due_at else None,
+        },
     }
 
 
@@ -203,6 +211,7 @@ def on_ticket_event(ticket, *, actor, verb: str, internal: bool = False, at=None
             "warn_at",
             "met_at",
             "breached_at",
+            "warned_at",
             "stopped_at",
         ],
     )
@@ -248,8 +257,20 @@ def _claim(column, deadline, now, limit) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _warning_needed(clock, now) -> bool:
+    # A clock the sweep first sees already past its deadline (its priority was
+    # raised, or beat was down) gets the breach alone: "close to the deadline"
+    # in the same minute as "missed it" is noise. Its warning is still claimed
+    # (warned_at set) so that it is never sent later either.
+    return clock.breached_at is None and (clock.due_at is None or clock.due_at > now)
+
+
 def sweep(*, now=None, limit: int = 2000) -> tuple[int, int]:
-    """Emit sla_warning and sla_breached, each exactly once per clock. Returns the counts."""
+    """Emit sla_warning and sla_breached, each at most once per clock.
+
+    Returns how many clocks were claimed for a warning and for a breach; a
+    warning claimed past its deadline is claimed but not sent.
+    """
     now = now or timezone.now()
     counts = []
     for column, deadline, verb in (
@@ -259,8 +280,11 @@ def sweep(*, now=None, limit: int = 2000) -> tuple[int, int]:
         with transaction.atomic():
             ids = _claim(column, deadline, now, limit)
             clocks = TicketClock.objects.filter(pk__in=ids).select_related("ticket__organisation")
+            if verb == "sla_warning":
+                clocks = [clock for clock in clocks if _warning_needed(clock, now)]
             # One INSERT and one hand-off for the batch: per-event writes and
             # broker messages were most of the sweep's time (make bench).
-            record_events([_event_for(clock.ticket, clock, verb) for clock in clocks])
+            events = [_event_for(clock.ticket, clock, verb) for clock in clocks]
+            record_events(events)
         counts.append(len(ids))
     return counts[0], counts[1]

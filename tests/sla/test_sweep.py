@@ -17,7 +17,7 @@ from sla.tasks import sla_sweep
 from tests.e2e.worker import CeleryWorker, wait_until
 from tests.factories import OrganisationFactory, UserFactory
 from tests.sla.factories import bulk_clocks, clocks_of, event, make_policy, open_ticket, utc
-from tickets.states import Status
+from tickets.states import Priority, Status
 
 ACK, FIRST, RESOLUTION = Kind.ACKNOWLEDGEMENT, Kind.FIRST_RESPONSE, Kind.RESOLUTION
 T0 = utc(2026, 3, 2, 12)
@@ -38,8 +38,9 @@ def sla_events(ticket=None) -> Counter:
 
 
 def assert_once_each(clocks):
-    """Every clock got exactly one warning and one breach, and there is nothing else."""
-    expected = Counter({(c.ticket_id, c.kind, verb): 1 for c in clocks for verb in SLA_VERBS})
+    """Every clock, already past due when swept, got exactly one breach and nothing else;
+    its warning was claimed (never to be sent) all the same."""
+    expected = Counter({(c.ticket_id, c.kind, "sla_breached"): 1 for c in clocks})
     found = sla_events()
     duplicates = {key: n for key, n in found.items() if n > 1}
     assert not duplicates, f"emitted more than once: {list(duplicates.items())[:5]}"
@@ -70,7 +71,8 @@ def test_each_warning_and_breach_is_emitted_once(ticket):
     assert services.sweep(now=T0 + 25 * MIN) == (1, 0)
     assert services.sweep(now=T0 + 25 * MIN) == (0, 0)
     assert services.sweep(now=T0 + 50 * MIN) == (1, 1)  # first response warned, ack missed
-    assert services.sweep(now=T0 + 10 * H) == (1, 2)
+    assert services.sweep(now=T0 + 7 * H) == (1, 1)  # resolution warned, first response missed
+    assert services.sweep(now=T0 + 10 * H) == (0, 1)
     assert services.sweep(now=T0 + 10 * H) == (0, 0)
     assert services.sweep(now=T0 + 100 * H) == (0, 0)
 
@@ -84,7 +86,12 @@ def test_each_warning_and_breach_is_emitted_once(ticket):
     event_ = Event.objects.get(verb="sla_breached", data__kind=RESOLUTION)
     assert event_.organisation_id == ticket.organisation_id
     assert event_.target == ticket
-    assert event_.data == {"number": ticket.number, "subject": ticket.subject, "kind": RESOLUTION}
+    assert event_.data == {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "kind": RESOLUTION,
+        "due_at": (T0 + 8 * H).isoformat(),
+    }
 
 
 def test_many_clocks_swept_twice(world, policy):
@@ -126,10 +133,63 @@ def test_the_limit_takes_the_earliest_first_and_leaves_the_rest_for_later(world,
     assert_once_each(clocks)
 
 
+def test_a_clock_first_swept_past_its_deadline_gets_the_breach_only(ticket):
+    """Beat was down through the warning and the deadline: one message, not two at once."""
+    assert services.sweep(now=T0 + 70 * MIN) == (2, 2)  # ack and first response claimed
+
+    counts = sla_events(ticket)
+    assert counts[(ticket.pk, ACK, "sla_breached")] == 1
+    assert counts[(ticket.pk, FIRST, "sla_breached")] == 1
+    assert counts[(ticket.pk, ACK, "sla_warning")] == 0
+    assert counts[(ticket.pk, FIRST, "sla_warning")] == 0
+    # Marked as not needed, so no later sweep sends it.
+    assert clocks_of(ticket)[FIRST].warned_at == T0 + 70 * MIN
+    # The control: a clock swept between its warning and its deadline is warned.
+    assert services.sweep(now=T0 + 7 * H) == (1, 0)
+    assert services.sweep(now=T0 + 100 * H) == (0, 1)
+    assert sla_events(ticket) == Counter(
+        {
+            (ticket.pk, ACK, "sla_breached"): 1,
+            (ticket.pk, FIRST, "sla_breached"): 1,
+            (ticket.pk, RESOLUTION, "sla_warning"): 1,
+            (ticket.pk, RESOLUTION, "sla_breached"): 1,
+        }
+    )
+
+
+def test_a_raised_priority_that_puts_a_clock_past_due_sends_the_breach_only(world, ticket):
+    assert services.sweep(now=T0 + 20 * MIN) == (0, 0)
+    # Critical: first response due 15 min after opening, already past; resolution in 60 min.
+    event(ticket, "ticket_priority_changed", at=T0 + 20 * MIN, priority=Priority.CRITICAL)
+
+    services.sweep(now=T0 + 21 * MIN)
+    counts = sla_events(ticket)
+    assert counts[(ticket.pk, FIRST, "sla_breached")] == 1
+    assert counts[(ticket.pk, FIRST, "sla_warning")] == 0
+    # The resolution clock still has time: it is warned normally, then breached.
+    services.sweep(now=T0 + 50 * MIN)
+    services.sweep(now=T0 + 61 * MIN)
+    counts = sla_events(ticket)
+    assert counts[(ticket.pk, RESOLUTION, "sla_warning")] == 1
+    assert counts[(ticket.pk, RESOLUTION, "sla_breached")] == 1
+
+
+def test_a_clock_breached_while_paused_is_not_warned_after_it_resumes(world, ticket):
+    # Paused 5 minutes after its acknowledgement deadline: breached there, by the pause.
+    event(ticket, "ticket_status_changed", at=T0 + 35 * MIN, status=Status.WAITING_ON_CLIENT)
+    assert sla_events(ticket)[(ticket.pk, ACK, "sla_breached")] == 1
+    event(ticket, "ticket_replied", at=T0 + 2 * H, actor=world.member, status=Status.OPEN)
+
+    services.sweep(now=T0 + 3 * H)
+    assert sla_events(ticket)[(ticket.pk, ACK, "sla_warning")] == 0
+    assert sla_events(ticket)[(ticket.pk, ACK, "sla_breached")] == 1
+
+
 def test_a_clock_met_before_its_warning_gets_no_warning(world, ticket):
     event(ticket, "ticket_replied", at=T0 + 10 * MIN, actor=world.agent)
 
-    assert services.sweep(now=T0 + 100 * H) == (1, 1)  # resolution only
+    assert services.sweep(now=T0 + 7 * H) == (1, 0)  # resolution only
+    assert services.sweep(now=T0 + 100 * H) == (0, 1)
     assert sla_events(ticket) == Counter(
         {(ticket.pk, RESOLUTION, "sla_warning"): 1, (ticket.pk, RESOLUTION, "sla_breached"): 1}
     )
