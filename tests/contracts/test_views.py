@@ -18,6 +18,10 @@ from tickets.states import Status
 
 @pytest.fixture
 def contract(world):
+    return _bank(world)
+
+
+def _bank(world):
     return Contract.objects.create(
         organisation=world.org,
         name="Soporte 2026",
@@ -357,3 +361,6 @@ def test_the_dashboard_shows_the_bank_to_managers(client, world, contract, ticke
 def test_the_dashboard_has_no_bank_widget_without_a_bank(client, world):
     client.force_login(world.manager)
     assert "Hours bank" not in client.get(reverse("portal:dashboard")).content.decode()
+    # The same page shows it as soon as the organisation has a bank.
+    _bank(world)
+    assert "Hours bank" in client.get(reverse("portal:dashboard")).content.decode()

@@ -76,18 +76,27 @@ def test_internal_events_reach_staff_only(world, dispatch):
 
 def test_muted_ticket_sends_the_muter_nothing(world, dispatch):
     ticket = _open(world)
+    services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     TicketMute.objects.create(ticket=ticket, user=world.member)
     services.comment_add(ticket=ticket, author=world.agent, body="Any news?")
     dispatch()
     assert not Notification.objects.filter(user=world.member).exists()
+    # The same reply did go out: the watcher, who did not mute it, has it.
+    assert Notification.objects.filter(
+        user=world.other_member, event__verb="ticket_replied"
+    ).exists()
 
 
 def test_a_requester_who_left_the_organisation_is_not_notified(world, dispatch):
     ticket = _open(world)
+    services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     world.member.memberships.update(is_active=False)
     services.comment_add(ticket=ticket, author=world.agent, body="Fixed?")
     dispatch()
     assert not Notification.objects.filter(user=world.member).exists()
+    assert Notification.objects.filter(
+        user=world.other_member, event__verb="ticket_replied"
+    ).exists()
 
 
 def test_resolution_emails_by_default_and_preferences_override(world, dispatch):

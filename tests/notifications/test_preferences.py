@@ -127,6 +127,7 @@ def test_saving_the_defaults_stores_no_rows(world, client_for):
 
 def test_a_users_choice_is_their_own(world, client_for):
     client_for(world.member).post(SAVE, {"enabled": []})
+    assert Preference.objects.filter(user=world.member).exists()
     assert not Preference.objects.filter(user=world.other_member).exists()
     assert preferences.wanted([world.other_member.pk], "ticket_replied")[world.other_member.pk] == {
         "portal"

@@ -350,9 +350,12 @@ def test_attempts_used_up_end_as_failed_with_the_last_reason(
 def test_an_inactive_endpoint_gets_nothing(world, endpoint, receiver, dispatch):
     endpoint.is_active = False
     endpoint.save()
+    active = WebhookEndpoint.objects.create(organisation=world.org, url=receiver.url + "?on")
     open_ticket(world)
     dispatch()
-    assert not WebhookDelivery.objects.exists()
+    assert not WebhookDelivery.objects.filter(endpoint=endpoint).exists()
+    # The event did go out: the organisation's active endpoint has it.
+    assert WebhookDelivery.objects.filter(endpoint=active).exists()
 
 
 def test_an_endpoint_switched_off_after_the_event_gets_nothing(world, endpoint, receiver, dispatch):
