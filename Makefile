@@ -49,9 +49,9 @@ services:
 compilemessages: system-packages install
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
+# The database DATABASE_URL names (default: portal on the local PostgreSQL).
 db: services install
-	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'portal'" | grep -q 1 \
-		|| createdb -h 127.0.0.1 -U postgres portal
+	$(BIN)/python scripts/createdb.py
 	$(DEV) $(BIN)/python manage.py migrate --no-input -v 0
 
 demo: db

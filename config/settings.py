@@ -34,7 +34,14 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The address people use to reach the portal: links in e-mails and Telegram.
 if DEBUG:
-    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+    # In development the links follow where `make run` serves (WEB_BIND, from
+    # its PORT), so `make run PORT=8010` does not send people to :8000.
+    _web_bind = env.str("WEB_BIND", default="") or "127.0.0.1:8000"
+    _web_host, _web_port = _web_bind.rpartition(":")[::2]
+    # Listening on every address: the links point at this machine.
+    if _web_host in ("", "0.0.0.0", "[::]"):  # noqa: S104
+        _web_host = "127.0.0.1"
+    SITE_URL = env.str("SITE_URL", default=f"http://{_web_host}:{_web_port}").rstrip("/")
 else:
     SITE_URL = env.str("SITE_URL").rstrip("/")
 
@@ -73,7 +80,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's Http404 before Django's debug page does.
+    "config.debug_404.Portal404Middleware",
 ]
+# DEBUG shows tracebacks but, unless this is on, the portal's own 404 page.
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
