@@ -99,7 +99,7 @@ def _sniff(name: str, data: bytes) -> tuple[str, bytes]:
                 raise ValidationError(
                     _("%(name)s is not an SVG image we can accept safely.") % {"name": name}
                 ) from error
-        if suffix in TEXT_SUFFIXES and b"\x00" not in data[:65536]:
+        if suffix in TEXT_SUFFIXES and b"\x00" not in data:
             try:
                 data.decode("utf-8")
             except UnicodeDecodeError:
