@@ -22,10 +22,30 @@ from .channels import registry
 from .models import Channel, DeliveryStatus, Notification, WebhookDelivery, WebhookEndpoint
 
 # Staff events that the supervisors hear about besides the assigned agent:
-# something a person should pick up now.
-SUPERVISOR_VERBS = {"ticket_escalated", "sla_breached"}
-# Client actions that need an owner: the assignee, or the supervisors while there is none.
-UNOWNED_VERBS = {"ticket_opened", "recurring_ticket_opened", "ticket_call_requested"}
+# something a person should pick up now. An exhausted hours bank is theirs too:
+# whether to go on working billable hours is a decision for the support team's
+# leads, not only for the client's managers.
+SUPERVISOR_VERBS = {"ticket_escalated", "sla_breached", "hours_bank_100"}
+# Work that needs an owner: the assignee, or the supervisors while there is none.
+# A deadline coming close on a ticket nobody owns is the team's to act on; an
+# acknowledgement warning (internal) would otherwise reach nobody at all.
+UNOWNED_VERBS = {
+    "ticket_opened",
+    "recurring_ticket_opened",
+    "ticket_call_requested",
+    "sla_warning",
+}
+# The same, only when a client did it: an agent's own reply on an unowned
+# ticket is not news for the supervisors.
+UNOWNED_CLIENT_VERBS = {"ticket_replied", "ticket_reopened"}
+
+
+def _needs_an_owner(event, ticket) -> bool:
+    if ticket.assignee_id:
+        return False
+    if event.verb in UNOWNED_VERBS:
+        return True
+    return event.verb in UNOWNED_CLIENT_VERBS and not (event.actor_id and event.actor.is_staff)
 
 
 def recipients(event, ticket=None) -> list:
@@ -33,8 +53,8 @@ def recipients(event, ticket=None) -> list:
 
     Clients only for public events, and only while they still belong to the
     organisation; staff for ticket events (assigned agent, supervisors for
-    escalations, breaches and unowned work). A user who muted the ticket is
-    left out.
+    escalations, breaches and unowned work) and the supervisors for an
+    exhausted hours bank. A user who muted the ticket is left out.
     """
     entry = VERB_TABLE.get(event.verb)
     if entry is None or event.organisation_id is None:
@@ -50,9 +70,7 @@ def recipients(event, ticket=None) -> list:
             client_ids = {ticket.requester_id, *ticket.watchers.values_list("user_id", flat=True)}
         if ticket.assignee_id:
             staff_q |= Q(pk=ticket.assignee_id)
-        if event.verb in SUPERVISOR_VERBS or (
-            event.verb in UNOWNED_VERBS and not ticket.assignee_id
-        ):
+        if event.verb in SUPERVISOR_VERBS or _needs_an_owner(event, ticket):
             staff_q |= Q(groups__name=SUPERVISOR)
     elif entry.audience in (ORGANISATION, MANAGERS) and not event.is_internal:
         client_ids = set(
@@ -60,6 +78,8 @@ def recipients(event, ticket=None) -> list:
                 organisation_id=event.organisation_id, role=Role.MANAGER, is_active=True
             ).values_list("user_id", flat=True)
         )
+        if event.verb in SUPERVISOR_VERBS:
+            staff_q |= Q(groups__name=SUPERVISOR)
     belongs = Exists(
         Membership.objects.filter(
             user=OuterRef("pk"), organisation_id=event.organisation_id, is_active=True
@@ -111,7 +131,9 @@ def fan_out(event) -> list[int]:
     fresh = event.created_at >= now - timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
     rows = []
     if users:
-        wanted = preferences.wanted([u.pk for u in users], entry.kind)
+        wanted = preferences.wanted(
+            [u.pk for u in users], entry.kind, staff_ids={u.pk for u in users if u.is_staff}
+        )
         channels = registry()
         reachable = {key: channel.addresses(users) for key, channel in channels.items()}
         for user in users:

@@ -184,7 +184,7 @@ EXPECTED = {
     "time_logged": EVERY_TICKET_PERSON,
     "time_entry_changed": EVERY_TICKET_PERSON,
     "hours_bank_80": {"manager"},
-    "hours_bank_100": {"manager"},
+    "hours_bank_100": {"manager", "supervisor"},
     "recurring_ticket_opened": EVERY_TICKET_PERSON,
 }
 INTERNAL = {"ticket_note_added", "ticket_assigned"}
