@@ -42,4 +42,4 @@ RUN groupadd --system portal \
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--limit-request-line", "8190", "--access-logfile", "-"]

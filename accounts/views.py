@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -134,13 +134,18 @@ def organisation_switch(request, organisation_id):
     return redirect(_safe_next(request, "portal:dashboard"))
 
 
-def _safe_next(request, default):
+def _safe_next(request, default) -> str:
+    """The URL to go back to: `next` if it is a path on this site, else `default`'s URL.
+
+    Always a URL, never handed to redirect() as a view name: a `next` such as
+    "home" would otherwise be reversed and fail.
+    """
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return default
+    return resolve_url(default)
 
 
 # Team management: the active organisation's managers only.

@@ -1,10 +1,21 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import feed
 
 BAD_DATE = _("Enter a real date, like 2025-03-31.")
+# The feed's dates become time-zone-aware midnights and the day after: far-off
+# years overflow, and no event is that old or that new anyway.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+OUT_OF_RANGE = _("Choose a date between 2000-01-01 and 2099-12-31.")
+IN_RANGE = [
+    MinValueValidator(FIRST_DAY, message=OUT_OF_RANGE),
+    MaxValueValidator(LAST_DAY, message=OUT_OF_RANGE),
+]
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +39,7 @@ class FeedFilterForm(forms.Form):
         required=False,
         widget=DateInput,
         input_formats=["%Y-%m-%d"],
+        validators=IN_RANGE,
         error_messages={"invalid": BAD_DATE},
     )
     date_to = forms.DateField(
@@ -35,6 +47,7 @@ class FeedFilterForm(forms.Form):
         required=False,
         widget=DateInput,
         input_formats=["%Y-%m-%d"],
+        validators=IN_RANGE,
         error_messages={"invalid": BAD_DATE},
     )
     # The older page's position, carried by the "Older" link.

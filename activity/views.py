@@ -19,9 +19,6 @@ from . import feed as feeds
 from .forms import FeedFilterForm
 from .models import Event
 
-# Parameters that say where the reader is, not what they filter on.
-POSITION = ("before", "after", "top")
-
 
 def _read(request):
     """(form, events, cursor); events is None when the filters are not valid.
@@ -58,10 +55,16 @@ def _all_problems(form) -> list[str]:
     return [str(message) for messages in form.errors.values() for message in messages]
 
 
+# The filters a link carries; anything else in the query string is dropped, so
+# an unknown parameter does not make the page say it is filtered.
+FILTERS = ("kind", "date_from", "date_to")
+
+
 def _query(request) -> str:
     params = request.GET.copy()
-    for key in POSITION:
-        params.pop(key, None)
+    for key in list(params):
+        if key not in FILTERS:
+            params.pop(key)
     return params.urlencode()
 
 

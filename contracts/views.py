@@ -70,6 +70,10 @@ def _live_context(request, contract, period, periods, current, version=None):
         "objectives": queries.objectives_for(request.user, contract),
         "version": version or queries.live_version(contract, period),
         "today": timezone.localdate(),
+        # A period the contract does not have (typed, or from an old link):
+        # the page shows the current one and says so.
+        "period_unknown": period is not None
+        and (request.GET.get("period") or period.start.isoformat()) != period.start.isoformat(),
     }
     if period is not None:
         tickets = queries.ticket_totals(period, limit=queries.TICKETS_SHOWN + 1)

@@ -155,7 +155,10 @@ class ReplyForm(SecretCheckMixin, forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # The search box stops at Q_MAX_LENGTH characters; a longer q (a pasted
+    # text, a crafted URL) is searched by its start rather than refused.
+    Q_MAX_LENGTH = 100
+    q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
@@ -181,6 +184,9 @@ class ListFilterForm(forms.Form):
     }
 
     def __init__(self, *args, organisations, requesters, **kwargs):
+    def clean_q(self):
+        return self.cleaned_data["q"][: self.Q_MAX_LENGTH].strip()
+
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("Any status")),

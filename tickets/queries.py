@@ -6,7 +6,10 @@ from django.db.models import Prefetch, Q
 
 from .models import Attachment, ClientTask, Comment, Ticket, TicketWatcher
 
-NUMBER = re.compile(r"(?i)TKT-\d{4}-\d{5,}")
+# ASCII digits only: \d and str.isdigit() also accept "²" or "٣", which int() and
+# the stored numbers do not.
+NUMBER = re.compile(r"(?ai)TKT-[0-9]{4}-[0-9]{5,}")
+DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def ticket_list(
@@ -30,7 +33,7 @@ def ticket_list(
         text = Q(subject__icontains=q) | Q(description__icontains=q)
         if NUMBER.fullmatch(q):
             text |= Q(number=q.upper())
-        elif q.isdigit():
+        elif DIGITS.fullmatch(q):
             text |= Q(number__endswith=f"-{int(q):05d}")
         tickets = tickets.filter(text)
     return tickets.order_by("-last_activity_at", "-pk")

@@ -173,7 +173,7 @@ def ticket_create(request):
     type_id = request.POST.get("request_type") or request.GET.get("request_type")
     request_type = (
         RequestType.objects.available_to(organisation).filter(pk=type_id).first()
-        if type_id and type_id.isdigit()
+        if type_id and queries.DIGITS.fullmatch(type_id)
         else None
     )
     form = TicketForm(

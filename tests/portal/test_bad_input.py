@@ -1,0 +1,155 @@
+"""Inputs a fuzzer found: each answers a page or a message, never a 500."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from contracts.models import BankKind, Contract
+from tests.tickets.factories import TicketFactory
+
+NUMBER = "TKT-2026-00024"
+
+
+@pytest.fixture
+def ticket(world):
+    return TicketFactory(
+        organisation=world.org, requester=world.member, number=NUMBER, subject="Fibre cut"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tickets/?q=²",
+        "/tickets/live/?q=²",
+        "/tickets/?q=٣",
+        "/tickets/?q=99999999999999999999999",
+        "/tickets/?page=²",
+        "/tickets/new/?request_type=²",
+        "/tickets/new/?request_type=٣",
+        "/activity/live/?after=²",
+    ],
+)
+def test_unicode_digits_are_not_numbers(client, world, ticket, url):
+    client.force_login(world.member)
+    response = client.get(url)
+    assert response.status_code in (200, 400)
+
+
+def test_a_search_for_a_unicode_digit_finds_nothing_by_number(client, world, ticket):
+    client.force_login(world.member)
+    assert NUMBER in client.get("/tickets/?q=24").content.decode()  # positive control
+    assert NUMBER not in client.get("/tickets/?q=²4").content.decode()
+
+
+def test_posting_a_unicode_digit_as_request_type_redisplays_the_form(client, world):
+    client.force_login(world.member)
+    response = client.post("/tickets/new/", {"request_type": "²", "subject": "x"})
+    assert response.status_code == 400
+    assert "tickets/create.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "",
+        "live/",
+        "close/",
+        "reopen/",
+        "mute/",
+        "rate/",
+        "watchers/",
+        "attachments/1/",
+        "diagram/",
+        "diagram/editor/",
+    ],
+)
+def test_a_nul_byte_in_a_ticket_number_is_a_404(client, world, ticket, suffix):
+    client.force_login(world.member)
+    assert client.get(f"/tickets/{NUMBER}/").status_code == 200  # positive control
+    response = client.get(f"/tickets/{NUMBER}%00/{suffix}")
+    assert response.status_code == 404
+    assert client.post(f"/tickets/{NUMBER}%00/{suffix}").status_code == 404
+
+
+def test_a_long_search_is_cut_to_the_box_length(client, world, ticket):
+    client.force_login(world.member)
+    response = client.get("/tickets/", {"q": "Fibre cut" + "x" * 5000})
+    assert response.status_code == 200
+    assert 'maxlength="100"' in response.content.decode()
+    assert response.context["form"].cleaned_data["q"] == ("Fibre cut" + "x" * 5000)[:100]
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1999-12-31"])
+def test_far_off_feed_dates_are_refused_with_a_message(client, world, field, value):
+    client.force_login(world.member)
+    response = client.get("/activity/", {field: value})
+    assert response.status_code == 400
+    assert "Choose a date between 2000-01-01 and 2099-12-31." in response.content.decode()
+    live = client.get("/activity/live/", {"after": "0", field: value})
+    assert live.status_code == 400
+
+
+def test_a_feed_date_inside_the_range_filters(client, world):
+    client.force_login(world.member)
+    assert client.get("/activity/", {"date_to": "2099-12-31"}).status_code == 200
+
+
+def test_an_unknown_feed_parameter_neither_filters_nor_says_so(client, world):
+    client.force_login(world.member)
+    response = client.get("/activity/", {"since": "275760-09-13"})
+    assert response.status_code == 200
+    assert response.context["filtered"] is False
+    assert "since" not in response.context["query"]
+
+
+@pytest.fixture
+def contract(world):
+    return Contract.objects.create(
+        organisation=world.org,
+        name="Soporte 2026",
+        start_date=date(2026, 1, 1),
+        bank_kind=BankKind.MONTHLY,
+        bank_hours=Decimal("10"),
+        currency="EUR",
+    )
+
+
+@pytest.mark.parametrize("period", ["garbage", "9999-12-01", "2025-13-45", "²"])
+def test_an_unknown_contract_period_says_the_current_one_is_shown(client, world, contract, period):
+    client.force_login(world.manager)
+    url = reverse("contracts:detail", args=[contract.pk])
+    assert "no such period" not in client.get(url).content.decode()  # positive control
+    response = client.get(url, {"period": period})
+    assert response.status_code == 200
+    assert "This contract has no such period" in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["home", "evil", "javascript:alert(1)", "//evil.example/"])
+def test_language_switch_ignores_a_next_that_is_not_a_local_path(client, world, target):
+    client.force_login(world.member)
+    response = client.post(reverse("accounts:language_switch"), {"language": "fr", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    world.member.refresh_from_db()
+    assert world.member.language == "fr"
+
+
+def test_language_switch_follows_a_local_next(client, world):
+    client.force_login(world.member)
+    response = client.post(
+        reverse("accounts:language_switch"), {"language": "fr", "next": "/tickets/?q=x"}
+    )
+    assert response["Location"] == "/tickets/?q=x"
+
+
+def test_organisation_switch_ignores_a_next_that_is_not_a_local_path(client, world):
+    world.member.memberships.create(organisation=world.other_org, role="member")
+    client.force_login(world.member)
+    url = reverse("accounts:organisation_switch", args=[world.other_org.pk])
+    response = client.post(url, {"next": "dashboard"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:dashboard")
