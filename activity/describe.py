@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
 
-from .verbs import VERBS
+from .verbs import DETAILS, VERBS
 
 
 def describe(event) -> str:
@@ -50,3 +50,19 @@ def _display_choice(module, name, value):
         return str(choices(value).label).lower()
     except ValueError:
         return value
+
+
+def detail(event) -> str:
+    """What the sentence leaves out (an escalation's reason, a call's phone), or ""."""
+    template = DETAILS.get(event.verb)
+    if template is None or event.is_internal:
+        return ""
+    params = {
+        key: (value if value != "" else "—")
+        for key, value in event.data.items()
+        if isinstance(value, str | int | float)
+    }
+    try:
+        return str(template) % params
+    except (KeyError, ValueError, TypeError):
+        return ""

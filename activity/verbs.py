@@ -78,6 +78,10 @@ VERB_TABLE = {
     "ticket_call_requested": Verb(
         _("%(actor)s asked for a call about %(number)s"), "ticket_escalated"
     ),
+    "ticket_escalation_resolved": Verb(
+        _("%(actor)s closed the escalation of %(number)s"), "ticket_escalated"
+    ),
+    "ticket_call_done": Verb(_("%(actor)s called back about %(number)s"), "ticket_escalated"),
     "ticket_watcher_added": Verb(_("%(actor)s added %(watcher)s to %(number)s"), "ticket_updated"),
     "ticket_watcher_removed": Verb(
         _("%(actor)s removed %(watcher)s from %(number)s"), "ticket_updated"
@@ -113,6 +117,14 @@ VERB_TABLE = {
 }
 
 VERBS = {verb: entry.template for verb, entry in VERB_TABLE.items()}
+
+# What the one-line sentence leaves out, from the event's data, worded for the
+# reader (notifications show it below the sentence). Only client-visible data.
+DETAILS = {
+    "ticket_escalated": _("Reason: %(reason)s"),
+    "ticket_call_requested": _("Phone: %(phone)s · When: %(preferred_time)s"),
+    "ticket_call_done": _("Phone: %(phone)s"),
+}
 
 
 def verbs_of_kind(kind: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Only public content ever leaves this module: the sentence comes from the verb
 table (an internal note's sentence names the note, never its text) and the one
-excerpt shown, a reply's text, is read only from a public comment.
+excerpt shown is a reply's text, read only from a public comment, or the
+detail of a public event (activity.describe.detail: an escalation's reason).
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from activity.describe import describe
+from activity.describe import describe, detail
 from activity.verbs import KINDS, VERB_TABLE
 
 EXCERPT_CHARS = 600
@@ -59,6 +60,9 @@ def render(event, user, *, ticket=None, comment=None) -> Message:
         )
         if event.verb == "ticket_replied" and not event.is_internal:
             message.excerpt = _reply_excerpt(event, comment)
+        else:
+            # An escalation's reason, a call's phone and time: from the event's data.
+            message.excerpt = Truncator(detail(event)).chars(EXCERPT_CHARS)
         return message
 
 

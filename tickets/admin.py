@@ -38,7 +38,7 @@ from sla.admin import mark_label
 from sla.models import TicketClock
 from sla.rules import Mark
 
-from . import services
+from . import admin_followups, services
 from .admin_forms import (
     AGENT_STATUS_CHOICES,
     LOG_TIME_FIELDS,
@@ -317,6 +317,7 @@ class TicketAdmin(admin.ModelAdmin):
         "priority_label",
         "sla_mark",
         "next_deadline",
+        admin_followups.escalation,
         "category",
         "assignee",
         "client_activity",
@@ -327,11 +328,12 @@ class TicketAdmin(admin.ModelAdmin):
         StatusFilter,
         "priority",
         SLAMarkFilter,
+        admin_followups.EscalationFilter,
         AssignedFilter,
         "organisation",
         "category",
     ]
-    list_select_related = ["organisation", "requester", "category", "assignee"]
+    list_select_related = ["organisation", "requester", "category", "assignee", "escalated_by"]
     search_fields = ["number", "subject", "requester__email", "requester__display_name"]
     search_help_text = _("Number, subject, or the requester's e-mail or name.")
     ordering = ["-last_client_activity_at", "-pk"]
@@ -524,6 +526,9 @@ class TicketAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.user.has_perm("contracts.view_timeentry"):
             context["time_log"] = self._time_log(request, obj)
+        if obj is not None:
+            may_change = self.has_change_permission(request, obj) and not obj.merged_into_id
+            context["followups"] = admin_followups.panel(request, obj, may_change)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _time_log(self, request, ticket):
@@ -825,6 +830,7 @@ class TicketAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.merge_view),
                 name="tickets_ticket_merge",
             ),
+            *admin_followups.urls(self),
             *super().get_urls(),
         ]
 
@@ -1011,8 +1017,16 @@ class RatingAdmin(_TicketColumn, ReadOnlyAdmin):
 
 @admin.register(CallRequest)
 class CallRequestAdmin(_TicketColumn, ReadOnlyAdmin):
-    list_display = ["created_at", "ticket_link", "phone", "preferred_time", "requested_by"]
-    list_select_related = ["ticket", "requested_by"]
+    list_display = [
+        "created_at",
+        "ticket_link",
+        "phone",
+        "preferred_time",
+        "requested_by",
+        "done_at",
+        "done_by",
+    ]
+    list_select_related = ["ticket", "requested_by", "done_by"]
     search_fields = ["ticket__number", "phone"]
     date_hierarchy = "created_at"
 

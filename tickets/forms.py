@@ -7,6 +7,7 @@ from accounts.models import User
 from .attachments import clean_uploads
 from .models import Category, RequestType, RequestTypeField
 from .secrets import find_secrets
+from .services import CALL_PHONE_MAX, CALL_TIME_MAX, ESCALATION_REASON_MAX
 from .states import Priority, Status
 
 
@@ -208,16 +209,24 @@ class ListFilterForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
+    # The same limits as the services, so the browser stops the typing there too.
     reason = forms.CharField(
-        label=_("Why does this need escalating?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why does this need escalating?"),
+        max_length=ESCALATION_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tell us why this needs escalating.")},
     )
 
 
 class CallForm(forms.Form):
-    phone = forms.CharField(label=_("Phone"), max_length=40)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=CALL_PHONE_MAX,
+        error_messages={"required": _("Give a phone number we can call.")},
+    )
     preferred_time = forms.CharField(
         label=_("When suits you?"),
-        max_length=120,
+        max_length=CALL_TIME_MAX,
         required=False,
         help_text=_("For example: today after 15:00"),
     )

@@ -262,7 +262,27 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_tickets"
     )
+    # The latest escalation, open while escalation_resolved_at is empty. Earlier
+    # ones live in the ticket's events (ticket_escalated, ticket_escalation_resolved).
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    escalation_reason = models.TextField(_("escalation reason"), blank=True)
+    escalation_resolved_at = models.DateTimeField(_("escalation closed"), null=True, blank=True)
+    escalation_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalation closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     # Last change anyone can see: orders the client's list and drives live updates.
@@ -307,6 +327,12 @@ class Ticket(models.Model):
                 OpClass(Upper("description"), name="gin_trgm_ops"),
                 name="ticket_description_trgm_upper",
             ),
+            # The queue's "escalated" filter: few rows, read without a scan.
+            models.Index(
+                fields=["escalated_at"],
+                condition=Q(escalated_at__isnull=False, escalation_resolved_at__isnull=True),
+                name="ticket_escalation_open",
+            ),
         ]
 
     def __str__(self):
@@ -316,6 +342,11 @@ class Ticket(models.Model):
         from django.urls import reverse
 
         return reverse("tickets:detail", args=[self.number])
+
+    @property
+    def is_escalated(self) -> bool:
+        """An escalation is open until an agent closes it."""
+        return self.escalated_at is not None and self.escalation_resolved_at is None
 
 
 class TicketWatcher(models.Model):
@@ -466,12 +497,23 @@ class CallRequest(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40)
     preferred_time = models.CharField(_("preferred time"), max_length=120)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # Pending until an agent marks the call done (tickets.services.call_done).
+    done_at = models.DateTimeField(_("called"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("called by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("call request")
         verbose_name_plural = _("call requests")
+        indexes = [models.Index(fields=["ticket", "done_at"], name="call_ticket_pending")]
 
     def __str__(self):
         return f"{self.phone} ({self.preferred_time})"

@@ -44,7 +44,14 @@ def ticket_for_detail(user, number) -> Ticket:
     return (
         Ticket.objects.visible_to(user)
         .select_related(
-            "requester", "category", "organisation", "request_type", "merged_into", "rating"
+            "requester",
+            "category",
+            "organisation",
+            "request_type",
+            "merged_into",
+            "rating",
+            "escalated_by",
+            "escalation_resolved_by",
         )
         .prefetch_related(
             Prefetch(

@@ -14,7 +14,9 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activity.models import Visibility
 from activity.services import record_event
@@ -337,35 +339,133 @@ def watcher_remove(*, ticket, user, by) -> None:
         _event(ticket, by, "ticket_watcher_removed", watcher=str(user))
 
 
+ESCALATION_REASON_MAX = 2000
+CALL_PHONE_MAX = 40
+CALL_TIME_MAX = 120
+ESCALATION_FIELDS = [
+    "escalated_at",
+    "escalated_by",
+    "escalation_reason",
+    "escalation_resolved_at",
+    "escalation_resolved_by",
+]
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 @transaction.atomic
 def ticket_escalate(*, ticket, reason: str, by) -> Ticket:
+    """The client asks for more attention; open until an agent closes it."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Tell us why this needs escalating."))
+    if len(reason) > ESCALATION_REASON_MAX:
+        raise ValidationError(
+            ngettext(
+                "Keep the reason to %(max)d character (it has %(count)d).",
+                "Keep the reason to %(max)d characters (it has %(count)d).",
+                ESCALATION_REASON_MAX,
+            )
+            % {"max": ESCALATION_REASON_MAX, "count": len(reason)}
+        )
     ticket = _lock(ticket)
-    if ticket.status in states.DONE_STATUSES:
+    if ticket.merged_into_id or ticket.status in states.DONE_STATUSES:
         raise ValidationError(_("Only an open ticket can be escalated; reopen it first."))
-    ticket.escalated_at = timezone.now()
-    comment = Comment.objects.create(
-        ticket=ticket, author=by, body=_("Escalation requested: %(reason)s") % {"reason": reason}
+    if ticket.is_escalated:
+        raise ValidationError(
+            _(
+                "This ticket has been escalated since %(date)s and support is on it. "
+                "Reply to add anything new."
+            )
+            % {"date": _when(ticket.escalated_at)}
+        )
+    ticket.escalated_at, ticket.escalated_by, ticket.escalation_reason = timezone.now(), by, reason
+    ticket.escalation_resolved_at, ticket.escalation_resolved_by = None, None
+    _touch(ticket, by_client=not by.is_staff, fields=ESCALATION_FIELDS)
+    # The reason travels as data: every reader's notification words it in their language.
+    _event(ticket, by, "ticket_escalated", reason=reason)
+    return ticket
+
+
+@transaction.atomic
+def escalation_resolve(*, ticket, by) -> Ticket:
+    """An agent closes the open escalation; the ticket itself stays where it is."""
+    if not by.is_staff:
+        raise ValidationError(_("Only support staff can close an escalation."))
+    ticket = _lock(ticket)
+    if not ticket.is_escalated:
+        raise ValidationError(_("This ticket has no open escalation."))
+    ticket.escalation_resolved_at, ticket.escalation_resolved_by = timezone.now(), by
+    _touch(ticket, by_client=False, fields=ESCALATION_FIELDS)
+    _event(
+        ticket,
+        by,
+        "ticket_escalation_resolved",
+        escalated_at=ticket.escalated_at.isoformat(),
     )
-    ticket.public_reply_count = F("public_reply_count") + 1
-    _touch(ticket, by_client=True, fields=["escalated_at", "public_reply_count"])
-    ticket.refresh_from_db(fields=["public_reply_count"])
-    _event(ticket, by, "ticket_escalated", target=comment, reason=reason)
     return ticket
 
 
 @transaction.atomic
 def call_request(*, ticket, phone: str, preferred_time: str, by) -> CallRequest:
     phone, preferred_time = (phone or "").strip(), (preferred_time or "").strip()
-    if not phone:
+    if len(phone) > CALL_PHONE_MAX or sum(c.isdecimal() for c in phone) < 6:
         raise ValidationError(_("Give a phone number we can call."))
+    if len(preferred_time) > CALL_TIME_MAX:
+        raise ValidationError(
+            ngettext(
+                "Say when suits you in %(max)d character or fewer.",
+                "Say when suits you in %(max)d characters or fewer.",
+                CALL_TIME_MAX,
+            )
+            % {"max": CALL_TIME_MAX}
+        )
+    ticket = _lock(ticket)
+    if ticket.merged_into_id or ticket.status in states.DONE_STATUSES:
+        raise ValidationError(_("Only an open ticket can take a call request; reopen it first."))
+    pending = ticket.call_requests.filter(done_at__isnull=True).first()
+    if pending is not None:
+        raise ValidationError(
+            _("You already asked for a call on %(date)s (%(phone)s); we will call you soon.")
+            % {"date": _when(pending.created_at), "phone": pending.phone}
+        )
     call = CallRequest.objects.create(
         ticket=ticket, requested_by=by, phone=phone, preferred_time=preferred_time
     )
     _touch(ticket, by_client=True)
-    _event(ticket, by, "ticket_call_requested", target=call, preferred_time=preferred_time)
+    _event(
+        ticket,
+        by,
+        "ticket_call_requested",
+        target=call,
+        phone=phone,
+        preferred_time=preferred_time,
+    )
+    return call
+
+
+@transaction.atomic
+def call_done(*, call, by) -> CallRequest:
+    """The agent called the client back."""
+    if not by.is_staff:
+        raise ValidationError(_("Only support staff can mark a call as done."))
+    ticket = _lock(call.ticket)
+    call = CallRequest.objects.select_for_update().get(pk=call.pk)
+    if call.done_at is not None:
+        raise ValidationError(_("This call was already marked as done."))
+    call.done_at, call.done_by = timezone.now(), by
+    call.save(update_fields=["done_at", "done_by"])
+    _touch(ticket, by_client=False)
+    _event(
+        ticket,
+        by,
+        "ticket_call_done",
+        target=call,
+        phone=call.phone,
+        preferred_time=call.preferred_time,
+    )
     return call
 
 

@@ -241,6 +241,7 @@ def ticket_create(request):
 def _detail_context(request, ticket, reply_form=None):
     actor = Actor.CLIENT
     deadlines = deadlines_for([ticket])[ticket.pk]
+    calls = list(ticket.call_requests.select_related("done_by")[:CALLS_SHOWN])
     return {
         "ticket": ticket,
         "deadlines": deadlines,
@@ -249,15 +250,30 @@ def _detail_context(request, ticket, reply_form=None):
         "can_close": states.can_transition(ticket.status, Status.CLOSED, actor),
         "can_reopen": states.can_transition(ticket.status, Status.REOPENED, actor),
         "can_rate": ticket.status in states.DONE_STATUSES,
-        "rating_form": RatingForm(
-            initial={"score": getattr(getattr(ticket, "rating", None), "score", None)}
-        ),
+        # The stored comment is shown, so changing the stars does not erase it.
+        "rating_form": RatingForm(initial=_rating_initial(ticket)),
         "escalate_form": EscalateForm(),
         "call_form": CallForm(initial={"phone": request.user.phone}),
+        "calls": calls,
+        "pending_call": next((c for c in calls if c.done_at is None), None),
         "watcher_form": WatcherForm(ticket=ticket),
         "muted": TicketMute.objects.filter(ticket=ticket, user=request.user).exists(),
         "is_open": ticket.status not in states.DONE_STATUSES and not ticket.merged_into_id,
     }
+
+
+CALLS_SHOWN = 3
+
+
+def _rating_initial(ticket):
+    rating = getattr(ticket, "rating", None)
+    return {"score": rating.score, "comment": rating.comment} if rating else {}
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
 
 
 @login_required
@@ -341,7 +357,7 @@ def ticket_escalate(request, number):
     ticket = _get_ticket_light(request, number)
     form = EscalateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Tell us why this needs escalating."))
+        _form_errors(request, form)
         return redirect(ticket)
     return _act(
         request,
@@ -359,7 +375,7 @@ def ticket_call(request, number):
     ticket = _get_ticket_light(request, number)
     form = CallForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a phone number we can call."))
+        _form_errors(request, form)
         return redirect(ticket)
     return _act(
         request,
