@@ -184,10 +184,10 @@ class ListFilterForm(forms.Form):
         "done": _("Resolved or closed"),
     }
 
-    def __init__(self, *args, organisations, requesters, **kwargs):
     def clean_q(self):
         return self.cleaned_data["q"][: self.Q_MAX_LENGTH].strip()
 
+    def __init__(self, *args, organisations, requesters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("Any status")),
