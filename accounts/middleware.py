@@ -50,3 +50,21 @@ class PortalAccessMiddleware:
         response = self.get_response(request)
         timezone.deactivate()
         return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing a signed-in person sees is kept by a browser or proxy cache.
+
+    On a shared computer, pages and files from behind the login would otherwise
+    stay readable from the cache after logout.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -152,10 +152,9 @@ def _safe_next(request, default) -> str:
 
 
 def _require_manager(request):
-    if request.user.is_staff:
+    # Not a manager: the team pages do not exist for them (404, never 403).
+    if request.user.is_staff or not request.access.is_manager:
         raise Http404
-    if not request.access.is_manager:
-        raise PermissionDenied(_("Only the organisation's managers can manage its people."))
     return request.access.active
 
 

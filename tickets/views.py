@@ -486,7 +486,8 @@ def attachment(request, number, attachment_id):
         "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Behind the login: never left in a (shared) browser cache after logout.
+    response["Cache-Control"] = "no-store"
     return response
 
 

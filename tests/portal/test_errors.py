@@ -1,5 +1,5 @@
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,11 +21,12 @@ def test_404_in_portal_style_and_user_language(client, world, language, text):
     assert "css/portal.css" in body
 
 
-def test_403_page_explains(client, world):
+def test_403_page_explains(world):
+    client = Client(enforce_csrf_checks=True)
     client.force_login(world.member)
-    response = client.get(reverse("accounts:team"))
+    response = client.post(reverse("accounts:language_switch"), {"language": "fr"})
     assert response.status_code == 403
-    assert "Only the organisation" in response.content.decode()
+    assert "Your session has expired" in response.content.decode()
     assert "css/portal.css" in response.content.decode()
 
 
