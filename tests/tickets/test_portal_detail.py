@@ -264,3 +264,15 @@ def test_detail_query_count_does_not_grow_with_the_thread(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(_url(ticket))
+
+
+def test_changing_the_rating_keeps_its_comment(client, world, ticket):
+    services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
+    client.force_login(world.member)
+    client.post(_url(ticket, "tickets:rate"), {"score": 2, "comment": "Slow & late"})
+    # The form shows the stored comment, so sending new stars sends it back.
+    page = client.get(_url(ticket))
+    assert page.context["rating_form"]["comment"].value() == "Slow & late"
+    assert "Slow &amp; late</textarea>" in page.content.decode()
+    client.post(_url(ticket, "tickets:rate"), {"score": 4, "comment": "Slow & late"})
+    assert (Rating.objects.get().score, Rating.objects.get().comment) == (4, "Slow & late")
