@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -62,7 +63,7 @@ from .models import (
     Ticket,
     TicketPolicy,
 )
-from .states import OPEN_STATUSES, Actor
+from .states import OPEN_STATUSES, PRIORITY_RANK, Actor, Status
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
 TRANSLATIONS = _("Translations")
@@ -84,19 +85,72 @@ def _ticket_link(ticket):
 
 
 class StatusFilter(admin.SimpleListFilter):
+    """Open tickets unless a status is chosen; "All" is one click away.
+
+    A search looks through every status: an agent typing a number or a word
+    wants that ticket, open or closed.
+    """
+
     title = _("status")
     parameter_name = "status"
-    ANY_OPEN = "any_open"
+    ANY_OPEN, ALL = "any_open", "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        searching = request.GET.get(SEARCH_VAR, "").strip()
+        self.default = self.ALL if searching else self.ANY_OPEN
 
     def lookups(self, request, model_admin):
-        return [(self.ANY_OPEN, _("Any open status")), *AGENT_STATUS_CHOICES]
+        return [(self.ANY_OPEN, _("Any open status")), (self.ALL, _("All")), *AGENT_STATUS_CHOICES]
+
+    def chosen(self) -> str:
+        return self.value() or self.default
 
     def queryset(self, request, queryset):
-        if self.value() == self.ANY_OPEN:
+        chosen = self.chosen()
+        if chosen == self.ALL:
+            return queryset
+        if chosen == self.ANY_OPEN:
             return queryset.filter(status__in=OPEN_STATUSES)
-        if self.value():
-            return queryset.filter(status=self.value())
-        return queryset
+        return queryset.filter(status=chosen)
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+# Priority and status sort by what they mean, not by their spelling: the
+# queue annotates each ticket with these ranks and its columns order by them.
+# Statuses in the order support should look at them: still with support first.
+STATUS_QUEUE_ORDER = [
+    Status.NEW,
+    Status.REOPENED,
+    Status.OPEN,
+    Status.IN_PROGRESS,
+    Status.WAITING_ON_THIRD_PARTY,
+    Status.WAITING_ON_CLIENT,
+    Status.RESOLVED,
+    Status.CLOSED,
+]
+
+
+def _rank(field, ranks):
+    return Case(
+        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
+        default=Value(len(ranks)),
+        output_field=IntegerField(),
+    )
+
+
+QUEUE_RANKS = {
+    "priority_rank": _rank("priority", PRIORITY_RANK),
+    "status_rank": _rank("status", {s: i for i, s in enumerate(STATUS_QUEUE_ORDER)}),
+}
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -311,17 +365,14 @@ class TicketAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
-        "organisation",
-        "requester",
+        "client",
         "status_label",
         "priority_label",
         "sla_mark",
         "next_deadline",
         admin_followups.escalation,
-        "category",
-        "assignee",
+        "assigned_to",
         "client_activity",
-        "public_reply_count",
     ]
     list_display_links = ["number", "subject"]
     list_filter = [
@@ -377,7 +428,13 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**SLA_FLAGS)
+        return super().get_queryset(request).annotate(**SLA_FLAGS, **QUEUE_RANKS)
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width for its columns (SLA, deadline,
+        # assignee at 1280 px); the admin's other pages are a click away.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -639,7 +696,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     # --- Read-only displays ---
 
-    @admin.display(description=_("status"), ordering="status")
+    @admin.display(description=_("status"), ordering="status_rank")
     def status_label(self, obj):
         return format_html(
             '<span class="ticket-label ticket-label--{}">{}</span>',
@@ -647,7 +704,8 @@ class TicketAdmin(admin.ModelAdmin):
             agent_status_label(obj.status),
         )
 
-    @admin.display(description=_("priority"), ordering="priority")
+    # The first click puts the most urgent first.
+    @admin.display(description=_("priority"), ordering=F("priority_rank").desc())
     def priority_label(self, obj):
         return format_html(
             '<span class="ticket-priority ticket-priority--{}">{}</span>',
@@ -664,6 +722,18 @@ class TicketAdmin(admin.ModelAdmin):
             date_format(moment, "SHORT_DATE_FORMAT"),
             date_format(moment, "TIME_FORMAT"),
         )
+
+    @admin.display(description=_("requester"), ordering="requester__display_name")
+    def client(self, obj):
+        return format_html(
+            '{}<br><small class="ticket-queue__organisation">{}</small>',
+            obj.requester,
+            obj.organisation,
+        )
+
+    @admin.display(description=_("assigned to"), ordering="assignee__display_name")
+    def assigned_to(self, obj):
+        return obj.assignee or "—"
 
     @admin.display(description=_("SLA"))
     def sla_mark(self, obj):

@@ -90,10 +90,12 @@ def test_queue_filters_by_status_assignee_and_organisation(client_for, world):
         assert response.status_code == 200
         return {t.number for t in response.context["cl"].result_list}
 
-    assert listed() == {new.number, resolved.number, mine.number, other.number}
+    assert listed() == {new.number, mine.number, other.number}  # open ones by default
+    assert listed(status="all") == {new.number, resolved.number, mine.number, other.number}
     assert listed(status=Status.RESOLVED) == {resolved.number}
     assert resolved.number not in listed(status="any_open")
-    assert listed(assigned="nobody") == {new.number, resolved.number, other.number}
+    assert listed(assigned="nobody") == {new.number, other.number}
+    assert listed(assigned="nobody", status="all") == {new.number, resolved.number, other.number}
     assert listed(assigned="me") == {mine.number}
     assert listed(assigned=str(world.supervisor.pk)) == set()
     assert listed(organisation__id__exact=world.other_org.pk) == {other.number}

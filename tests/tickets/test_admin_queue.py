@@ -1,0 +1,133 @@
+"""The agents' queue: ordered by what priority and status mean, open tickets by default."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tickets import services
+from tickets.states import Priority, Status
+
+QUEUE = reverse("admin:tickets_ticket_changelist")
+
+
+def open_ticket(world, subject, **kwargs):
+    return services.ticket_open(
+        organisation=world.org,
+        requester=world.member,
+        subject=subject,
+        description="Since this morning nobody can connect.",
+        **kwargs,
+    )
+
+
+def listed(client, **params):
+    response = client.get(QUEUE, params)
+    assert response.status_code == 200
+    return response
+
+
+def numbers(response):
+    return [t.number for t in response.context["cl"].result_list]
+
+
+def column(response, name):
+    return str(response.context["cl"].list_display.index(name))
+
+
+def test_priority_column_sorts_by_urgency_not_alphabetically(client_for, world):
+    made = {p: open_ticket(world, f"{p} one", priority=p) for p in Priority.values}
+    client = client_for(world.agent)
+    index = column(listed(client), "priority_label")
+    by_urgency = [made[p].number for p in ("critical", "high", "medium", "low")]
+
+    assert numbers(listed(client, o=index)) == by_urgency
+    assert numbers(listed(client, o=f"-{index}")) == by_urgency[::-1]
+
+
+def test_status_column_sorts_by_where_the_ticket_is_in_its_life(client_for, world):
+    made = {}
+    for status in (Status.IN_PROGRESS, Status.WAITING_ON_CLIENT, Status.OPEN):
+        made[status] = open_ticket(world, status)
+        services.ticket_transition(ticket=made[status], to=status, by=world.agent)
+    made[Status.NEW] = open_ticket(world, "new")
+    made[Status.CLOSED] = open_ticket(world, "closed")
+    services.ticket_transition(ticket=made[Status.CLOSED], to=Status.CLOSED, by=world.agent)
+    client = client_for(world.agent)
+    index = column(listed(client), "status_label")
+
+    in_order = [
+        made[s].number
+        for s in (
+            Status.NEW,
+            Status.OPEN,
+            Status.IN_PROGRESS,
+            Status.WAITING_ON_CLIENT,
+            Status.CLOSED,
+        )
+    ]
+    assert numbers(listed(client, o=index, status="all")) == in_order
+    # Alphabetically "closed" would come first and "waiting" last.
+    assert numbers(listed(client, o=f"-{index}", status="all")) == in_order[::-1]
+
+
+def test_the_queue_shows_open_tickets_unless_asked_for_all(client_for, world):
+    working = open_ticket(world, "Still down")
+    resolved = open_ticket(world, "Fixed")
+    services.ticket_transition(ticket=resolved, to=Status.RESOLVED, by=world.agent)
+    client = client_for(world.agent)
+
+    default = listed(client)
+    assert numbers(default) == [working.number]
+    status_filter = next(
+        s for s in default.context["cl"].filter_specs if s.parameter_name == "status"
+    )
+    choices = list(status_filter.choices(default.context["cl"]))
+    selected = [c["display"] for c in choices if c["selected"]]
+    assert selected == ["Any open status"]
+    everything = next(c for c in choices if c["display"] == "All")
+    assert "status=all" in everything["query_string"]
+
+    assert set(numbers(client.get(QUEUE + everything["query_string"]))) == {
+        working.number,
+        resolved.number,
+    }
+    assert numbers(listed(client, status=Status.RESOLVED)) == [resolved.number]
+
+
+def test_a_search_finds_a_closed_ticket_without_choosing_all(client_for, world):
+    closed = open_ticket(world, "Old printer")
+    services.ticket_transition(ticket=closed, to=Status.CLOSED, by=world.agent)
+    open_ticket(world, "New printer")
+    client = client_for(world.agent)
+    assert numbers(listed(client, q=closed.number)) == [closed.number]
+    # An explicit status still narrows a search.
+    assert numbers(listed(client, q=closed.number, status="any_open")) == []
+
+
+def test_queue_columns_name_the_requester_organisation_and_assignee(client_for, world):
+    ticket = open_ticket(world, "VPN down")
+    services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.agent)
+    body = listed(client_for(world.agent)).content.decode()
+    assert "column-sla_mark" in body and "column-next_deadline" in body
+    assert "column-assigned_to" in body and "Ana Agent" in body
+    assert "Diego" in body and "Andes Fibra" in body
+    # The queue takes the page's width: no navigation sidebar beside it.
+    assert 'id="nav-sidebar"' not in body
+
+
+def test_sorted_queue_query_count_does_not_grow_with_tickets(
+    client_for, world, django_assert_max_num_queries
+):
+    def add(count):
+        for n in range(count):
+            ticket = open_ticket(world, f"Ticket {n}", priority=Priority.values[n % 4])
+            services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.agent)
+
+    client = client_for(world.agent)
+    add(4)
+    index = column(listed(client), "priority_label")
+    with CaptureQueriesContext(connection) as few:
+        assert len(numbers(listed(client, o=index))) == 4
+    add(20)
+    with django_assert_max_num_queries(len(few)):
+        assert len(numbers(listed(client, o=index))) == 24
