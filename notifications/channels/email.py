@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .. import unsubscribe
 from ..models import Channel as ChannelKey
 from ..render import greeting
 from .base import Channel, PermanentFailure, TemporaryFailure
@@ -48,8 +49,14 @@ class EmailChannel(Channel):
 
     def build(self, notification, message) -> EmailMultiAlternatives:
         user = notification.user
+        unsubscribe_url = unsubscribe.url(user, message)
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            context = {"message": message, "greeting": greeting(user), "user": user}
+            context = {
+                "message": message,
+                "greeting": greeting(user),
+                "user": user,
+                "unsubscribe_url": unsubscribe_url,
+            }
             text = render_to_string("notifications/email/notification.txt", context)
             html = render_to_string("notifications/email/notification.html", context)
         email = EmailMultiAlternatives(
@@ -59,7 +66,13 @@ class EmailChannel(Channel):
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
-            headers={**thread_headers(notification, message), "Auto-Submitted": "auto-generated"},
+            headers={
+                **thread_headers(notification, message),
+                "Auto-Submitted": "auto-generated",
+                # RFC 8058: mail clients offer "unsubscribe" and POST to it in one click.
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
         email.attach_alternative(html, "text/html")
         return email
