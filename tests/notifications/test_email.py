@@ -88,7 +88,9 @@ def test_subject_both_parts_and_the_recipients_language(world, language):
     headline = headline.format(n=ticket.number)
     with translation.override(language):
         button = translation.gettext("Open it in the portal")
-    assert parsed["Subject"] == f"[{ticket.number}] {SUBJECT}"
+        changed = translation.pgettext("e-mail subject", "Status changed")
+    # Long non-ASCII subjects are folded after "Subject:"; parsed back they start with a space.
+    assert parsed["Subject"].strip() == f"[{ticket.number}] {changed}: {SUBJECT}"
     assert parsed["To"] == world.member.email
     assert parsed.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
@@ -113,7 +115,9 @@ def test_a_subject_typed_with_a_line_break_stays_one_header(world):
 
     _row, parsed = _wire(_event("ticket_resolved"), world.member)
 
-    assert parsed["Subject"] == f"[{ticket.number}] Router down Bcc: everyone@example.test"
+    assert (
+        parsed["Subject"] == f"[{ticket.number}] Resolved: Router down Bcc: everyone@example.test"
+    )
     assert parsed["Bcc"] is None
 
 
@@ -151,7 +155,14 @@ def test_one_ticket_is_one_thread_and_two_tickets_are_two(world):
     for parsed in thread:
         assert parsed["In-Reply-To"] == root
         assert parsed["References"] == root
-        assert parsed["Subject"] == f"[{first.number}] {SUBJECT}"
+        # Each subject says what changed; the thread holds on References.
+        assert parsed["Subject"].strip().startswith(f"[{first.number}] ")
+        assert parsed["Subject"].strip().endswith(f": {SUBJECT}")
+    assert [parsed["Subject"].strip() for parsed in thread] == [
+        f"[{first.number}] New reply: {SUBJECT}",
+        f"[{first.number}] Resolved: {SUBJECT}",
+        f"[{first.number}] New ticket: {SUBJECT}",
+    ]
     assert len({parsed["Message-ID"] for parsed in thread}) == 3
     assert root not in {parsed["Message-ID"] for parsed in thread}
     assert other["References"] == f"<{second.number.lower()}@testserver>"
@@ -251,7 +262,7 @@ def test_sent_through_smtp_once_with_its_headers(smtp, resolved_for_member, worl
     [received] = smtp.messages
     assert received.rcpt_tos == (world.member.email,)
     assert received["Message-ID"] == f"<notification-{row.pk}.{row.event_id}@testserver>"
-    assert received["Subject"].startswith("[TKT-")
+    assert received["Subject"].strip().startswith("[TKT-")
     assert "Ana Agent resolved" in received.text
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.SENT, 1, "")
