@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import SESSION_KEY
-from accounts.models import User
+from accounts.models import PARTNER, Role, User
 from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
@@ -257,6 +257,7 @@ def _detail_context(request, ticket, reply_form=None):
         "calls": calls,
         "pending_call": next((c for c in calls if c.done_at is None), None),
         "watcher_form": WatcherForm(ticket=ticket),
+        "manages_watchers": _manages_watchers(request, ticket),
         "muted": TicketMute.objects.filter(ticket=ticket, user=request.user).exists(),
         "is_open": ticket.status not in states.DONE_STATUSES and not ticket.merged_into_id,
     }
@@ -426,10 +427,26 @@ def ticket_rate(request, number):
     )
 
 
+def _manages_watchers(request, ticket) -> bool:
+    """The requester, and those who see the whole organisation (managers, its partner).
+
+    A member who only follows someone else's ticket may not widen or narrow
+    who reads it; they may only stop following it themselves.
+    """
+    if ticket.requester_id == request.user.pk:
+        return True
+    role = next(
+        (o.role for o in request.access.organisations if o.pk == ticket.organisation_id), None
+    )
+    return role in (Role.MANAGER, PARTNER)
+
+
 @login_required
 @require_POST
 def watcher_add(request, number):
     ticket = _get_ticket_light(request, number)
+    if not _manages_watchers(request, ticket):
+        raise Http404
     form = WatcherForm(request.POST, ticket=ticket)
     if not form.is_valid():
         messages.error(request, _("Choose someone from your organisation."))
@@ -448,6 +465,8 @@ def watcher_add(request, number):
 def watcher_remove(request, number, user_id):
     ticket = _get_ticket_light(request, number)
     watcher = get_object_or_404(ticket.watchers.select_related("user"), user_id=user_id)
+    if watcher.user_id != request.user.pk and not _manages_watchers(request, ticket):
+        raise Http404
     return _act(
         request,
         ticket,
