@@ -12,6 +12,8 @@ from .models import Kind, TicketClock
 from .services import calendar_for
 
 SHOWN = (Kind.FIRST_RESPONSE, Kind.RESOLUTION)
+# Support's own targets, shown to staff only (the admin's ticket page).
+STAFF_ONLY = (Kind.ACKNOWLEDGEMENT,)
 DASH = "\u2013"  # an en dash between the ends of a range
 WEEKDAYS = [
     pgettext_lazy("weekday", "Mon"),
@@ -49,13 +51,13 @@ def _deadline(clock, now) -> Deadline:
     )
 
 
-def deadlines_for(tickets, now=None) -> dict[int, list[Deadline]]:
-    """First response and resolution deadlines of many tickets, in one query."""
+def deadlines_for(tickets, now=None, kinds=SHOWN) -> dict[int, list[Deadline]]:
+    """The deadlines of many tickets, in one query: by default those the client sees."""
     now = now or timezone.now()
     ids = [t.pk for t in tickets]
     found: dict[int, list[Deadline]] = {pk: [] for pk in ids}
     clocks = (
-        TicketClock.objects.filter(ticket_id__in=ids, kind__in=SHOWN, stopped_at__isnull=True)
+        TicketClock.objects.filter(ticket_id__in=ids, kind__in=kinds, stopped_at__isnull=True)
         .select_related("policy__calendar")
         .order_by("ticket_id", "kind")
     )

@@ -36,6 +36,7 @@ from activity.models import Event
 from contracts import services as contract_services
 from contracts.models import BankPeriod
 from sla.admin import mark_label
+from sla.display import STAFF_ONLY, deadlines_for, describe_hours
 from sla.models import TicketClock
 from sla.rules import Mark
 
@@ -406,6 +407,7 @@ class TicketAdmin(admin.ModelAdmin):
         "extra_fields",
         "opening_attachments",
         "state_summary",
+        "sla_deadlines",
         "merge_links",
         "conversation",
         "history",
@@ -469,6 +471,7 @@ class TicketAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         details = [
             ("number", "state_summary"),
+            "sla_deadlines",
             "subject",
             ("organisation", "requester_contact"),
             ("request_type", "category"),
@@ -762,6 +765,22 @@ class TicketAdmin(admin.ModelAdmin):
                 if obj.assignee_id
                 else _("Unassigned")
             ),
+        )
+
+    @admin.display(description=_("service levels"))
+    def sla_deadlines(self, obj):
+        # The client's deadlines exactly as the portal shows them, then support's own.
+        client = deadlines_for([obj])[obj.pk]
+        staff = deadlines_for([obj], kinds=STAFF_ONLY)[obj.pk]
+        clock = obj.clocks.select_related("policy__calendar").first()
+        return render_to_string(
+            "admin/tickets/ticket/deadlines.html",
+            {
+                "client": client,
+                "staff": staff,
+                "policy": clock.policy if clock else None,
+                "hours": describe_hours(clock.policy) if clock else "",
+            },
         )
 
     @admin.display(description=_("requester"))
