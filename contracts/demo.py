@@ -7,83 +7,137 @@
 - Northwind IT: a Wi-Fi rollout followed through three objectives.
 
 Time is logged through contracts.services.time_entry_add by the demo agent. The
-work of past days is on tickets opened then: they are opened and answered through
-the services, then their timestamps are moved back (demo only). Runs once per
-organisation (skipped when it already has time entries or objectives).
+work of past days is on tickets opened then: each step (opened, answered, time
+logged, resolved, closed) goes through the services dated when it happened
+(sla.demo.dated), so SLA clocks and the feed agree with the story. Texts are in
+each organisation's language. Runs once per organisation (skipped when it
+already has time entries or objectives).
 """
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.db.models import F
 from django.utils import timezone
 
-from activity.models import Event
-from sla.models import TicketClock
+from sla.demo import dated
 from tickets import services as ticket_services
-from tickets.models import Ticket
-from tickets.states import Status
+from tickets.demo import CONFIGURATION_BACKUP, NO_INTERNET, SLOW_DNS, SLOW_EVENINGS
+from tickets.states import Priority, Status
 
 from . import services
 from .models import BankKind, Contract, Objective, TimeEntry
 
-# (subject, description, [(day offset, hour, minutes, what was done, billable)])
+# (subject, description, [(day offset, hour, minutes, what was done, billable)]), in
+# Andes Fibra's language: the client reads them on its contract page and statements.
 ANDES_LAST_MONTH = [
     (
-        "VLANs for the new third floor",
-        "We are moving the sales team to the third floor next week and need their VLANs there.",
+        "VLAN para el nuevo tercer piso",
+        "La próxima semana trasladamos al equipo de ventas al tercer piso y necesitamos "
+        "sus VLAN allí.",
         [
-            (0, 10, 90, "Reviewed the floor plan and the current VLAN layout with Camila.", True),
-            (1, 9, 180, "Configured VLANs 30-34 on the core and both new access switches.", True),
-            (1, 15, 120, "Patched and tested the 24 new ports; all phones register.", True),
+            (0, 10, 90, "Revisión del plano del piso y de las VLAN actuales con Camila.", True),
+            (
+                1,
+                9,
+                180,
+                "Configuración de las VLAN 30-34 en el core y los dos switches nuevos.",
+                True,
+            ),
+            (
+                1,
+                15,
+                120,
+                "Conexión y prueba de los 24 puertos nuevos; todos los teléfonos registran.",
+                True,
+            ),
         ],
     ),
     (
-        "Review of the firewall rules",
-        "Please review the firewall rules before our audit; some look obsolete.",
+        "Revisión de las reglas del firewall",
+        "Por favor, revisen las reglas del firewall antes de la auditoría; hay reglas obsoletas.",
         [
-            (0, 11, 150, "Exported the rules; 41 had no hits in 90 days.", True),
-            (2, 10, 120, "Removed the obsolete rules agreed with the client; backup kept.", True),
-            (2, 16, 30, "Sent the change report for the audit.", False),
+            (0, 11, 150, "Exportación de las reglas; 41 sin coincidencias en 90 días.", True),
+            (
+                2,
+                10,
+                120,
+                "Eliminación de las reglas obsoletas acordadas con el cliente; respaldo guardado.",
+                True,
+            ),
+            (2, 16, 30, "Envío del informe de cambios para la auditoría.", False),
         ],
     ),
     (
-        "Quarterly network health check",
-        "The usual quarterly check, please.",
+        "Revisión trimestral de la red",
+        "La revisión trimestral de siempre, por favor.",
         [
-            (0, 9, 150, "Checked the error counters, optics levels and CPU of all devices.", True),
-            (1, 11, 120, "Updated the access switches' firmware in the maintenance window.", True),
-            (1, 14, 60, "Wrote the health report with the recommendations.", True),
+            (
+                0,
+                9,
+                150,
+                "Revisión de contadores de error, niveles ópticos y CPU de todos los equipos.",
+                True,
+            ),
+            (
+                1,
+                11,
+                120,
+                "Actualización del firmware de los switches de acceso en la ventana acordada.",
+                True,
+            ),
+            (1, 14, 60, "Redacción del informe de estado con las recomendaciones.", True),
         ],
     ),
 ]
 ANDES_THIS_MONTH = [
     (
-        "QoS for VoIP at the headquarters",
-        "Calls break up when the office downloads big files. Can you prioritise voice?",
+        "QoS para VoIP en la casa matriz",
+        "Las llamadas se cortan cuando la oficina descarga archivos grandes. "
+        "¿Pueden priorizar la voz?",
         [
-            (0, 10, 120, "Measured jitter and loss on the uplink during office hours.", True),
-            (1, 9, 180, "Designed and applied the QoS policy (voice EF, video AF41).", True),
-            (2, 11, 90, "Tested calls under load with the client; MOS above 4.2.", True),
+            (
+                0,
+                10,
+                120,
+                "Medición de jitter y pérdida en el enlace durante el horario de oficina.",
+                True,
+            ),
+            (1, 9, 180, "Diseño y aplicación de la política de QoS (voz EF, video AF41).", True),
+            (2, 11, 90, "Pruebas de llamadas con carga junto al cliente; MOS sobre 4,2.", True),
         ],
     ),
     (
-        "Site survey for the Viña del Mar branch",
-        "We are opening a branch in Viña del Mar and need the network designed.",
+        "Visita técnica para la sucursal de Viña del Mar",
+        "Abrimos una sucursal en Viña del Mar y necesitamos el diseño de la red.",
         [
-            (0, 9, 240, "On-site survey: rack space, power, fibre entry and Wi-Fi coverage.", True),
-            (1, 10, 150, "Wrote the design and the bill of materials.", True),
-            (1, 16, 45, "Call to go through the design with Camila.", False),
+            (
+                0,
+                9,
+                240,
+                "Visita en terreno: rack, energía, entrada de fibra y cobertura WiFi.",
+                True,
+            ),
+            (1, 10, 150, "Redacción del diseño y de la lista de materiales.", True),
+            (1, 16, 45, "Llamada para revisar el diseño con Camila.", False),
         ],
     ),
 ]
-# On tickets the tickets demo opened today: (subject, minutes, what was done)
+# On tickets the tickets demo opened in the last days: (subject, minutes, what was done),
+# logged just now, the work ending a few minutes ago.
 ANDES_TODAY = [
-    ("Speed drops every evening", 180, "Traced the drops to a saturated port; moved the link."),
-    ("No internet at the Providencia office", 60, "Remote diagnosis with the on-site contact."),
-    ("DNS resolution slow", 90, "Changed the resolvers and checked the cache hit rate."),
+    (SLOW_EVENINGS, 180, "Rastreo de las caídas hasta un puerto saturado; enlace movido."),
+    (NO_INTERNET, 15, "Diagnóstico remoto con el contacto en la oficina."),
+    (SLOW_DNS, 90, "Cambio de los resolvers y revisión de la tasa de aciertos de la caché."),
 ]
+# The agent's first answer on planned work, in the organisation's language.
+ON_IT = {
+    "es": "Gracias, ya estamos en ello y les mantendremos al tanto.",
+    "pt": "Obrigado, já estamos cuidando disso e manteremos vocês informados.",
+    "fr": "Merci, nous nous en occupons et vous tenons informés.",
+    "en": "Thank you, we are on it and will keep you posted.",
+}
 # Share of this month's bank the demo uses: past 80 %, so the event shows.
 ANDES_TARGET = Decimal("0.85")
 
@@ -108,76 +162,62 @@ def _month_start(day: date, months_back: int = 0) -> date:
 def _past_ticket(organisation, requester, agent, subject, description, opened_at, work, close):
     """A ticket worked on in the past: opened, answered, its time logged, resolved.
 
+    Each step is dated when it happened (sla.demo.dated), never after now.
+    Planned work is low priority: its resolution target spans the days it takes.
     `work` is [(performed_at, minutes, what was done, billable)].
     """
-    ticket = ticket_services.ticket_open(
-        organisation=organisation, requester=requester, subject=subject, description=description
-    )
-    ticket_services.comment_add(
-        ticket=ticket, author=agent, body="Thank you, we are on it and will keep you posted."
-    )
-    entries = [
-        services.time_entry_add(
-            ticket=ticket,
-            agent=agent,
-            minutes=minutes,
-            description=what,
-            billable=billable,
-            performed_at=when,
-        )
-        for when, minutes, what, billable in work
-    ]
-    ticket_services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=agent)
-    if close:
-        ticket_services.ticket_transition(ticket=ticket, to=Status.CLOSED, by=requester)
-    done_at = max(e.performed_at + timedelta(minutes=e.minutes) for e in entries) + timedelta(
-        hours=1
-    )
-    _move_back(ticket, opened_at, done_at, entries)
-    return ticket
-
-
-def _move_back(ticket, opened_at, done_at, entries):
-    """Demo only: put the ticket's history at the time it happened."""
     now = timezone.now()
-    TicketClock.objects.filter(ticket=ticket).update(
-        **{
-            name: F(name) - (now - opened_at)
-            for name in ("running_since", "due_at", "warn_at", "met_at", "stopped_at")
-        },
-        created_at=opened_at,
+    with dated(opened_at):
+        ticket = ticket_services.ticket_open(
+            organisation=organisation,
+            requester=requester,
+            subject=subject,
+            description=description,
+            priority=Priority.LOW,
+        )
+    steps = [
+        (
+            opened_at + timedelta(hours=1),
+            lambda: ticket_services.comment_add(
+                ticket=ticket, author=agent, body=ON_IT[organisation.default_language]
+            ),
+        )
+    ]
+    for when, minutes, what, billable in work:
+        steps.append(
+            (
+                min(when + timedelta(minutes=minutes), now),
+                partial(
+                    services.time_entry_add,
+                    ticket=ticket,
+                    agent=agent,
+                    minutes=minutes,
+                    description=what,
+                    billable=billable,
+                    performed_at=when,
+                ),
+            )
+        )
+    done_at = min(max(when for when, _step in steps) + timedelta(hours=1), now)
+    steps.append(
+        (
+            done_at,
+            partial(ticket_services.ticket_transition, ticket=ticket, to=Status.RESOLVED, by=agent),
+        )
     )
-    closed = Ticket.objects.filter(pk=ticket.pk, status=Status.CLOSED).exists()
-    closed_at = done_at + timedelta(days=1)
-    Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=opened_at,
-        updated_at=closed_at if closed else done_at,
-        last_activity_at=closed_at if closed else done_at,
-        last_client_activity_at=opened_at,
-        resolved_at=done_at,
-        closed_at=closed_at if closed else None,
-    )
-    ticket.comments.update(created_at=opened_at + timedelta(hours=1))
-    for entry in entries:
-        logged = entry.performed_at + timedelta(minutes=entry.minutes)
-        TimeEntry.objects.filter(pk=entry.pk).update(created_at=logged, updated_at=logged)
-    events = list(
-        Event.objects.filter(organisation=ticket.organisation, data__number=ticket.number)
-        .exclude(verb__startswith="hours_bank_")
-        .order_by("pk")
-    )
-    logged = iter(entries)
-    for step, event in enumerate(events):
-        if event.verb == "time_logged":
-            entry = next(logged)
-            event.created_at = entry.performed_at + timedelta(minutes=entry.minutes)
-        elif event.verb == "ticket_resolved":
-            event.created_at = done_at
-        elif event.verb == "ticket_closed":
-            event.created_at = closed_at
-        else:
-            event.created_at = opened_at + timedelta(minutes=step * 20)
-    Event.objects.bulk_update(events, ["created_at"])
+    if close:
+        steps.append(
+            (
+                min(done_at + timedelta(days=1), now),
+                partial(
+                    ticket_services.ticket_transition, ticket=ticket, to=Status.CLOSED, by=requester
+                ),
+            )
+        )
+    for when, step in sorted(steps, key=lambda item: item[0]):
+        with dated(when, ticket):
+            step()
+    return ticket
 
 
 def _work(organisation, opened: date, items, latest: datetime, scale=Decimal(1)):
@@ -242,11 +282,17 @@ def _andes(andes, users, agent):
             _work(andes, opened, items, now - timedelta(hours=3), scale),
             close=fraction < 0.5,
         )
+    month_began = _local(andes, this_month, 0)
     for subject, minutes, what in ANDES_TODAY:
         ticket = andes.tickets.filter(subject=subject).first()
-        if ticket is not None:
+        if ticket is None:
+            continue
+        minutes = _scaled(minutes, scale)
+        ended = now - timedelta(minutes=5)
+        began = max(ended - timedelta(minutes=minutes), ticket.created_at, month_began)
+        with dated(min(began + timedelta(minutes=minutes), now), ticket):
             services.time_entry_add(
-                ticket=ticket, agent=agent, minutes=_scaled(minutes, scale), description=what
+                ticket=ticket, agent=agent, minutes=minutes, description=what, performed_at=began
             )
 
 
@@ -288,17 +334,22 @@ def _atelier(atelier, users, agent):
         ),
         close=True,
     )
-    backup = atelier.tickets.filter(subject="Router configuration backup").first()
+    backup_subject = CONFIGURATION_BACKUP["atelier-reseaux"][1]
+    backup = atelier.tickets.filter(subject=backup_subject).first()
     if backup is not None:
-        services.time_entry_add(
-            ticket=backup,
-            agent=agent,
-            minutes=45,
-            description="Exported last month's configuration and sent it by secure link.",
-        )
+        began = max(now - timedelta(minutes=50), backup.created_at)
+        with dated(began + timedelta(minutes=45), backup):
+            services.time_entry_add(
+                ticket=backup,
+                agent=agent,
+                minutes=45,
+                description="Configuration du mois dernier exportée et envoyée par lien sécurisé.",
+                performed_at=began,
+            )
 
 
-# (title, description, due in days, manual progress, [(subject, status)])
+# (title, description, due in days, manual progress,
+#  [(subject, status, opened days ago, days to resolve, the agent's answer)])
 NORTHWIND_OBJECTIVES = [
     (
         "Survey all three floors",
@@ -306,8 +357,20 @@ NORTHWIND_OBJECTIVES = [
         -20,
         None,
         [
-            ("Wi-Fi survey: ground floor", Status.CLOSED),
-            ("Wi-Fi survey: floors 1-2", Status.RESOLVED),
+            (
+                "Wi-Fi survey: ground floor",
+                Status.CLOSED,
+                30,
+                2,
+                "Survey done: the coverage maps and the interference report are on the objective.",
+            ),
+            (
+                "Wi-Fi survey: floors 1-2",
+                Status.CLOSED,
+                27,
+                3,
+                "Floors 1 and 2 surveyed; two channels clashed with the neighbours, now moved.",
+            ),
         ],
     ),
     (
@@ -316,9 +379,27 @@ NORTHWIND_OBJECTIVES = [
         21,
         None,
         [
-            ("Install access points: ground floor", Status.RESOLVED),
-            ("Install access points: first floor", Status.IN_PROGRESS),
-            ("Install access points: second floor", Status.OPEN),
+            (
+                "Install access points: ground floor",
+                Status.RESOLVED,
+                6,
+                3,
+                "Four access points installed and configured; the old ones are removed.",
+            ),
+            (
+                "Install access points: first floor",
+                Status.IN_PROGRESS,
+                2,
+                None,
+                "Cabling done; we are mounting the access points this week.",
+            ),
+            (
+                "Install access points: second floor",
+                Status.OPEN,
+                1,
+                None,
+                "Scheduled for next week; we will confirm the day with you.",
+            ),
         ],
     ),
     (
@@ -356,23 +437,38 @@ def _northwind(northwind, users, agent):
             manual_set_by=supervisor if manual is not None else None,
             order=order,
         )
-        for subject, status in tickets:
-            ticket = ticket_services.ticket_open(
-                organisation=northwind,
-                requester=manager,
-                subject=subject,
-                description=f"Part of the objective: {title}.",
+        for subject, status, days_ago, days_to_resolve, answer in tickets:
+            opened_at = _local(northwind, today - timedelta(days=days_ago), 9, 30)
+            ticket = _project_ticket(
+                northwind, manager, agent, subject, f"Part of the objective: {title}.", opened_at
             )
-            for step in _path_to(status):
-                by = manager if step == Status.CLOSED else agent
-                ticket_services.ticket_transition(ticket=ticket, to=step, by=by)
+            # Every ticket was answered: a first response is met by a reply, never by
+            # the resolution alone.
+            with dated(opened_at + timedelta(hours=1), ticket):
+                ticket_services.comment_add(ticket=ticket, author=agent, body=answer)
+            if status == Status.IN_PROGRESS:
+                with dated(opened_at + timedelta(hours=1, minutes=5), ticket):
+                    ticket_services.ticket_transition(
+                        ticket=ticket, to=Status.IN_PROGRESS, by=agent
+                    )
+            if days_to_resolve is not None:
+                resolved_at = opened_at + timedelta(days=days_to_resolve)
+                with dated(resolved_at, ticket):
+                    ticket_services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=agent)
+                if status == Status.CLOSED:
+                    with dated(resolved_at + timedelta(days=1), ticket):
+                        ticket_services.ticket_transition(
+                            ticket=ticket, to=Status.CLOSED, by=manager
+                        )
             objective.tickets.add(ticket)
 
 
-def _path_to(status):
-    return {
-        Status.OPEN: [Status.OPEN],
-        Status.IN_PROGRESS: [Status.OPEN, Status.IN_PROGRESS],
-        Status.RESOLVED: [Status.IN_PROGRESS, Status.RESOLVED],
-        Status.CLOSED: [Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED],
-    }[status]
+def _project_ticket(organisation, requester, agent, subject, description, opened_at):
+    with dated(opened_at):
+        return ticket_services.ticket_open(
+            organisation=organisation,
+            requester=requester,
+            subject=subject,
+            description=description,
+            priority=Priority.LOW,
+        )

@@ -1,27 +1,24 @@
-"""Demo part: assignments that give the staff their notifications, a preference, a webhook.
+"""Demo part: a preference, a webhook, and the notifications of the demo's history.
 
 Runs the fan-out for the demo's events at once, so that the bells show counts
 on the first page load; the e-mails go through the worker as usual (the
 console backend prints them in `make run`).
 """
 
+from django.db.models import OuterRef, Subquery
+
 from activity.models import Event
 from activity.tasks import _dispatch
-from tickets import services as ticket_services
 
-from .models import Preference, WebhookEndpoint
+from .models import Notification, Preference, WebhookEndpoint
 
 # Nothing listens there: its deliveries show the retry and failed states in the admin.
 DEMO_WEBHOOK = "http://127.0.0.1:9/portal-events"
 
 
 def load(orgs, users):
-    andes = orgs["andes-fibra"]
-    agent, supervisor = users["agent@support.example"], users["supervisor@support.example"]
-    for subject in ("Speed drops every evening", "Open port 8443 on the managed firewall"):
-        ticket = andes.tickets.filter(subject=subject, assignee__isnull=True).first()
-        if ticket is not None:
-            ticket_services.ticket_assign(ticket=ticket, assignee=agent, by=supervisor)
+    # The assignments that give the agent notifications are in the tickets' own
+    # history (tickets/demo.py), dated when the supervisor made them.
     # Diego also wants replies by e-mail: the profile's matrix shows a choice.
     Preference.objects.get_or_create(
         user=users["member@andes.example"],
@@ -34,7 +31,13 @@ def load(orgs, users):
         url=DEMO_WEBHOOK,
         defaults={"description": "Northwind's monitoring (demo: nothing listens)"},
     )
-    for pk in (
+    pending = list(
         Event.objects.filter(dispatched_at__isnull=True).order_by("pk").values_list("pk", flat=True)
-    ):
+    )
+    for pk in pending:
         _dispatch(pk)
+    # The history is back-dated (sla.demo.dated): each notification arrived when
+    # its event happened, not when the demo was loaded.
+    Notification.objects.filter(event_id__in=pending).update(
+        created_at=Subquery(Event.objects.filter(pk=OuterRef("event_id")).values("created_at"))
+    )

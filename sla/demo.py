@@ -2,15 +2,27 @@
 whose deadlines show every mark. Runs before the tickets so that their clocks
 start as they are opened."""
 
+from contextlib import contextmanager
 from datetime import date, time, timedelta
 
+from django.apps import apps
+from django.db.models import Max
 from django.utils import timezone
 
+from activity.models import Event
+from activity.services import record_event
 from contracts.models import Contract
 from tickets.states import Priority
 
 from . import services
-from .models import BusinessCalendar, OrganisationPolicy, SLAPolicy, SLATarget, WorkingHours
+from .models import (
+    BusinessCalendar,
+    OrganisationPolicy,
+    SLAPolicy,
+    SLATarget,
+    TicketClock,
+    WorkingHours,
+)
 
 # priority -> (acknowledgement, first response, resolution) in minutes
 PREMIUM = {
@@ -73,8 +85,98 @@ def load_policies(orgs):
 
 
 def backdate(ticket, minutes: int):
-    """Pretend the ticket was opened `minutes` ago, so its marks show (demo only)."""
+    """Pretend the ticket was opened `minutes` ago, so its marks show (tests only;
+    the demo tells its history with `dated`, events and all)."""
     ticket.clocks.all().delete()
     ticket.created_at = timezone.now() - timedelta(minutes=minutes)
     ticket.save(update_fields=["created_at"])
     services.clocks_start(ticket)
+
+
+# Demo history ----------------------------------------------------------------------
+# The demo tells each ticket's story through the services, step by step, each
+# step at the moment the story says it happened: `dated()` sets the clock the
+# services read (django.utils.timezone.now) to that moment, so the SLA clocks
+# move from it, a first response is met when its reply was written, and nothing
+# is dated after now. Columns filled by a model default (which keeps the real
+# clock) are then moved to that moment too.
+
+# Every moment a service or a model default stamps with "now" (never deadlines).
+STAMPED = {
+    "activity.Event": ["created_at"],
+    "tickets.Ticket": [
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "last_client_activity_at",
+        "resolved_at",
+        "closed_at",
+        "escalated_at",
+        "escalation_resolved_at",
+    ],
+    "tickets.TicketWatcher": ["created_at"],
+    "tickets.Comment": ["created_at"],
+    "tickets.Attachment": ["created_at"],
+    "tickets.ClientTask": ["created_at", "done_at"],
+    "tickets.CallRequest": ["created_at", "done_at"],
+    "tickets.Rating": ["created_at", "updated_at"],
+    "contracts.TimeEntry": ["created_at", "updated_at"],
+    "contracts.TimeEntryRevision": ["changed_at"],
+    "contracts.BankPeriod": ["warned_80_at", "warned_100_at"],
+    "sla.TicketClock": ["created_at"],
+}
+
+
+@contextmanager
+def dated(when, *tickets):
+    """Demo only: what the services do inside the block happens at `when`.
+
+    Before the block, the clocks of `tickets` (those it changes) get what the
+    minute-by-minute sweep would have done to them by `when`.
+    """
+    real_now = timezone.now
+    if when > real_now():
+        raise ValueError(f"The demo's history cannot happen in the future ({when}).")
+    for ticket in tickets:
+        catch_up(ticket, when)
+    started = real_now()
+    last_event = Event.objects.aggregate(last=Max("pk"))["last"] or 0
+    timezone.now = lambda: when
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+    _stamp(started, when)
+    # A clock met after its deadline records its breach: it happened at the deadline.
+    for event in Event.objects.filter(pk__gt=last_event, verb="sla_breached"):
+        clock = TicketClock.objects.get(ticket_id=event.target_id, kind=event.data["kind"])
+        Event.objects.filter(pk=event.pk).update(created_at=clock.breached_at)
+
+
+def _stamp(since, when):
+    for label, fields in STAMPED.items():
+        model = apps.get_model(label)
+        for field in fields:
+            model.objects.filter(**{f"{field}__gte": since}).update(**{field: when})
+
+
+def catch_up(ticket, until):
+    """What the minute-by-minute sweep would have done to the ticket's clocks by `until`."""
+    for clock in TicketClock.objects.running().filter(ticket=ticket).order_by("kind"):
+        for stamp, deadline, verb in (
+            ("warned_at", "warn_at", "sla_warning"),
+            ("breached_at", "due_at", "sla_breached"),
+        ):
+            at = getattr(clock, deadline)
+            if getattr(clock, stamp) is None and at <= until:
+                TicketClock.objects.filter(pk=clock.pk).update(**{stamp: at})
+                event = record_event(**services._event_for(ticket, clock, verb))
+                Event.objects.filter(pk=event.pk).update(created_at=at)
+
+
+def catch_up_all(organisations, until):
+    from tickets.models import Ticket
+
+    running = TicketClock.objects.running().values("ticket")
+    for ticket in Ticket.objects.filter(organisation__in=organisations, pk__in=running):
+        catch_up(ticket, until)

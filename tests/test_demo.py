@@ -1,14 +1,19 @@
 """`manage.py demo` loads a working picture for every role, and a second run adds nothing."""
 
+import re
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from activity.models import Event
+from contracts.models import TimeEntry
 from notifications.models import Notification, WebhookDelivery
+from sla.models import Kind, TicketClock
+from tickets.models import Comment, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +47,92 @@ def test_demo_is_idempotent_and_gives_every_role_notifications():
     member = User.objects.get(email="member@andes.example")
     # Internal notes never become a client's notification.
     assert not Notification.objects.filter(user=member, event__visibility="internal").exists()
+
+
+def _load_demo():
+    import_module("tickets.migrations.0002_categories").add_categories(apps, None)
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_history_is_consistent_with_its_clocks():
+    _load_demo()
+    now = timezone.now()
+    # Nothing in the history happens after now (a feed event was once dated tomorrow).
+    assert Event.objects.count() > 50
+    assert not Event.objects.filter(created_at__gt=now).exists()
+    for field in ("created_at", "updated_at", "last_activity_at", "resolved_at", "closed_at"):
+        assert not Ticket.objects.filter(**{f"{field}__gt": now}).exists(), field
+    assert not Comment.objects.filter(created_at__gt=now).exists()
+
+    staff_replies = Comment.objects.filter(is_internal=False, author__is_staff=True)
+    first_responses = TicketClock.objects.filter(kind=Kind.FIRST_RESPONSE)
+    met = first_responses.filter(met_at__isnull=False).select_related("ticket")
+    assert met.count() > 10
+    for clock in met:
+        # Met by the first public staff reply, at the moment it was written
+        # (TKT-2026-00017 was answered at 09:30 yet showed "met at 08:29").
+        first = staff_replies.filter(ticket=clock.ticket).order_by("created_at").first()
+        assert first is not None, clock.ticket.subject
+        assert first.created_at == clock.met_at, clock.ticket.subject
+    # No reply, no met first response (Northwind's tickets showed "Met" without one).
+    unanswered = Ticket.objects.exclude(pk__in=staff_replies.values("ticket"))
+    assert unanswered.exists()
+    assert not first_responses.filter(ticket__in=unanswered, met_at__isnull=False).exists()
+
+    for clock in TicketClock.objects.filter(kind=Kind.RESOLUTION, met_at__isnull=False):
+        assert Event.objects.filter(
+            data__number=clock.ticket.number,
+            verb__in=["ticket_resolved", "ticket_closed"],
+            created_at=clock.met_at,
+        ).exists(), clock.ticket.subject
+    for clock in TicketClock.objects.filter(kind=Kind.ACKNOWLEDGEMENT, met_at__isnull=False):
+        assert Event.objects.filter(
+            data__number=clock.ticket.number, actor__is_staff=True, created_at=clock.met_at
+        ).exists(), clock.ticket.subject
+    # Warnings and breaches are dated at their deadlines, as the sweep would have sent them.
+    for event in Event.objects.filter(verb__in=["sla_warning", "sla_breached"]):
+        clock = TicketClock.objects.get(
+            ticket__number=event.data["number"], kind=event.data["kind"]
+        )
+        stamp = clock.warned_at if event.verb == "sla_warning" else clock.breached_at
+        assert event.created_at == stamp, (event.verb, clock.ticket.subject)
+
+
+# Words frequent in one of the demo's languages and absent from the others.
+MARKERS = {
+    "es": {"el", "los", "las", "del", "y", "con", "una", "está", "sus", "gracias", "nuestra"},
+    "pt": {"o", "os", "do", "da", "e", "com", "uma", "não", "dos", "das", "mês", "obrigado"},
+    "fr": {"le", "les", "du", "des", "et", "nous", "vous", "pour", "une", "merci", "dernier"},
+    "en": {"the", "and", "we", "our", "please", "is", "of", "to", "for", "with", "you"},
+}
+
+
+def _language(texts) -> str:
+    words = re.findall(r"\w+", " ".join(texts).lower())
+    scores = {lang: sum(word in markers for word in words) for lang, markers in MARKERS.items()}
+    best = max(scores, key=scores.get)
+    assert sorted(scores.values())[-2] < scores[best], scores
+    return best
+
+
+def test_demo_tickets_are_in_each_organisation_language():
+    _load_demo()
+    known = {
+        "andes-fibra": "Sin internet en la oficina de Providencia",
+        "vale-telecom": "Backup da configuração do roteador",
+        "atelier-reseaux": "Sauvegarde de la configuration du routeur",
+        "northwind-it": "Router configuration backup",
+    }
+    for organisation in Organisation.objects.filter(slug__in=known):
+        tickets = Ticket.objects.filter(organisation=organisation)
+        assert tickets.filter(subject=known[organisation.slug]).exists(), organisation.slug
+        texts = [text for t in tickets for text in (t.subject, t.description)]
+        texts += Comment.objects.filter(ticket__in=tickets, is_internal=False).values_list(
+            "body", flat=True
+        )
+        texts += TimeEntry.objects.filter(ticket__in=tickets).values_list("description", flat=True)
+        assert _language(texts) == organisation.default_language, organisation.slug
+    # Not one English ticket left at Andes Fibra, whose tickets were all in English.
+    for ticket in Ticket.objects.filter(organisation__slug="andes-fibra"):
+        words = set(re.findall(r"\w+", f"{ticket.subject} {ticket.description}".lower()))
+        assert not words & MARKERS["en"], ticket.subject

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from contracts.models import Service
+from sla.demo import dated
 
 from . import services
 from .models import Category, RequestSection, RequestType, RequestTypeField, TicketPolicy
@@ -171,123 +172,219 @@ def load_services(orgs):
             )
 
 
+# Subjects the other demo parts find the tickets by.
+NO_INTERNET = "Sin internet en la oficina de Providencia"
+SLOW_EVENINGS = "La velocidad cae todas las noches"
+FIREWALL_PORT = "Abrir el puerto 8443 en el firewall gestionado"
+SLOW_DNS = "Resolución DNS lenta"
+# One open request per other organisation, in its language (organisation's default_language).
+CONFIGURATION_BACKUP = {
+    "vale-telecom": (
+        "member@vale.example",
+        "Backup da configuração do roteador",
+        "Por favor, enviem o backup da configuração do roteador do mês passado.",
+    ),
+    "atelier-reseaux": (
+        "manager@atelier.example",
+        "Sauvegarde de la configuration du routeur",
+        "Merci de nous envoyer la sauvegarde de la configuration du routeur du mois dernier.",
+    ),
+    "northwind-it": (
+        "manager@northwind.example",
+        "Router configuration backup",
+        "Please send us last month's configuration backup of the router.",
+    ),
+}
+
+
 def load_tickets(orgs, users):
+    """Andes Fibra's tickets in every state, told in Spanish over the last days."""
     andes = orgs["andes-fibra"]
     # Vale Telecom shows the other priority mode: set by rule, not by the client.
     TicketPolicy.objects.update_or_create(
         organisation=orgs["vale-telecom"], defaults={"client_sets_priority": False}
     )
-    if andes.tickets.exists():
-        return
+    question = RequestType.objects.get(name="I have a question")
+    if not andes.tickets.exists():
+        _andes(andes, users)
+    now = timezone.now()
+    for slug, (email, subject, description) in CONFIGURATION_BACKUP.items():
+        if not orgs[slug].tickets.exists():
+            with dated(now - timedelta(hours=3)):
+                services.ticket_open(
+                    organisation=orgs[slug],
+                    requester=users[email],
+                    subject=subject,
+                    description=description,
+                    request_type=question,
+                )
+
+
+def _andes(andes, users):
     member, member2 = users["member@andes.example"], users["member2@andes.example"]
     manager, agent = users["manager@andes.example"], users["agent@support.example"]
+    supervisor = users["supervisor@support.example"]
     problem = RequestType.objects.get(name="I have a problem")
     slow = RequestType.objects.get(name="Slow connection")
     question = RequestType.objects.get(name="I have a question")
     fibre = andes.services.get(identifier="CL-SCL-00123")
+    now = timezone.now()
 
-    def open_(subject, description, requester=member, **kwargs):
-        return services.ticket_open(
-            organisation=andes,
-            requester=requester,
-            subject=subject,
-            description=description,
-            **kwargs,
-        )
+    def ago(hours=0, minutes=0):
+        # ago(49, -5): five minutes after 49 hours ago.
+        return now - timedelta(hours=hours, minutes=minutes)
 
-    def reply(ticket, user, body):
-        return services.comment_add(ticket=ticket, author=user, body=body)
+    def open_(when, subject, description, requester=member, **kwargs):
+        with dated(when):
+            return services.ticket_open(
+                organisation=andes,
+                requester=requester,
+                subject=subject,
+                description=description,
+                **kwargs,
+            )
 
+    def reply(when, ticket, user, body, internal=False):
+        with dated(when, ticket):
+            services.comment_add(ticket=ticket, author=user, body=body, internal=internal)
+
+    def move(when, ticket, to, by=agent):
+        with dated(when, ticket):
+            services.ticket_transition(ticket=ticket, to=to, by=by)
+
+    def assign(when, ticket):
+        # The supervisor hands it to the agent: the first staff action acknowledges it.
+        with dated(when, ticket):
+            services.ticket_assign(ticket=ticket, assignee=agent, by=supervisor)
+
+    # Opened oldest first, so that the numbers follow the dates.
+    new_user = open_(
+        ago(5 * 24), "Nuevo usuario para el portal", "Por favor, creen una cuenta para Valentina."
+    )
+    dns = open_(ago(50), SLOW_DNS, "Algunos sitios tardan 5 segundos en empezar a cargar.")
+    invoice = open_(
+        ago(48),
+        "La última factura muestra dos líneas de fibra",
+        "Solo tenemos una línea, pero nos la cobraron dos veces.",
+        requester=member2,
+    )
+    wifi = open_(
+        ago(30),
+        "El WiFi se corta en la sala de reuniones",
+        "El punto de acceso de la sala 3 se reinicia cada hora.",
+    )
+    firewall = open_(
+        ago(26),
+        FIREWALL_PORT,
+        "Necesitamos el puerto 8443 abierto hacia 10.0.0.15 para el nuevo portal VPN.",
+        request_type=question,
+        requester=manager,
+    )
+    evenings = open_(
+        ago(20),
+        SLOW_EVENINGS,
+        "Entre las 19:00 y las 23:00 la velocidad baja a 80 Mbps. "
+        "La prueba de velocidad de anoche a las 21:15 dio 80 Mbps.",
+        request_type=slow,
+        priority=Priority.MEDIUM,
+        extra={"measured_speed": {"label": "Velocidad medida (Mbps)", "value": "80"}},
+    )
+    # Untouched by support and opened a while ago: their deadlines show the marks.
     open_(
-        "No internet at the Providencia office",
-        "Since 08:10 no computer at the office has internet. The router's WAN light is red.",
+        ago(minutes=90),
+        "Enlace de respaldo intermitente",
+        "El enlace 4G de respaldo se cae y vuelve cada pocos minutos.",
+        request_type=problem,
+        priority=Priority.HIGH,
+    )
+    outage = open_(
+        ago(minutes=26),
+        NO_INTERNET,
+        "Desde las 8:10 ningún computador de la oficina tiene internet. "
+        "La luz WAN del router está en rojo.",
         request_type=problem,
         priority=Priority.CRITICAL,
         services=[fibre],
         watchers=[member2],
     )
-    t = open_(
-        "Speed drops every evening",
-        "Between 19:00 and 23:00 the speed falls to 80 Mbps. Speed test attached below.",
-        request_type=slow,
-        priority=Priority.MEDIUM,
-        extra={"measured_speed": {"label": "Measured speed (Mbps)", "value": "80"}},
-    )
-    reply(t, agent, "Thank you. We are checking the port counters on your access switch.")
-    services.ticket_transition(ticket=t, to=Status.IN_PROGRESS, by=agent)
-
-    t = open_(
-        "Open port 8443 on the managed firewall",
-        "We need port 8443 open towards 10.0.0.15 for the new VPN portal.",
-        request_type=question,
-        requester=manager,
-    )
-    reply(t, agent, "Could you confirm the source addresses that should reach it?")
-    services.ticket_transition(ticket=t, to=Status.WAITING_ON_CLIENT, by=agent)
-    services.client_task_add(
-        ticket=t,
-        title="Send the list of source IP addresses",
-        details="One address or range per line.",
-        due_date=timezone.localdate() - timedelta(days=1),
-        assignee=manager,
-        by=agent,
-    )
-    services.comment_add(
-        ticket=t, author=agent, body="Client is slow to answer; chase Friday.", internal=True
-    )
-
-    t = open_(
-        "Invoice 2026-10 shows two fibre lines",
-        "We only have one line but were billed twice.",
+    duplicate = open_(
+        ago(minutes=22),
+        "Internet caído en Providencia",
+        "Lo mismo que el otro ticket: no hay internet.",
         requester=member2,
     )
-    services.ticket_transition(ticket=t, to=Status.WAITING_ON_THIRD_PARTY, by=agent)
-    reply(t, agent, "We have asked the billing team to review it and will come back to you.")
 
-    t = open_("WiFi drops in the meeting room", "The access point in room 3 restarts every hour.")
-    reply(t, agent, "We replaced the access point's power supply this morning.")
-    services.ticket_transition(ticket=t, to=Status.RESOLVED, by=agent)
+    reply(ago(5 * 24, -40), new_user, agent, "Listo: Valentina ya recibió su invitación.")
+    move(ago(5 * 24, -41), new_user, Status.RESOLVED)
+    move(ago(4 * 24 - 2), new_user, Status.CLOSED, by=member)
+    with dated(ago(4 * 24 - 2, -5), new_user):
+        services.rating_set(ticket=new_user, score=5, comment="¡Rápido, gracias!", by=member)
 
-    t = open_("New user for the portal", "Please create an account for Valentina.")
-    reply(t, agent, "Done: Valentina has been invited.")
-    services.ticket_transition(ticket=t, to=Status.RESOLVED, by=agent)
-    services.ticket_transition(ticket=t, to=Status.CLOSED, by=member)
-    services.rating_set(ticket=t, score=5, comment="Fast, thank you!", by=member)
+    reply(ago(50, -45), dns, agent, "Cambiamos sus servidores DNS por los de nuestra red.")
+    move(ago(50, -50), dns, Status.RESOLVED)
+    reply(ago(3), dns, member, "Hoy vuelve a pasar: los sitios tardan en cargar.")  # reopens it
 
-    t = open_("DNS resolution slow", "Some sites take 5 seconds to start loading.")
-    reply(t, agent, "We changed your DNS resolvers.")
-    services.ticket_transition(ticket=t, to=Status.RESOLVED, by=agent)
-    reply(t, member, "It is happening again this morning.")  # reopens it
-
-    # Untouched by support and opened a while ago: their deadlines show the marks.
-    from sla.demo import backdate
-
-    backdate(andes.tickets.get(subject="No internet at the Providencia office"), minutes=26)
-    late = open_(
-        "Backup link flapping",
-        "The 4G backup link goes up and down every few minutes.",
-        request_type=problem,
-        priority=Priority.HIGH,
+    move(ago(48, -40), invoice, Status.WAITING_ON_THIRD_PARTY)
+    reply(
+        ago(48, -45),
+        invoice,
+        agent,
+        "Pedimos al equipo de facturación que la revise y le responderemos.",
     )
-    backdate(late, minutes=90)
 
-    dup = open_(
-        "Internet down Providencia", "Same as the other ticket, no internet.", requester=member2
+    assign(ago(30, -20), wifi)
+    reply(
+        ago(27),
+        wifi,
+        agent,
+        "Cambiamos la fuente de alimentación del punto de acceso; ya no se reinicia.",
     )
-    original = andes.tickets.get(subject="No internet at the Providencia office")
-    services.ticket_merge(source=dup, target=original, by=agent)
-    services.ticket_transition(ticket=original, to=Status.OPEN, by=agent)
+    move(ago(27, -5), wifi, Status.RESOLVED)
 
-    for slug, email in (
-        ("vale-telecom", "member@vale.example"),
-        ("atelier-reseaux", "manager@atelier.example"),
-        ("northwind-it", "manager@northwind.example"),
-    ):
-        if not orgs[slug].tickets.exists():
-            services.ticket_open(
-                organisation=orgs[slug],
-                requester=users[email],
-                subject="Router configuration backup",
-                description="Please send us last month's configuration backup.",
-                request_type=question,
-            )
+    assign(ago(26, -15), firewall)
+    reply(
+        ago(24),
+        firewall,
+        agent,
+        "¿Podrían confirmar las direcciones de origen que deben llegar a ese puerto?",
+    )
+    move(ago(24, -2), firewall, Status.WAITING_ON_CLIENT)
+    with dated(ago(24, -5), firewall):
+        services.client_task_add(
+            ticket=firewall,
+            title="Enviar la lista de direcciones IP de origen",
+            details="Una dirección o un rango por línea.",
+            due_date=timezone.localdate() - timedelta(days=1),
+            assignee=manager,
+            by=agent,
+        )
+    reply(ago(4), firewall, agent, "El cliente tarda en responder; insistir el viernes.", True)
+
+    assign(ago(20, -10), evenings)
+    reply(
+        ago(20, -40),
+        evenings,
+        agent,
+        "Gracias. Estamos revisando los contadores del puerto en su switch de acceso.",
+    )
+    move(ago(20, -45), evenings, Status.IN_PROGRESS)
+
+    with dated(ago(minutes=19), duplicate, outage):
+        services.ticket_merge(source=duplicate, target=outage, by=agent)
+    move(ago(minutes=19), outage, Status.OPEN)
+
+    # What agents should pick up first: an open escalation and a pending call.
+    with dated(ago(5), evenings):
+        services.ticket_escalate(
+            ticket=evenings,
+            reason="Llevamos tres semanas con la velocidad baja cada noche y se cortan "
+            "las videollamadas con nuestros clientes. Necesitamos una solución esta semana.",
+            by=manager,
+        )
+    with dated(ago(minutes=15), outage):
+        services.call_request(
+            ticket=outage,
+            phone="+56 2 2345 6789",
+            preferred_time="Lo antes posible, hasta las 18:00",
+            by=member,
+        )
