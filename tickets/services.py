@@ -432,7 +432,11 @@ def call_request(*, ticket, phone: str, preferred_time: str, by) -> CallRequest:
             % {"date": _when(pending.created_at), "phone": pending.phone}
         )
     call = CallRequest.objects.create(
-        ticket=ticket, requested_by=by, phone=phone, preferred_time=preferred_time
+        ticket=ticket,
+        requested_by=by,
+        phone=phone,
+        preferred_time=preferred_time,
+        created_at=timezone.now(),
     )
     _touch(ticket, by_client=True)
     _event(
