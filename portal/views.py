@@ -1,12 +1,13 @@
 import logging
+import sys
 from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -135,7 +136,22 @@ def csrf_failure(request, reason=""):
     )
 
 
+# PostgreSQL restarting or failing over: the request could not be served, but
+# nothing is broken in the application, and trying again shortly will work.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 def server_error(request):
-    """500 in the portal's look, without anything that could fail again."""
+    """500 in the portal's look, without anything that could fail again.
+
+    Django calls this while handling the exception, from a view or a
+    middleware, so a lost database connection can answer 503 instead.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        template = loader.get_template("503.html")
+        response = HttpResponse(template.render({}), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request_path": request.path}))
