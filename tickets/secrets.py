@@ -6,30 +6,52 @@ silent rejection. Patterns favour few false alarms over catching everything.
 
 import re
 
+from django.utils.html import json_script
 from django.utils.translation import gettext_lazy as _
 
-PATTERNS = [
-    (re.compile(r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----"), _("a private key")),
+# One rule set for both checks: find_secrets() below on submit, and
+# static/js/portal.js while typing, which reads rules_json() from the page.
+# Each source is written in the syntax Python and JavaScript share (no inline
+# flags, ASCII classes), so both compile it to the same meaning.
+RULES = [
+    (r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----", "", _("a private key")),
     (
-        re.compile(
-            r"(?i)\b(?:password|passwd|pwd|contrase(?:ñ|n)a|senha|mot de passe|clave)"
-            r"\s*[:=]\s*\S{3,}"
-        ),
+        r"\b(?:password|passwd|pwd|contrase(?:ñ|n)a|senha|mot de passe|clave)"
+        r"\s*[:=]\s*\S{3,}",
+        "i",
         _("a password"),
     ),
     (
-        re.compile(
-            r"(?i)\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|token)"
-            r"\s*[:=]\s*['\"]?[A-Za-z0-9_\-./+]{12,}"
-        ),
+        r"\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|token)"
+        r"\s*[:=]\s*['\"]?[A-Za-z0-9_\-./+]{12,}",
+        "i",
         _("an API key or token"),
     ),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), _("an AWS access key")),
-    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"), _("a GitHub token")),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"), _("a Slack token")),
-    (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9_\-.=]{20,}"), _("a bearer token")),
+    (r"\bAKIA[0-9A-Z]{16}\b", "", _("an AWS access key")),
+    (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", "", _("a GitHub token")),
+    (r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b", "", _("a Slack token")),
+    (r"\bbearer\s+[A-Za-z0-9_\-.=]{20,}", "i", _("a bearer token")),
 ]
-_CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+# A run of 13 to 19 digits, spaces or dashes allowed between them, that passes
+# the Luhn check.
+CARD = r"\b(?:[0-9][ -]?){13,19}\b"
+CARD_DIGITS = (13, 19)
+
+PATTERNS = [
+    (re.compile(source, re.ASCII | (re.IGNORECASE if "i" in flags else 0)), label)
+    for source, flags, label in RULES
+]
+_CARD = re.compile(CARD, re.ASCII)
+
+
+def rules_json() -> str:
+    """The rules for the browser, as a <script type="application/json"> element."""
+    data = {
+        "patterns": [[source, flags] for source, flags, _label in RULES],
+        "card": CARD,
+        "cardDigits": list(CARD_DIGITS),
+    }
+    return json_script(data, "secret-rules")
 
 
 def _luhn(digits: str) -> bool:
@@ -52,8 +74,8 @@ def find_secrets(*texts: str) -> list[str]:
             if pattern.search(text or "") and label not in found:
                 found.append(label)
         for match in _CARD.finditer(text or ""):
-            digits = re.sub(r"\D", "", match.group())
-            if 13 <= len(digits) <= 19 and _luhn(digits):
+            digits = re.sub(r"[^0-9]", "", match.group())
+            if CARD_DIGITS[0] <= len(digits) <= CARD_DIGITS[1] and _luhn(digits):
                 label = _("a card number")
                 if label not in found:
                     found.append(label)

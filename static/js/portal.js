@@ -20,21 +20,53 @@
   });
 })();
 
-// Warn while typing when a text looks like it carries a secret. The server
-// checks again on submit and asks for confirmation; this is only earlier.
+// Warn while typing when a text looks like it carries a secret. The rules are
+// the server's own (tickets/secrets.py, embedded as #secret-rules), so the
+// warning here and the confirmation asked on submit never disagree.
 (function () {
   "use strict";
-  var patterns = [
-    /-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----/,
-    /\b(?:password|passwd|pwd|contrase(?:ñ|n)a|senha|mot de passe|clave)\s*[:=]\s*\S{3,}/i,
-    /\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|token)\s*[:=]\s*['"]?[A-Za-z0-9_\-./+]{12,}/i,
-    /\bAKIA[0-9A-Z]{16}\b/,
-    /\bgh[pousr]_[A-Za-z0-9]{36,}\b/,
-    /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/
-  ];
-  function looksSecret(text) {
-    return patterns.some(function (p) { return p.test(text); });
+  var rules = null;
+  function load() {
+    if (rules) return rules;
+    var element = document.getElementById("secret-rules");
+    if (!element) return null;
+    var data = JSON.parse(element.textContent);
+    rules = {
+      patterns: data.patterns.map(function (rule) { return new RegExp(rule[0], rule[1]); }),
+      card: new RegExp(data.card, "g"),
+      cardDigits: data.cardDigits
+    };
+    return rules;
   }
+  function luhn(digits) {
+    var total = 0;
+    for (var index = 0; index < digits.length; index++) {
+      var value = Number(digits.charAt(digits.length - 1 - index));
+      if (index % 2) {
+        value *= 2;
+        if (value > 9) value -= 9;
+      }
+      total += value;
+    }
+    return total % 10 === 0;
+  }
+  function hasCard(text, r) {
+    var match;
+    r.card.lastIndex = 0;
+    while ((match = r.card.exec(text)) !== null) {
+      var digits = match[0].replace(/[^0-9]/g, "");
+      if (digits.length >= r.cardDigits[0] && digits.length <= r.cardDigits[1] && luhn(digits)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function looksSecret(text) {
+    var r = load();
+    if (!r) return false;
+    return r.patterns.some(function (p) { return p.test(text); }) || hasCard(text, r);
+  }
+  window.portalLooksSecret = looksSecret;
   document.addEventListener("input", function (event) {
     var form = event.target.form;
     if (!form) return;

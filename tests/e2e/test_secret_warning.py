@@ -1,0 +1,37 @@
+"""The warning while typing follows the same rule as the server's check on submit."""
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.tickets.secret_cases import CASES
+from tickets.secrets import find_secrets
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page, url, email):
+    page.goto(url + "/account/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_the_browser_and_the_server_agree(live_world, live_server, page, browser_errors):
+    _login(page, live_server.url, live_world.member.email)
+    page.goto(live_server.url + "/tickets/new/")
+    warning = page.locator("[data-secret-warning]")
+    description = page.get_by_label("Description")
+
+    # Typed, as a person would: a card number warns before any submit.
+    description.press_sequentially("Please charge 4111 1111 1111 1111")
+    assert warning.is_visible()
+    description.fill("The router reboots every night.")
+    description.dispatch_event("input")
+    assert not warning.is_visible()
+
+    for text, secret in CASES:
+        in_browser = page.evaluate("text => window.portalLooksSecret(text)", text)
+        assert in_browser is secret, text
+        assert bool(find_secrets(text)) is in_browser, text
+    assert browser_errors == []
