@@ -1,8 +1,10 @@
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Organisation, Role, User
 from accounts.roles import AGENT, SUPERVISOR, sync_staff_groups
@@ -69,13 +71,35 @@ def client_for(client):
     return login
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup):
-    """A real Celery worker for the module (tests/e2e/worker.py); stopped at its end."""
+@pytest.fixture
+def start_worker(django_db_setup, transactional_db):
+    """Start real Celery workers (tests/e2e/worker.py) for one test: `start_worker(**env)`.
+
+    One test, one worker: a worker caches ContentType ids, and the flush that ends a
+    transactional test recreates the content types under new ids, so a worker kept
+    across tests would write events pointing at content types that no longer exist.
+    """
     from tests.e2e.worker import CeleryWorker
 
-    with CeleryWorker(start_timeout=30.0) as worker:
-        yield worker
+    started = []
+
+    def start(**env) -> CeleryWorker:
+        worker = CeleryWorker(start_timeout=30.0)
+        worker.env.update({key: str(value) for key, value in env.items()})
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.stop()
+        # Printed in teardown: pytest shows it only for a failing test.
+        print(f"Celery worker output:\n{worker.output}")
+
+
+@pytest.fixture
+def celery_worker_process(start_worker):
+    """A real Celery worker with the test settings, for one test."""
+    return start_worker()
 
 
 @pytest.fixture
@@ -86,3 +110,10 @@ def worker(celery_worker_process, transactional_db):
     yield celery_worker_process
     # Printed in teardown: pytest shows it only for a failing test.
     print("Celery worker output during the test:\n" + celery_worker_process.output_since(mark))
+
+
+# CI runs the same examples every time (`.ci/run` sets CI=true): a failure there
+# is one anybody can reproduce, not a draw. Locally Hypothesis keeps exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")

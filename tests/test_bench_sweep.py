@@ -111,7 +111,9 @@ def test_measured_sweep_is_checked_and_leaves_the_data_as_it_was(small):
     parts = jobs.breakdown(4)
     assert parts["events"] == 12
     assert parts["queries"] >= 12 + 6  # an INSERT per event, claims and reads per call
-    assert parts["claim_ms"] <= parts["sql_ms"] <= parts["sweep_ms"]
+    # Only nested timers are compared: claims and SQL both run inside the sweep.
+    assert parts["claim_ms"] <= parts["sweep_ms"]
+    assert parts["sql_ms"] <= parts["sweep_ms"]
     jobs.reset(policy)
     assert jobs.pending(policy) == before
 

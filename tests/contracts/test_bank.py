@@ -188,7 +188,8 @@ def test_concurrent_entries_give_the_exact_total(world, contract, ticket):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a writer is stuck (a lock never released?)"
     assert errors == []
     period = BankPeriod.objects.get()
     assert period.used_minutes == 1 + 6 * 10 * 7

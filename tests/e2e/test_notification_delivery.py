@@ -20,7 +20,7 @@ from bench.fake_smtp import FakeSMTP, free_port
 from config.celery import app
 from notifications.models import DeliveryStatus, Notification
 from notifications.tasks import delivery_sweep, send_notifications
-from tests.e2e.worker import CeleryWorker, wait_until
+from tests.e2e.worker import wait_until
 from tests.tickets.factories import TicketFactory
 from tickets import services
 from tickets.models import TicketWatcher
@@ -55,21 +55,9 @@ def sweeps(settings):
 
 
 @pytest.fixture
-def start_worker(django_db_setup, transactional_db, smtp, sweeps):
-    """Start a fresh worker (one per test: it caches content type ids that a flush changes)."""
-    started = []
-
-    def start() -> CeleryWorker:
-        worker = CeleryWorker(start_timeout=30.0)
-        worker.env.update(EMAIL_URL=smtp.url, **WORKER_SETTINGS)
-        started.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in started:
-        worker.stop()
-        # Printed in teardown: pytest shows it only for a failing test.
-        print(f"Celery worker output:\n{worker.output}")
+def start_worker(start_worker, smtp, sweeps):
+    """The shared worker starter (tests/conftest.py), pointed at this module's SMTP server."""
+    return lambda: start_worker(EMAIL_URL=smtp.url, **WORKER_SETTINGS)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from activity.models import Event
 from bench.fake_telegram import FakeTelegram, message_update
 from notifications.models import DeliveryStatus, Notification, TelegramLink
 from notifications.tasks import send_notifications
-from tests.e2e.worker import CeleryWorker, wait_until
+from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
 from tickets import services
 from tickets.states import Status
@@ -37,10 +37,9 @@ def fake_telegram():
         yield fake
 
 
-@pytest.fixture(scope="module")
-def telegram_worker(django_db_setup, fake_telegram):
-    worker = CeleryWorker(start_timeout=30.0)
-    worker.env.update(
+@pytest.fixture
+def telegram_worker(start_worker, fake_telegram):
+    return start_worker(
         TELEGRAM_BOT_TOKEN=fake_telegram.token,
         TELEGRAM_API_URL=fake_telegram.base_url,
         TELEGRAM_BOT_USERNAME="portal_test_bot",
@@ -49,8 +48,6 @@ def telegram_worker(django_db_setup, fake_telegram):
         NOTIFICATION_CHANNELS="notifications.channels.telegram.TelegramChannel",
         NOTIFICATION_RETRY_BASE_SECONDS="1",
     )
-    with worker:
-        yield worker
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from activity.models import Event
 from sla import services
 from sla.models import Kind, OrganisationPolicy, TicketClock
 from sla.tasks import sla_sweep
-from tests.e2e.worker import CeleryWorker, wait_until
+from tests.e2e.worker import wait_until
 from tests.factories import OrganisationFactory, UserFactory
 from tests.sla.factories import bulk_clocks, clocks_of, event, make_policy, open_ticket, utc
 from tickets.states import Priority, Status
@@ -371,15 +371,8 @@ def test_a_sweep_racing_a_reply_never_loses_or_doubles_a_breach(transactional_db
 
 
 @pytest.fixture
-def worker(django_db_setup, transactional_db):
-    """A fresh worker per test. The worker writes events, and their target's
-    ContentType id is cached in its process: the flush that ends a transactional
-    test recreates the content types under new ids, so a worker kept across tests
-    would write events pointing at content types that no longer exist."""
-    with CeleryWorker(start_timeout=30.0) as worker:
-        yield worker
-        # Printed in teardown: pytest shows it only for a failing test.
-        print("Celery worker output during the test:\n" + worker.output)
+def worker(celery_worker_process):
+    return celery_worker_process
 
 
 SWEEP_DONE = re.compile(r"sla\.tasks\.sla_sweep\[[^]]+\] succeeded in [^:]+: \((\d+), (\d+)\)")
