@@ -71,12 +71,23 @@ class TicketForm(SecretCheckMixin, forms.Form):
         label=_("Type of request"), queryset=RequestType.objects.none(), required=False
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Not sure"),
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    # Required, so that each error sits next to its own field (a subject that is
+    # too long is told so, not that "subject and description are required").
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        error_messages={"required": _("Give the ticket a subject.")},
+    )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Describe what is happening.")},
     )
     services = forms.ModelMultipleChoiceField(
         label=_("Services concerned"),
@@ -124,8 +135,6 @@ class TicketForm(SecretCheckMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("subject") or "").strip() or not (data.get("description") or "").strip():
-            raise ValidationError(_("Subject and description are required."), code="required")
         self._check_secrets()
         return data
 

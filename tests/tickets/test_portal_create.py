@@ -36,11 +36,26 @@ def test_client_opens_a_ticket(client, world):
     assert Event.objects.filter(verb="ticket_opened", organisation=world.org).count() == 1
 
 
-def test_subject_and_description_are_required(client, world):
+def test_subject_and_description_are_required_each_next_to_its_field(client, world):
     client.force_login(world.member)
     response = _post(client, subject="  ", description="")
     assert response.status_code == 400
-    assert "Subject and description are required." in response.content.decode()
+    form = response.context["form"]
+    assert form.errors["subject"] == ["Give the ticket a subject."]
+    assert form.errors["description"] == ["Describe what is happening."]
+    assert form.non_field_errors() == []
+    assert not Ticket.objects.exists()
+
+
+def test_a_subject_too_long_is_told_so_next_to_the_subject(client, world):
+    client.force_login(world.member)
+    response = _post(client, subject="A" * 250, description="Router down")
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == ["subject"]
+    assert "at most 200 characters (it has 250)" in form.errors["subject"][0]
+    body = response.content.decode()
+    assert "field--error" in body
     assert not Ticket.objects.exists()
 
 
@@ -49,7 +64,16 @@ def test_required_message_is_translated(client, world):
     world.member.save()
     client.force_login(world.member)
     response = _post(client, subject="", description="")
-    assert "El asunto y la descripción son obligatorios." in response.content.decode()
+    body = response.content.decode()
+    assert "Ponle un asunto al ticket." in body
+    assert "Describe lo que está pasando." in body
+
+
+def test_no_dashes_for_an_empty_choice(client, world):
+    client.force_login(world.member)
+    body = client.get(reverse("tickets:create")).content.decode()
+    assert "---------" not in body
+    assert "Not sure" in body
 
 
 def test_priority_set_by_rule_when_the_organisation_says_so(client, world):
