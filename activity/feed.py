@@ -99,7 +99,7 @@ def cursor_of(event) -> str:
 def parse_cursor(value: str) -> tuple[datetime, int]:
     """(created_at, pk) from a cursor; ValueError when it is not one."""
     micros, _, pk = value.partition("-")
-    if not (micros.isdigit() and pk.isdigit()):
+    if not (micros.isdecimal() and pk.isdecimal()):
         raise ValueError(value)
     try:
         return _EPOCH + int(micros) * _MICROSECOND, int(pk)
@@ -155,7 +155,7 @@ def link_for(event, access) -> str | None:
     if (
         entry.audience == MANAGERS
         and access.sees_whole_organisation
-        and event.target_id.isdigit()
+        and event.target_id.isdecimal()
         and event.target_type_id is not None
     ):
         return reverse("contracts:detail", kwargs={"pk": int(event.target_id)})

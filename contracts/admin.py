@@ -656,7 +656,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
         if obj is not None:
             return obj.contract.organisation_id
         contract = request.POST.get("contract") or request.GET.get("contract") or ""
-        if not contract.isdigit():
+        if not contract.isdecimal():
             return None
         return (
             Contract.objects.filter(pk=int(contract))

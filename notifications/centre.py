@@ -58,7 +58,7 @@ def render_many(notifications, user) -> list:
         entry = VERB_TABLE.get(event.verb)
         if entry and entry.audience == "ticket" and event.data.get("number"):
             numbers.add(event.data["number"])
-        if event.verb == REPLY and not event.is_internal and event.target_id.isdigit():
+        if event.verb == REPLY and not event.is_internal and event.target_id.isdecimal():
             comment_ids.add(int(event.target_id))
     tickets = {
         t.number: t
@@ -75,7 +75,7 @@ def render_many(notifications, user) -> list:
         event = n.event
         comment = None
         if event.verb == REPLY:
-            target = int(event.target_id) if event.target_id.isdigit() else None
+            target = int(event.target_id) if event.target_id.isdecimal() else None
             comment = comments.get(target, _NO_COMMENT)
         n.message = render(
             event, user, ticket=tickets.get(event.data.get("number")), comment=comment

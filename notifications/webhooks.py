@@ -216,7 +216,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isdecimal():
         seconds = float(value)
     else:
         try:

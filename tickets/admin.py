@@ -175,7 +175,7 @@ class AssignedFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if value == self.NOBODY:
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return queryset.filter(assignee_id=int(value))
         return queryset
 
@@ -444,7 +444,7 @@ class TicketAdmin(admin.ModelAdmin):
         # objectives of a contract link tickets of its organisation (contracts/admin.py).
         organisation = request.GET.get("organisation", "")
         match = request.resolver_match
-        if match is not None and match.url_name == "autocomplete" and organisation.isdigit():
+        if match is not None and match.url_name == "autocomplete" and organisation.isdecimal():
             queryset = queryset.filter(organisation_id=int(organisation))
         return queryset, may_have_duplicates
 

@@ -153,3 +153,23 @@ def test_organisation_switch_ignores_a_next_that_is_not_a_local_path(client, wor
     response = client.post(url, {"next": "dashboard"})
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:dashboard")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/tickets/ticket/?assigned=²",
+        "/admin/tickets/ticket/?assigned=٣",
+    ],
+)
+def test_the_admin_takes_unicode_digits_calmly(client, world, url):
+    client.force_login(world.supervisor)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("²", None), ("٣", 3.0), ("7", 7.0)])
+def test_a_retry_after_in_unicode_digits_is_not_a_crash(value, seconds):
+    from notifications.webhooks import retry_after_seconds
+
+    result = retry_after_seconds(value)
+    assert result == seconds or (seconds is None and result is None)
