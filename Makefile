@@ -26,8 +26,15 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@ $(VENV)/.run-installed
 
+# axe-core checks accessibility in the browser tests (tests/e2e/conftest.py reads it
+# from $(VENV)/node_modules); npm only fetches it, nothing is bundled or served.
+AXE_CORE_VERSION := 4.14.1
+$(VENV)/.axe-core-$(AXE_CORE_VERSION): | $(BIN)/python
+	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV) axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
 install: $(VENV)/.run-installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
 # Debian packages: gettext to compile translations, chromium for the browser tests,
 # Pango and the DejaVu fonts for WeasyPrint (the statements of hours as PDF).

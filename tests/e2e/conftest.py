@@ -8,15 +8,20 @@
   and styles, so any violation is a bug; tests assert this list is empty.
 - `live_world`: the personas of `world`, created in a transactional database that the
   live server's thread can see.
+- `axe_violations(page)` / `assert_accessible(page)`: axe-core's serious and critical
+  findings on the page as it is now (`make install-test` fetches axe-core from npm).
 """
 
+import functools
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE_JS = ROOT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,6 +58,36 @@ def pytest_runtest_makereport(item, call):
 def artifact_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / (re.sub(r"[^\w.-]+", "_", name) + ".png")
+
+
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: `make install-test` installs axe-core from npm")
+    # A trailing expression, so that evaluating the file returns something serialisable.
+    return AXE_JS.read_text() + "\n;true"
+
+
+_AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then((results) =>
+  results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help}`))
+)"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per element.
+
+    The script is evaluated over CDP rather than added as a <script> tag: the
+    portal's CSP (rightly) refuses inline and foreign scripts."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    return page.evaluate(_AXE_RUN)
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core on {page.url}:\n  " + "\n  ".join(violations)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,245 @@
+"""Every portal page, with one very long word in everything people type (subject,
+description, replies, tasks, organisation and person names, contract texts), at a
+desktop and a phone width, in English and Spanish: nothing widens the page past the
+window, and axe-core finds no serious or critical accessibility problem.
+
+Screenshots of every page land in test-artifacts/layout_<lang>_<width>_<page>.png."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from activity.models import Event
+from contracts import services as contract_services
+from contracts.models import BankKind, Contract, Objective, Service
+from notifications.fanout import fan_out
+from tests.e2e.conftest import DESKTOP, PHONE, artifact_path, assert_accessible, axe_violations
+from tests.factories import PASSWORD, MembershipFactory
+from tickets import services
+
+pytestmark = pytest.mark.e2e
+
+# One unbroken word per kind of text, so a failure says which text broke the page.
+ORG_WORD = "O" * 120
+NAME_WORD = "N" * 120
+SUBJECT_WORD = "S" * 120
+TEXT_WORD = "T" * 120
+
+
+@dataclass
+class Visit:
+    name: str
+    path: str
+    status: int = 200
+    shows: str = ""  # a text the page must contain: proof the long words are on it
+
+
+@pytest.fixture
+def long_words(live_world):
+    world = live_world
+    world.org.name = f"Andes {ORG_WORD}"
+    world.org.save(update_fields=["name"])
+    world.member.display_name = f"Diego {NAME_WORD}"
+    world.member.save(update_fields=["display_name"])
+    # Two organisations: the member gets the organisation switcher (a menu).
+    MembershipFactory(user=world.member, organisation=world.other_org)
+
+    contract = Contract.objects.create(
+        organisation=world.org,
+        name=f"Soporte {TEXT_WORD}",
+        start_date=date(2026, 1, 1),
+        bank_kind=BankKind.MONTHLY,
+        bank_hours=Decimal("10"),
+    )
+    Service.objects.create(
+        organisation=world.org, name=f"Fibra {TEXT_WORD}", kind="Internet", identifier=TEXT_WORD
+    )
+    ticket = services.ticket_open(
+        organisation=world.org,
+        requester=world.member,
+        subject=f"Router {SUBJECT_WORD}",
+        description=f"It fails: {TEXT_WORD}",
+    )
+    services.comment_add(ticket=ticket, author=world.agent, body=f"We see {TEXT_WORD}")
+    services.comment_add(ticket=ticket, author=world.member, body=f"Still {TEXT_WORD}")
+    services.client_task_add(
+        ticket=ticket,
+        title=f"Send {TEXT_WORD}",
+        details=TEXT_WORD,
+        due_date=timezone.localdate() + timedelta(days=3),
+        assignee=world.member,
+        by=world.agent,
+    )
+    contract_services.time_entry_add(
+        ticket=ticket, agent=world.agent, minutes=90, description=f"Checked {TEXT_WORD}"
+    )
+    objective = Objective.objects.create(
+        contract=contract, title=f"Migrate {TEXT_WORD}", description=TEXT_WORD
+    )
+    objective.tickets.add(ticket)
+    # The notification centre and the bell read what the fan-out wrote (no worker here).
+    for event in Event.objects.order_by("pk"):
+        fan_out(event)
+    return world, ticket, contract
+
+
+def _visits(ticket, contract):
+    detail = f"/tickets/{ticket.number}/"
+    return {
+        "member": [
+            Visit("dashboard", "/dashboard/", shows=SUBJECT_WORD),
+            Visit("tickets", "/tickets/", shows=SUBJECT_WORD),
+            Visit("ticket", detail, shows=TEXT_WORD),
+            Visit("new_ticket", "/tickets/new/", shows=ORG_WORD),
+            Visit("notifications", "/notifications/", shows=SUBJECT_WORD),
+            Visit("profile", "/account/profile/", shows=NAME_WORD),
+            Visit("password_change", "/account/password/change/", shows=NAME_WORD),
+            Visit("missing_ticket", "/tickets/TKT-2000-99999/", status=404),
+        ],
+        "manager": [
+            Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),
+            Visit("manager_tickets", "/tickets/", shows=NAME_WORD),
+            Visit("manager_ticket", detail, shows=NAME_WORD),
+            Visit("activity", "/activity/", shows=NAME_WORD),
+            Visit("contracts", "/contracts/", shows=TEXT_WORD),
+            Visit("contract", f"/contracts/{contract.pk}/", shows=TEXT_WORD),
+            Visit("team", "/account/team/", shows=NAME_WORD),
+        ],
+        "partner": [
+            Visit("partner_dashboard", "/dashboard/", shows=ORG_WORD),
+            Visit("partner_tickets", "/tickets/", shows=SUBJECT_WORD),
+        ],
+        None: [
+            Visit("login", "/account/login/"),
+            Visit("password_reset", "/account/password/reset/"),
+            Visit("not_found", "/no/such/page/", status=404),
+        ],
+    }
+
+
+def _log_in(page, url, user):
+    page.goto(url + "/account/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    expect(page).to_have_url(f"{url}/dashboard/")
+
+
+def _check(page, url, visit, language) -> list[str]:
+    label = f"{language}_{page.viewport_size['width']}"
+    response = page.goto(url + visit.path)
+    problems = []
+    if response.status != visit.status:
+        problems.append(f"answered {response.status}, not {visit.status}")
+    # Signed-in readers get their region too (en-gb).
+    if page.evaluate("document.documentElement.lang").split("-")[0] != language:
+        problems.append(f"is not in {language}")
+    if visit.shows and visit.shows not in page.content():
+        problems.append(f"does not show the long word {visit.shows[:3]}…")
+    width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width > window:
+        problems.append(f"{width} px wide in a {window} px window")
+    problems += axe_violations(page)
+    # Spanish (long words, long labels) is the one to look at; the rest when it fails.
+    if language == "es" or problems:
+        page.screenshot(path=artifact_path(f"layout_{label}_{visit.name}"), full_page=True)
+    return [f"{label} {visit.name} ({visit.path}): {p}" for p in problems]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_page_fits_the_window_and_passes_axe(
+    long_words, live_server, browser, browser_errors, language
+):
+    world, ticket, contract = long_words
+    people = {"member": world.member, "manager": world.manager, "partner": world.partner}
+    for person in people.values():
+        person.language = language
+        person.save(update_fields=["language"])
+    problems = []
+    for role, visits in _visits(ticket, contract).items():
+        context = browser.new_context(viewport=DESKTOP)
+        # Logged-out pages follow the language cookie, as after the login page's picker.
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: browser_errors.append(f"pageerror: {error}"))
+        if role is not None:
+            _log_in(page, live_server.url, people[role])
+        for size in (DESKTOP, PHONE):
+            page.set_viewport_size(size)
+            for visit in visits:
+                problems += _check(page, live_server.url, visit, language)
+        context.close()
+    assert problems == []
+    assert browser_errors == []
+
+
+def test_phone_ticket_list_is_cards_with_every_column_in_view(
+    long_words, live_server, page, browser_errors
+):
+    world, ticket, _ = long_words
+    world.manager.language = "es"
+    world.manager.save(update_fields=["language"])
+    page.set_viewport_size(PHONE)
+    _log_in(page, live_server.url, world.manager)
+    page.goto(live_server.url + "/tickets/")
+    row = page.locator("table.tickets tbody tr").first
+    expect(row).to_contain_text(ticket.number)
+
+    # Priority and last update sit inside the screen, each under its caption.
+    for inner, caption in ((".priority", "Prioridad"), ("time", "Última actualización")):
+        cell = row.locator(f"td:has({inner})")
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], inner
+        assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{caption}"'
+
+    # Each filter takes the form's whole width, so its choice is not cut.
+    form_width = page.locator("form.filters").evaluate("f => f.clientWidth")
+    for select in page.locator("form.filters select").all():
+        assert select.bounding_box()["width"] >= form_width * 0.8
+
+    # Every navigation entry, the last one too, is on the screen.
+    team = page.get_by_role("navigation", name="Principal").get_by_role("link", name="Equipo")
+    box = team.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # On a desktop the same markup is a table again: its header row is shown.
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("table.tickets thead th").first).to_be_visible()
+    assert browser_errors == []
+
+
+def test_menus_and_landmarks_have_names(long_words, live_server, page, browser_errors):
+    world, ticket, _ = long_words
+    _log_in(page, live_server.url, world.member)
+
+    # The ticket page's two side columns are told apart by name.
+    page.goto(f"{live_server.url}/tickets/{ticket.number}/")
+    asides = page.get_by_role("complementary")
+    expect(asides).to_have_count(2)
+    expect(page.get_by_role("complementary", name="Actions")).to_be_visible()
+    expect(page.get_by_role("complementary", name="About this ticket")).to_be_visible()
+
+    switcher = page.locator("details.orgswitch > summary")
+    # The name spoken is the text shown, so a voice user can say what they see.
+    assert switcher.get_attribute("aria-label") is None
+    expect(switcher).to_have_accessible_name(f"Organisation Andes {ORG_WORD}")
+
+    # On a phone the brand and the user menu show only a mark, yet keep their names.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator("a.brand")).to_have_accessible_name("Support portal")
+    expect(page.locator("details.usermenu > summary")).to_have_accessible_name(f"Diego {NAME_WORD}")
+    # The open menus pass axe-core too.
+    for menu in ("details.orgswitch > summary", "details.usermenu > summary"):
+        page.locator(menu).click()
+        assert_accessible(page)
+        page.locator(menu).click()
+    assert browser_errors == []
