@@ -3,11 +3,17 @@ from django.utils.translation import gettext as _
 from .verbs import DETAILS, VERBS
 
 
-def describe(event) -> str:
-    """The event as one sentence in the active language."""
+def describe(event, *, hide_subject: bool = False) -> str:
+    """The event as one sentence in the active language.
+
+    `hide_subject` for a reader who can no longer see the ticket: its subject
+    is not theirs to read any more (its number, which they were told, stays).
+    """
     params = {
         key: value for key, value in event.data.items() if isinstance(value, str | int | float)
     }
+    if hide_subject and "subject" in params:
+        params["subject"] = "…"
     params["actor"] = str(event.actor) if event.actor_id else _("Support")
     if "role" in params:
         params["role"] = _display_role(params["role"])

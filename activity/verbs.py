@@ -13,6 +13,9 @@ client's side, the event is about:
   their own). Ticket events carry the ticket's number in their data.
 - ORGANISATION: the whole organisation sees it; its managers are notified.
 - MANAGERS: managers and partners only (contracts and hours are theirs).
+- PERSON: the one client the event's data names as `user_id` (a task asked of
+  them by name), told directly; not in the feed, where the ticket's own event is.
+  Person events carry the ticket's number too.
 """
 
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 TICKET = "ticket"
 ORGANISATION = "organisation"
 MANAGERS = "managers"
+PERSON = "person"
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ KINDS = {
         Kind("ticket_escalated", _("Escalations and calls")),
         Kind("ticket_resolved", _("Resolved tickets")),
         Kind("ticket_closed", _("Closed tickets")),
+        Kind("client_task", _("Tasks asked of you")),
         Kind("sla", _("SLA deadlines")),
         Kind("time", _("Time logged")),
         Kind("hours_bank", _("Hours bank")),
@@ -93,9 +98,18 @@ VERB_TABLE = {
     ),
     "ticket_reopened": Verb(_("%(actor)s reopened %(number)s"), "ticket_updated"),
     "ticket_rated": Verb(_("%(actor)s rated the support on %(number)s"), "ticket_updated"),
-    "ticket_merged": Verb(_("%(actor)s merged %(number)s into %(into)s"), "ticket_updated"),
+    # For the duplicate's people the merge closes their ticket (kind "closed",
+    # heard on their channels); the survivor's people hear that a duplicate
+    # joined, never its number or subject (see tickets/notes.py).
+    "ticket_merged": Verb(_("%(actor)s merged %(number)s into %(into)s"), "ticket_closed"),
+    "ticket_merged_in": Verb(
+        _("%(actor)s merged a duplicate ticket into %(number)s"), "ticket_updated"
+    ),
     "attachment_added": Verb(_("%(actor)s attached %(name)s to %(number)s"), "ticket_updated"),
     "client_task_added": Verb(_("%(actor)s asked for: %(title)s (%(number)s)"), "ticket_updated"),
+    "client_task_assigned": Verb(
+        _("%(actor)s asked %(assignee)s for: %(title)s (%(number)s)"), "client_task", PERSON
+    ),
     "client_task_done": Verb(_("%(actor)s completed: %(title)s (%(number)s)"), "ticket_updated"),
     "sla_warning": Verb(_("%(number)s is close to its %(kind)s deadline"), "sla"),
     "sla_breached": Verb(_("%(number)s missed its %(kind)s deadline"), "sla"),

@@ -19,7 +19,7 @@ from activity.models import Visibility
 from activity.verbs import VERB_TABLE
 
 from .models import Channel, Notification, TelegramLink
-from .render import render
+from .render import TICKET_AUDIENCES, render
 
 REPLY = "ticket_replied"
 # The banner names this many replies; the rest are in the centre.
@@ -45,7 +45,7 @@ def mark_read(rows) -> int:
 
 
 def render_many(notifications, user) -> list:
-    """Attach `message` (render.Message) to each notification: three queries in all.
+    """Attach `message` (render.Message) to each notification: four queries in all.
 
     The rows must come with event, event.actor and event.organisation selected.
     """
@@ -56,7 +56,7 @@ def render_many(notifications, user) -> list:
     for n in notifications:
         event = n.event
         entry = VERB_TABLE.get(event.verb)
-        if entry and entry.audience == "ticket" and event.data.get("number"):
+        if entry and entry.audience in TICKET_AUDIENCES and event.data.get("number"):
             numbers.add(event.data["number"])
         if event.verb == REPLY and not event.is_internal and event.target_id.isdecimal():
             comment_ids.add(int(event.target_id))
@@ -64,6 +64,9 @@ def render_many(notifications, user) -> list:
         t.number: t
         for t in Ticket.objects.filter(number__in=numbers).only("pk", "number", "organisation_id")
     }
+    # What the user can still open, in one query (render() hides the rest's subject).
+    mine = Ticket.objects.visible_to(user).filter(number__in=numbers)
+    visible = set(tickets) if user.is_staff else set(mine.values_list("number", flat=True))
     comments = (
         Comment.objects.filter(pk__in=comment_ids, is_internal=False)
         .only("pk", "body", "is_internal")
@@ -77,8 +80,13 @@ def render_many(notifications, user) -> list:
         if event.verb == REPLY:
             target = int(event.target_id) if event.target_id.isdecimal() else None
             comment = comments.get(target, _NO_COMMENT)
+        number = event.data.get("number")
         n.message = render(
-            event, user, ticket=tickets.get(event.data.get("number")), comment=comment
+            event,
+            user,
+            ticket=tickets.get(number),
+            comment=comment,
+            visible=number in visible or number not in tickets,
         )
     return notifications
 

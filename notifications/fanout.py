@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, PartnerAssignment, Role
 from accounts.roles import SUPERVISOR
-from activity.verbs import MANAGERS, ORGANISATION, TICKET, VERB_TABLE
+from activity.verbs import MANAGERS, ORGANISATION, PERSON, TICKET, VERB_TABLE
 
 from . import preferences
 from .channels import registry
@@ -72,6 +72,13 @@ def recipients(event, ticket=None) -> list:
             staff_q |= Q(pk=ticket.assignee_id)
         if event.verb in SUPERVISOR_VERBS or _needs_an_owner(event, ticket):
             staff_q |= Q(groups__name=SUPERVISOR)
+    elif entry.audience == PERSON and not event.is_internal:
+        # Only the person named, and only about a ticket of the event's organisation.
+        if ticket is None:
+            ticket = ticket_of(event)
+        if ticket is None:
+            return []
+        client_ids = {event.data.get("user_id")}
     elif entry.audience in (ORGANISATION, MANAGERS) and not event.is_internal:
         client_ids = set(
             Membership.objects.filter(
@@ -96,7 +103,7 @@ def recipients(event, ticket=None) -> list:
     )
     if event.actor_id:
         users = users.exclude(pk=event.actor_id)
-    if entry.audience == TICKET:
+    if entry.audience in (TICKET, PERSON) and ticket is not None:
         from tickets.models import TicketMute
 
         users = users.exclude(
@@ -123,7 +130,7 @@ def fan_out(event) -> list[int]:
     entry = VERB_TABLE.get(event.verb)
     if entry is None:
         return []
-    ticket = ticket_of(event) if entry.audience == TICKET else None
+    ticket = ticket_of(event) if entry.audience in (TICKET, PERSON) else None
     users = recipients(event, ticket)
     now = timezone.now()
     # An event dispatched long after it happened (a long outage, an old backlog)

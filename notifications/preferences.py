@@ -10,14 +10,22 @@ from django.db import transaction
 
 from accounts.models import Role
 from accounts.roles import SUPERVISOR
-from activity.verbs import KINDS, TICKET, VERB_TABLE
+from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
 
 from .channels import registry
 from .models import Channel, Preference
 
 # E-mail and Telegram stay quiet by default except for what needs the person:
 # a new ticket, an escalation, the end of a ticket and SLA deadlines.
-LOUD = {"ticket_opened", "ticket_escalated", "ticket_resolved", "ticket_closed", "sla"}
+LOUD = {
+    "ticket_opened",
+    "ticket_escalated",
+    "ticket_resolved",
+    "ticket_closed",
+    "sla",
+    # A task asked of one person by name waits on them.
+    "client_task",
+}
 # Clients hear of SLA deadlines in the portal (the ticket's marks, the feed, the
 # centre), not by e-mail: a warning asks the support team to act, not the
 # client, and what the client waits for (the reply, the resolution) is e-mailed
@@ -62,7 +70,9 @@ def kinds_for(user) -> list:
         not user.is_staff and user.memberships.filter(role=Role.MANAGER, is_active=True).exists()
     )
     supervisor = user.is_staff and user.groups.filter(name=SUPERVISOR).exists()
-    ticket_kinds = {entry.kind for entry in VERB_TABLE.values() if entry.audience == TICKET}
+    ticket_kinds = {
+        entry.kind for entry in VERB_TABLE.values() if entry.audience in (TICKET, PERSON)
+    }
     return [
         kind
         for kind in KINDS.values()

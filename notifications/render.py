@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from activity.describe import describe, detail
-from activity.verbs import KINDS, VERB_TABLE
+from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
 
 EXCERPT_CHARS = 600
+# Events about one ticket: their message names it and links to it.
+TICKET_AUDIENCES = (TICKET, PERSON)
 
 
 @dataclass
@@ -58,22 +60,33 @@ class Message:
         return self.headline
 
 
-def render(event, user, *, ticket=None, comment=None) -> Message:
-    """The event as `user` reads it; `ticket` and `comment` save lookups when known."""
+def render(event, user, *, ticket=None, comment=None, visible: bool | None = None) -> Message:
+    """The event as `user` reads it; `ticket`, `comment` and `visible` save lookups when known.
+
+    A client who can no longer see the ticket (taken off its watchers, or gone
+    from the organisation) keeps the notification, but not the ticket's subject,
+    its reply's text or a link to it: `visible` says whether they can see it.
+    """
     with translation.override(user.language or settings.LANGUAGE_CODE):
         entry = VERB_TABLE.get(event.verb)
-        number = event.data.get("number", "") if entry and entry.audience == "ticket" else ""
+        about_ticket = entry is not None and entry.audience in TICKET_AUDIENCES
+        number = event.data.get("number", "") if about_ticket else ""
         if number and ticket is None:
             ticket = _ticket(number, event.organisation_id)
+        if visible is None:
+            visible = _visible(ticket, user)
+        hidden = bool(number) and not visible
         message = Message(
-            headline=describe(event),
+            headline=describe(event, hide_subject=hidden),
             kind_label=str(KINDS[entry.kind].label) if entry else "",
-            path=_path(event, user, ticket),
+            path=_path(event, user, None if hidden else ticket),
             number=number,
-            ticket_subject=event.data.get("subject", ""),
+            ticket_subject="" if hidden else event.data.get("subject", ""),
             organisation=event.organisation.name if event.organisation_id else "",
         )
         _specifics(message, event, user, entry)
+        if hidden:
+            return message
         if event.verb == "ticket_replied" and not event.is_internal:
             message.excerpt = _reply_excerpt(event, comment)
         elif event.verb == "ticket_resolved" and not event.is_internal:
@@ -95,6 +108,15 @@ def _ticket(number, organisation_id):
         .only("pk", "number", "organisation_id")
         .first()
     )
+
+
+def _visible(ticket, user) -> bool:
+    # Staff see every ticket; so does the organisation itself (a webhook's reader).
+    if ticket is None or user.is_staff or getattr(user, "pk", None) is None:
+        return True
+    from tickets.models import Ticket
+
+    return Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
 
 
 def _reply_excerpt(event, comment) -> str:

@@ -40,7 +40,7 @@ from sla.display import STAFF_ONLY, deadlines_for, describe_hours
 from sla.models import TicketClock
 from sla.rules import Mark
 
-from . import admin_followups, services
+from . import admin_followups, notes, services
 from .admin_forms import (
     AGENT_STATUS_CHOICES,
     LOG_TIME_FIELDS,
@@ -830,6 +830,9 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("conversation"))
     def conversation(self, obj):
         comments = obj.comments.select_related("author").prefetch_related("attachments")
+        for comment in comments:
+            # Staff see every ticket: a merge note names and links the duplicate.
+            comment.note = notes.note_for(comment, visible_ids=(), staff=True)
         return render_to_string(
             "admin/tickets/ticket/conversation.html",
             {

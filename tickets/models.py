@@ -397,6 +397,11 @@ class Comment(models.Model):
     is_internal = models.BooleanField(
         _("internal note"), default=False, help_text=_("Staff only: never shown to the client.")
     )
+    # A message the system wrote (a merge, for now): what happened is stored as a
+    # verb and its data, and tickets/notes.py words it in each reader's language
+    # and for what that reader may see. `body` holds only people's own words.
+    verb = models.CharField(max_length=64, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CommentQuerySet.as_manager()

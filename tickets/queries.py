@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Prefetch, Q
 
+from . import notes
 from .models import Attachment, ClientTask, Comment, Ticket, TicketWatcher
 
 # ASCII digits only: \d and str.isdigit() also accept "²" or "٣", which int() and
@@ -41,7 +42,7 @@ def ticket_list(
 
 def ticket_for_detail(user, number) -> Ticket:
     """One visible ticket with what its page shows, in a fixed number of queries."""
-    return (
+    ticket = (
         Ticket.objects.visible_to(user)
         .select_related(
             "requester",
@@ -79,6 +80,9 @@ def ticket_for_detail(user, number) -> Ticket:
         )
         .get(number=number)
     )
+    # System messages are worded for this reader (tickets/notes.py).
+    notes.annotate(ticket.public_comments, user)
+    return ticket
 
 
 def open_tasks_for(user, organisation):

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from activity.models import Visibility
 from activity.services import record_event
 
-from . import states
+from . import notes, states
 from .attachments import CleanUpload
 from .models import (
     Attachment,
@@ -527,6 +527,22 @@ def client_task_add(*, ticket, title: str, details: str, due_date, assignee, by)
     )
     _touch(ticket, by_client=False)
     _event(ticket, by, "client_task_added", target=task, title=task.title)
+    if assignee is not None:
+        # A task is asked of someone who must be able to open the ticket to do
+        # it: a member who cannot see it yet follows it from now on (seen by
+        # everyone on the ticket), and the assignee is told by name.
+        if not Ticket.objects.visible_to(assignee).filter(pk=ticket.pk).exists():
+            TicketWatcher.objects.get_or_create(
+                ticket=ticket, user=assignee, defaults={"added_by": by}
+            )
+            _event(ticket, by, "ticket_watcher_added", watcher=str(assignee))
+        record_event(
+            organisation=ticket.organisation,
+            actor=by,
+            verb="client_task_assigned",
+            target=task,
+            data=_data(ticket, title=task.title, assignee=str(assignee), user_id=assignee.pk),
+        )
     return task
 
 
@@ -555,16 +571,26 @@ def ticket_merge(*, source, target, by) -> Ticket:
     if source.merged_into_id or target.merged_into_id:
         raise ValidationError(_("One of these tickets was already merged."))
     moved = Comment.objects.filter(ticket=source).update(ticket=target)
+    # The duplicate's description, with the files it was opened with, becomes a
+    # message of the survivor's thread, dated when the client wrote it. Its
+    # sentence ("... was merged into this ticket") is stored as data and worded
+    # per reader by tickets/notes.py, which also decides who sees the duplicate's
+    # number and subject.
+    note = Comment.objects.create(
+        ticket=target,
+        author=source.requester,
+        body=source.description,
+        verb=notes.MERGED_IN,
+        data=notes.merge_data(source),
+        created_at=source.created_at,
+    )
+    Attachment.objects.filter(ticket=source, comment__isnull=True, is_internal=False).update(
+        ticket=target, comment=note
+    )
     Attachment.objects.filter(ticket=source).update(ticket=target)
     # Open work follows the conversation; finished tasks stay as history.
     ClientTask.objects.filter(ticket=source, done_at__isnull=True).update(ticket=target)
     CallRequest.objects.filter(ticket=source).update(ticket=target)
-    Comment.objects.create(
-        ticket=target,
-        author=by,
-        body=_("%(number)s (%(subject)s) was merged into this ticket.")
-        % {"number": source.number, "subject": source.subject},
-    )
     for watcher_id in TicketWatcher.objects.filter(ticket=source).values_list("user", flat=True):
         TicketWatcher.objects.get_or_create(ticket=target, user_id=watcher_id)
     if source.requester_id != target.requester_id:
@@ -578,6 +604,16 @@ def ticket_merge(*, source, target, by) -> Ticket:
         source, by_client=False, fields=["merged_into", "status", "closed_at", "public_reply_count"]
     )
     _event(source, by, "ticket_merged", into=target.number, moved=moved)
+    # The survivor's readers hear that its thread grew, without the duplicate's
+    # number or subject (see tickets/notes.py). Recorded without moving the
+    # survivor's SLA clocks: a merge is not an answer to its client.
+    record_event(
+        organisation=target.organisation,
+        actor=by,
+        verb=notes.MERGED_IN,
+        target=note,
+        data=_data(target),
+    )
     return target
 
 

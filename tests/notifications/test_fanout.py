@@ -176,9 +176,12 @@ EXPECTED = {
     "ticket_reopened": EVERY_TICKET_PERSON,
     "ticket_rated": EVERY_TICKET_PERSON,
     "ticket_merged": EVERY_TICKET_PERSON,
+    "ticket_merged_in": EVERY_TICKET_PERSON,
     "attachment_added": EVERY_TICKET_PERSON,
     "client_task_added": EVERY_TICKET_PERSON,
     "client_task_done": EVERY_TICKET_PERSON,
+    # Only the person the task is asked of (data["user_id"]: other_member below).
+    "client_task_assigned": {"other_member"},
     "sla_warning": EVERY_TICKET_PERSON,
     "sla_breached": EVERY_TICKET_PERSON | {"supervisor"},
     "time_logged": EVERY_TICKET_PERSON,
@@ -208,7 +211,7 @@ def test_recipients_of_each_verb(world, verb):
         actor=None,
         verb=verb,
         visibility="internal" if verb in INTERNAL else "public",
-        data={"number": ticket.number, "subject": ticket.subject},
+        data={"number": ticket.number, "subject": ticket.subject, "user_id": world.other_member.pk},
     )
     names = {
         name

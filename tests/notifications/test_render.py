@@ -63,9 +63,14 @@ SAMPLES = {
     "ticket_reopened": ("member", {"status": "reopened"}),
     "ticket_rated": ("member", {"score": 5}),
     "ticket_merged": ("agent", {"into": "TKT-2026-00042", "moved": 3}),
+    "ticket_merged_in": ("agent", {}),
     "attachment_added": ("member", {"name": "screen.png"}),
     "client_task_added": ("agent", {"title": "Send us the router's serial number"}),
     "client_task_done": ("member", {"title": "Send us the router's serial number"}),
+    "client_task_assigned": (
+        "agent",
+        {"title": "Send us the router's serial number", "assignee": "Diego", "user_id": 1},
+    ),
     # sla/services.py
     "sla_warning": (None, {"kind": "first_response"}),
     "sla_breached": (None, {"kind": "resolution"}),
@@ -77,7 +82,10 @@ SAMPLES = {
     # tickets/recurring.py (through ticket_open)
     "recurring_ticket_opened": (None, {"priority": "medium"}),
 }
-NON_TICKET = {verb for verb, entry in VERB_TABLE.items() if entry.audience != "ticket"}
+# Person events are about one ticket too, and carry its number and subject.
+NON_TICKET = {
+    verb for verb, entry in VERB_TABLE.items() if entry.audience not in ("ticket", "person")
+}
 
 
 @pytest.fixture
@@ -232,7 +240,12 @@ def test_the_samples_carry_the_keys_the_services_record(world):
     services.ticket_escalate(ticket=ticket, reason="Down", by=world.member)
     services.call_request(ticket=ticket, phone="+56 9 1234", preferred_time="15h", by=world.member)
     task = services.client_task_add(
-        ticket=ticket, title="Serial", details="", due_date=None, assignee=None, by=world.agent
+        ticket=ticket,
+        title="Serial",
+        details="",
+        due_date=None,
+        assignee=world.member,
+        by=world.agent,
     )
     services.client_task_complete(task=task, by=world.member)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)

@@ -425,7 +425,7 @@ def test_client_task_complete_is_idempotent(world, ticket):
     task.refresh_from_db()
     assert task.done_at == done_at
     assert task.done_by == world.member
-    assert verbs_for(ticket) == ["client_task_added", "client_task_done"]
+    assert verbs_for(ticket) == ["client_task_added", "client_task_assigned", "client_task_done"]
 
 
 def test_client_task_for_someone_outside_is_refused(world, ticket):

@@ -1,0 +1,76 @@
+"""What the system writes into a ticket's thread, worded for each reader.
+
+A system message is a Comment with a `verb` and its `data`; its sentence is
+written here at read time, in the reader's language (the portal, the admin),
+never stored in the language of whoever acted. `body` keeps only people's own
+words, as they wrote them.
+
+Merges: who may read what, on the surviving ticket.
+- The duplicate's description and its attachments become a message of the
+  survivor's thread, for everyone who can read the survivor. Merging is a staff
+  decision that the two tickets are one conversation, the same decision that
+  already moves the duplicate's replies; the client's words are not lost.
+- The duplicate's number and subject are shown only to a reader who can see the
+  duplicate itself (its requester and watchers, who also follow the survivor
+  from then on; the organisation's managers and partners; staff). Anyone else
+  (a member who requested or watches only the survivor) reads "a duplicate
+  ticket", with no number, subject or link: a private ticket's title is not
+  theirs to read, and its number would only lead to a 404.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+MERGED_IN = "ticket_merged_in"
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    url: str = ""
+
+
+def merge_data(source) -> dict:
+    return {"ticket_id": source.pk, "number": source.number, "subject": source.subject}
+
+
+def note_for(comment, *, visible_ids, staff: bool = False) -> Note | None:
+    """The sentence of a system comment for one reader; None for a person's message.
+
+    `visible_ids` are the ids of the tickets this reader may open (staff see all).
+    """
+    if comment.verb != MERGED_IN:
+        return None
+    data = comment.data or {}
+    ticket_id = data.get("ticket_id")
+    if staff or ticket_id in visible_ids:
+        url = (
+            reverse("admin:tickets_ticket_change", args=[ticket_id])
+            if staff
+            else reverse("tickets:detail", args=[data.get("number", "")])
+        )
+        return Note(
+            _("%(number)s (%(subject)s) was merged into this ticket. Its description:")
+            % {"number": data.get("number", ""), "subject": data.get("subject", "")},
+            url,
+        )
+    return Note(_("A duplicate ticket was merged into this one. Its description:"))
+
+
+def annotate(comments, user) -> list:
+    """Set `note` on each comment, as `user` may read it: one query, whatever the thread."""
+    from .models import Ticket
+
+    comments = list(comments)
+    wanted = {c.data.get("ticket_id") for c in comments if c.verb == MERGED_IN}
+    wanted.discard(None)
+    visible = set()
+    if wanted and not user.is_staff:
+        visible = set(
+            Ticket.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True)
+        )
+    for comment in comments:
+        comment.note = note_for(comment, visible_ids=visible, staff=user.is_staff)
+    return comments
