@@ -94,7 +94,8 @@ def test_measured_sweep_is_checked_and_leaves_the_data_as_it_was(small):
     assert before == {"warnings": 6, "breaches": 6, "marked": 0, "events": 0}
 
     result = jobs.measure(policy, 6, limit=4)  # two calls with work, one empty
-    assert (result["warnings"], result["breaches"], result["events"]) == (6, 6, 12)
+    # Claimed: 6 warnings, 6 breaches; the due clocks are late, so a breach each is sent.
+    assert (result["warnings"], result["breaches"], result["events"]) == (6, 6, 6)
     assert result["calls"] == 3
     assert result["ms"] > 0
     plans = "\n".join(result["explain"]["warning"] + result["explain"]["breach"])
@@ -109,8 +110,8 @@ def test_measured_sweep_is_checked_and_leaves_the_data_as_it_was(small):
     assert jobs.pending(policy) == before  # the parked clocks are back
 
     parts = jobs.breakdown(4)
-    assert parts["events"] == 12
-    assert parts["queries"] >= 12 + 6  # an INSERT per event, claims and reads per call
+    assert parts["events"] == 6
+    assert parts["queries"] >= 6 + 6  # an INSERT per event, claims and reads per call
     # Only nested timers are compared: claims and SQL both run inside the sweep.
     assert parts["claim_ms"] <= parts["sweep_ms"]
     assert parts["sql_ms"] <= parts["sweep_ms"]
