@@ -54,7 +54,9 @@ SAMPLES = {
     "ticket_priority_changed": ("agent", {"priority": "critical"}),
     "ticket_assigned": ("supervisor", {"assignee": "Ana Agent"}),
     "ticket_escalated": ("member", {"reason": "The whole office is down"}),
-    "ticket_call_requested": ("member", {"preferred_time": "after 15:00"}),
+    "ticket_call_requested": ("member", {"phone": "+56 9 1234", "preferred_time": "after 15:00"}),
+    "ticket_escalation_resolved": ("agent", {"escalated_at": "2026-12-04T10:00:00+00:00"}),
+    "ticket_call_done": ("agent", {"phone": "+56 9 1234", "preferred_time": "after 15:00"}),
     "ticket_watcher_added": ("member", {"watcher": "Rosa"}),
     "ticket_watcher_removed": ("member", {"watcher": "Rosa"}),
     "ticket_resolved": ("agent", {"status": "resolved"}),
@@ -238,7 +240,11 @@ def test_the_samples_carry_the_keys_the_services_record(world):
     services.comment_add(ticket=ticket, author=world.agent, body=NOTE, internal=True)
     services.ticket_transition(ticket=ticket, to=Status.WAITING_ON_CLIENT, by=world.agent)
     services.ticket_escalate(ticket=ticket, reason="Down", by=world.member)
-    services.call_request(ticket=ticket, phone="+56 9 1234", preferred_time="15h", by=world.member)
+    call = services.call_request(
+        ticket=ticket, phone="+56 9 1234", preferred_time="15h", by=world.member
+    )
+    services.escalation_resolve(ticket=ticket, by=world.agent)
+    services.call_done(call=call, by=world.agent)
     task = services.client_task_add(
         ticket=ticket,
         title="Serial",
