@@ -19,9 +19,11 @@ _VIEW_ACCOUNTS = [
     "activity.view_event",
 ]
 
-# Agents work tickets (never delete them: a ticket is closed, its history kept).
+# Agents work tickets (never delete them: a ticket is closed, its history kept)
+# and open one for a client who called or wrote (tickets.services.ticket_open).
 _WORK_TICKETS = [
     "tickets.view_ticket",
+    "tickets.add_ticket",
     "tickets.change_ticket",
     "tickets.add_comment",
     "tickets.view_comment",

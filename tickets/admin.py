@@ -50,6 +50,7 @@ from .admin_forms import (
     agent_status_label,
     format_minutes,
 )
+from .admin_open import open_for_client_view
 from .models import (
     Attachment,
     CallRequest,
@@ -421,13 +422,17 @@ class TicketAdmin(admin.ModelAdmin):
     class Media:
         css = ADMIN_CSS
 
-    # Tickets are opened by clients (or a recurring schedule) through
-    # services.ticket_open, and closed rather than deleted: events refer to them.
-    def has_add_permission(self, request):
-        return False
-
+    # Tickets are opened through services.ticket_open (by clients, a recurring
+    # schedule, or an agent on a client's behalf: add_view), and closed rather
+    # than deleted: events refer to them.
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        with transaction.atomic():
+            return open_for_client_view(self, request)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(**SLA_FLAGS, **QUEUE_RANKS)

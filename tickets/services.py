@@ -152,13 +152,18 @@ def ticket_open(
     extra: dict | None = None,
     attachments: Iterable[CleanUpload] = (),
     verb: str = "ticket_opened",
+    opened_by=None,
 ) -> Ticket:
+    """Open a ticket for `requester`; `opened_by` is the agent who did it on their behalf."""
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ValidationError(_("Subject and description are required."))
     if category is None and request_type is not None:
         category = request_type.default_category
-    if not policy_for(organisation).client_sets_priority or not priority:
+    # The organisation's policy limits what a client chooses; a priority that
+    # an agent set stands as set.
+    staff_chose = opened_by is not None and bool(priority)
+    if not priority or not (staff_chose or policy_for(organisation).client_sets_priority):
         priority = priority_by_rule(request_type=request_type, category=category)
     if priority not in Priority.values:
         raise ValidationError(_("Choose a valid priority."))
@@ -180,16 +185,17 @@ def ticket_open(
     )
     if services:
         ticket.services.set(services)
+    actor = opened_by or requester
     TicketWatcher.objects.bulk_create(
-        [
-            TicketWatcher(ticket=ticket, user=u, added_by=requester)
-            for u in watchers
-            if u != requester
-        ],
+        [TicketWatcher(ticket=ticket, user=u, added_by=actor) for u in watchers if u != requester],
         ignore_conflicts=True,
     )
-    _store_attachments(ticket, attachments, requester)
-    _event(ticket, requester if verb == "ticket_opened" else None, verb, priority=priority)
+    _store_attachments(ticket, attachments, actor)
+    if opened_by is not None:
+        # The agent is the actor, so the requester hears of it like a reply.
+        _event(ticket, opened_by, verb, priority=priority, on_behalf_of=str(requester))
+    else:
+        _event(ticket, requester if verb == "ticket_opened" else None, verb, priority=priority)
     return ticket
 
 
