@@ -1,9 +1,28 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from . import zones
 from .models import Invitation, Membership, Organisation, Partner, PartnerAssignment, User
+
+
+class ZoneChoices:
+    """The time zone select as in the portal (accounts.zones): by region, readable,
+    without the database's aliases and internals; a stored alias stays valid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "timezone" in self.fields:
+            current = self.instance.timezone if self.instance.pk else None
+            self.fields["timezone"].choices = zones.choices(current=current)
+
+
+class OrganisationForm(ZoneChoices, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "country", "timezone", "default_language", "is_active"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,6 +50,7 @@ class PartnerAssignmentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "slug", "country", "timezone", "default_language", "is_active"]
     list_filter = ["is_active", "country", "default_language"]
     search_fields = ["name", "slug"]
@@ -45,7 +65,7 @@ class UserCreation(UserCreationForm):
         fields = ["email", "display_name"]
 
 
-class UserChange(UserChangeForm):
+class UserChange(ZoneChoices, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from . import zones
 from .models import Language, Role, User
 
 
@@ -18,10 +20,21 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=capfirst(User._meta.get_field("timezone").verbose_name))
+
     class Meta:
         model = User
         fields = ["display_name", "language", "timezone", "phone"]
         widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})}
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The zones people pick from, by region, the organisation's first; a zone
+        # outside them (an alias stored earlier) stays valid for this user only.
+        self.fields["timezone"].choices = zones.choices(
+            first=organisation.timezone if organisation else None,
+            current=self.instance.timezone if self.instance.pk else None,
+        )
 
 
 class LanguageForm(forms.Form):

@@ -6,7 +6,9 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import locales
 from .access import SESSION_KEY, PortalAccess, load_access
+from .configtext import organisation_language
 
 # Paths that must answer without touching the session or the database.
 EXEMPT_PATHS = ("/healthz",)
@@ -29,8 +31,13 @@ class PortalAccessMiddleware:
             return self.get_response(request)
         user = request.user
         if user.is_authenticated:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+            language = locales.user_language(user)
+        else:
+            # The visitor's pick (cookie or browser), with its region for dates.
+            language = locales.language_for(translation.get_language())
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        if user.is_authenticated:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -47,7 +54,10 @@ class PortalAccessMiddleware:
                         ),
                     )
                     return redirect("accounts:login")
-        response = self.get_response(request)
+        # Texts staff configure fall back to the organisation's language first.
+        active = request.access.active
+        with organisation_language(active.default_language if active else None):
+            response = self.get_response(request)
         timezone.deactivate()
         return response
 

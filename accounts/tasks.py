@@ -3,8 +3,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from . import locales
 from .models import Invitation
 from .tokens import invitation_token
 
@@ -23,7 +23,8 @@ def send_invitation(self, invitation_id: int) -> None:
         "accounts:invitation_accept", args=[invitation_token(invitation)]
     )
     context = {"invitation": invitation, "link": link}
-    with translation.override(invitation.organisation.default_language):
+    organisation = invitation.organisation
+    with locales.override(organisation.default_language, organisation.timezone):
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         text = render_to_string("accounts/email/invitation.txt", context)
         html = render_to_string("accounts/email/invitation.html", context)

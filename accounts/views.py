@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services, throttle
+from . import locales, services, throttle
 from .access import SESSION_KEY
 from .forms import (
     InvitationForm,
@@ -94,7 +94,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(
+        request.POST or None, instance=request.user, organisation=request.access.active
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.profile_update(
@@ -104,7 +106,7 @@ def profile(request):
             timezone=data["timezone"],
             phone=data["phone"],
         )
-        translation.activate(request.user.language)
+        translation.activate(locales.user_language(request.user))
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     request.user.refresh_from_db()
@@ -313,7 +315,7 @@ def invitation_accept(request, token):
     if User.objects.filter(email__iexact=invitation.email).exists():
         context["login_needed"] = True
         return render(request, "accounts/invitation_accept.html", context)
-    translation.activate(organisation.default_language)
+    translation.activate(locales.language_for(organisation.default_language, organisation.timezone))
     form = RegistrationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:

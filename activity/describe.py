@@ -23,11 +23,13 @@ def describe(event, *, hide_subject: bool = False) -> str:
         params["kind"] = _display_choice("sla.models", "Kind", params["kind"])
     if "priority" in params:
         params["priority"] = _display_choice("tickets.states", "Priority", params["priority"])
-    template = str(VERBS.get(event.verb, event.verb))
+    # Formatted lazily: a sentence with a count (ngettext_lazy keyed by a data
+    # field) picks its plural form from the data only while being formatted.
+    template = VERBS.get(event.verb, event.verb)
     try:
-        return template % _Blanks(params)
+        return str(template % _Blanks(params))
     except (ValueError, TypeError):
-        return template.split("%(")[0].strip() or event.verb
+        return str(template).split("%(")[0].strip() or event.verb
 
 
 class _Blanks(dict):

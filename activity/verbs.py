@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 TICKET = "ticket"
 ORGANISATION = "organisation"
@@ -94,7 +95,12 @@ VERB_TABLE = {
     "ticket_resolved": Verb(_("%(actor)s resolved %(number)s"), "ticket_resolved"),
     "ticket_closed": Verb(_("%(actor)s closed %(number)s"), "ticket_closed"),
     "ticket_auto_closed": Verb(
-        _("%(number)s was closed after %(days)s days without a reply"), "ticket_closed"
+        ngettext_lazy(
+            "%(number)s was closed after %(days)s day without a reply",
+            "%(number)s was closed after %(days)s days without a reply",
+            "days",  # the event's data names the count: each language agrees with it
+        ),
+        "ticket_closed",
     ),
     "ticket_reopened": Verb(_("%(actor)s reopened %(number)s"), "ticket_updated"),
     "ticket_rated": Verb(_("%(actor)s rated the support on %(number)s"), "ticket_updated"),
@@ -113,7 +119,14 @@ VERB_TABLE = {
     "client_task_done": Verb(_("%(actor)s completed: %(title)s (%(number)s)"), "ticket_updated"),
     "sla_warning": Verb(_("%(number)s is close to its %(kind)s deadline"), "sla"),
     "sla_breached": Verb(_("%(number)s missed its %(kind)s deadline"), "sla"),
-    "time_logged": Verb(_("%(actor)s logged %(minutes)s minutes on %(number)s"), "time"),
+    "time_logged": Verb(
+        ngettext_lazy(
+            "%(actor)s logged %(minutes)s minute on %(number)s",
+            "%(actor)s logged %(minutes)s minutes on %(number)s",
+            "minutes",
+        ),
+        "time",
+    ),
     "time_entry_changed": Verb(_("%(actor)s corrected a time entry on %(number)s"), "time"),
     "hours_bank_80": Verb(
         _("80%% of the hours of %(contract)s are used (%(used)s of %(allowance)s h)"),

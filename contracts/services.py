@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import SUPERVISOR
 from activity.models import Visibility
@@ -174,7 +175,11 @@ def time_entry_edit(
     )
     if not can_edit(entry, by):
         raise ValidationError(
-            _("Time entries can be changed by their author or a supervisor, for %(days)s days.")
+            ngettext(
+                "Time entries can be changed by their author or a supervisor, for %(days)s day.",
+                "Time entries can be changed by their author or a supervisor, for %(days)s days.",
+                settings.TIME_ENTRY_EDIT_DAYS,
+            )
             % {"days": settings.TIME_ENTRY_EDIT_DAYS}
         )
     _check_entry(minutes, description, by if by.is_staff else entry.agent)

@@ -26,6 +26,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import locales
+
 from . import queries
 from .models import BankKind, BankPeriod, Contract, TimeEntry
 from .templatetags.contracts import decimal_hours, last_day
@@ -104,7 +106,9 @@ class _In:
     """The user's language and time zone while a statement is written."""
 
     def __init__(self, statement):
-        self.language = translation.override(statement.language)
+        self.language = translation.override(
+            locales.language_for(statement.language, statement.timezone)
+        )
         self.zone = timezone.override(ZoneInfo(statement.timezone))
 
     def __enter__(self):

@@ -12,11 +12,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from accounts import locales
 from activity.describe import describe, detail
 from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
 
@@ -67,7 +68,7 @@ def render(event, user, *, ticket=None, comment=None, visible: bool | None = Non
     from the organisation) keeps the notification, but not the ticket's subject,
     its reply's text or a link to it: `visible` says whether they can see it.
     """
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with locales.override_for(user):
         entry = VERB_TABLE.get(event.verb)
         about_ticket = entry is not None and entry.audience in TICKET_AUDIENCES
         number = event.data.get("number", "") if about_ticket else ""
@@ -138,9 +139,6 @@ def _path(event, user, ticket) -> str:
     if user.is_staff:
         if ticket is not None:
             return reverse("admin:tickets_ticket_change", args=[ticket.pk])
-        if entry and entry.kind == "hours_bank" and event.target_id:
-            # A supervisor told of an exhausted bank goes to the contract itself.
-            return reverse("admin:contracts_contract_change", args=[event.target_id])
         return reverse("admin:index")
     if ticket is not None:
         path = reverse("tickets:detail", args=[ticket.number])
@@ -227,5 +225,5 @@ def _resolution(event, ticket) -> str:
 
 
 def greeting(user) -> str:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with locales.override_for(user):
         return _("Hello %(name)s,") % {"name": user.display_name or user.email}

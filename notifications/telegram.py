@@ -31,6 +31,8 @@ from telegram.error import (
 )
 from telegram.helpers import create_deep_linked_url
 
+from accounts import locales
+
 from .channels.telegram import retry_seconds, send_text, unlink
 from .models import TelegramLink, TelegramLinkToken, TelegramUpdate
 
@@ -88,7 +90,7 @@ def telegram_unlink(*, user) -> bool:
     if link is None:
         return False
     unlink(link, TelegramLink.Ended.UNLINKED)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with locales.override_for(user):
         text = _(
             "This chat no longer gets notifications from the support portal: "
             "Telegram was unlinked in your profile."
@@ -219,7 +221,7 @@ def _start(message: Message, payload: str) -> str:
         },
     )
     transaction.on_commit(lambda: cache.delete(_cache_key(user.pk)))
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with locales.override_for(user):
         _reply(
             chat.id,
             _(
@@ -262,7 +264,7 @@ def _help(message: Message) -> str:
     )
     if link is not None:
         user = link.user
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with locales.override_for(user):
             text = _(
                 "This chat gets the notifications of %(name)s on the support portal. "
                 "Choose which ones in your profile: %(url)s\n\nSend /stop to stop them."

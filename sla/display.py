@@ -94,17 +94,21 @@ def describe_hours(policy) -> str:
 
 
 def format_business_time(value: timedelta | None) -> str:
+    """'2 hours left', '1 minute late': one sentence per shape, so each language
+    agrees its verb with the number ("queda 1 minuto", "quedan 5 minutos")."""
     if value is None:
         return ""
-    late = value < timedelta(0)
     minutes = int(abs(value).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
+    values = {"hours": hours, "minutes": minutes}
+    if value < timedelta(0):
+        if hours and minutes:
+            return _("%(hours)s h %(minutes)s min late") % values
+        if hours:
+            return ngettext("%(hours)s hour late", "%(hours)s hours late", hours) % values
+        return ngettext("%(minutes)s minute late", "%(minutes)s minutes late", minutes) % values
     if hours and minutes:
-        text = _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    elif hours:
-        text = ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
-    else:
-        text = ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
-    if late:
-        return _("%(time)s late") % {"time": text}
-    return _("%(time)s left") % {"time": text}
+        return _("%(hours)s h %(minutes)s min left") % values
+    if hours:
+        return ngettext("%(hours)s hour left", "%(hours)s hours left", hours) % values
+    return ngettext("%(minutes)s minute left", "%(minutes)s minutes left", minutes) % values

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .svg import UnsafeSVG, sanitize_svg
 
@@ -121,7 +122,12 @@ def clean_uploads(files, *, existing: int = 0) -> list[CleanUpload]:
     files = list(files)
     if len(files) + existing > settings.ATTACHMENT_MAX_COUNT:
         raise ValidationError(
-            _("Attach at most %(count)s files.") % {"count": settings.ATTACHMENT_MAX_COUNT}
+            ngettext(
+                "Attach at most %(count)s file.",
+                "Attach at most %(count)s files.",
+                settings.ATTACHMENT_MAX_COUNT,
+            )
+            % {"count": settings.ATTACHMENT_MAX_COUNT}
         )
     cleaned = []
     for upload in files:

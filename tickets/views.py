@@ -529,7 +529,9 @@ def _takes_replies(ticket) -> bool:
 def diagram_editor(request, number):
     """Where the editor is, asked by the page when the client opens it."""
     _get_ticket_light(request, number)
-    return JsonResponse({"src": drawio.editor_src(get_language())})
+    # draw.io knows "pt-br" but not "en-gb": British readers get its English.
+    language = get_language()
+    return JsonResponse({"src": drawio.editor_src("en" if language.startswith("en") else language)})
 
 
 @login_required

@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from accounts import locales
 
 from .. import unsubscribe
 from ..models import Channel as ChannelKey
@@ -50,7 +51,7 @@ class EmailChannel(Channel):
     def build(self, notification, message) -> EmailMultiAlternatives:
         user = notification.user
         unsubscribe_url = unsubscribe.url(user, message)
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with locales.override_for(user):
             context = {
                 "message": message,
                 "greeting": greeting(user),

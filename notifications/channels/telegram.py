@@ -10,7 +10,7 @@ import warnings
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -23,6 +23,8 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.warnings import PTBDeprecationWarning
+
+from accounts import locales
 
 from ..models import Channel as ChannelKey
 from ..models import TelegramLink
@@ -87,7 +89,7 @@ class TelegramChannel(Channel):
 
     def render(self, notification, message) -> str:
         user = notification.user
-        with translation.override(user.language or settings.LANGUAGE_CODE):
+        with locales.override_for(user):
             return render_to_string(
                 "notifications/telegram.html", {"message": message, "user": user}
             ).strip()

@@ -369,7 +369,7 @@ def test_queue_shows_the_sla_mark_and_the_next_deadline_in_the_agents_time_zone(
     assert ">On track<" in row
     local = due.astimezone(ZoneInfo("America/Santiago"))
     assert f'datetime="{local.isoformat()}"' in row
-    with translation.override("en"):
+    with translation.override("en-gb"):  # English outside the US: British, 24-hour
         assert date_format(local, "TIME_FORMAT") in row
     assert "column-next_deadline" in body and "column-sla_mark" in body
 
