@@ -139,6 +139,9 @@ def _path(event, user, ticket) -> str:
     if user.is_staff:
         if ticket is not None:
             return reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        if entry and entry.kind == "hours_bank" and event.target_id:
+            # A supervisor told of an exhausted bank goes to the contract itself.
+            return reverse("admin:contracts_contract_change", args=[event.target_id])
         return reverse("admin:index")
     if ticket is not None:
         path = reverse("tickets:detail", args=[ticket.number])

@@ -65,6 +65,7 @@ from .models import (
     Ticket,
     TicketPolicy,
 )
+from .search import comments_matching
 from .states import OPEN_STATUSES, PRIORITY_RANK, Actor, Status
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
@@ -387,8 +388,17 @@ class TicketAdmin(admin.ModelAdmin):
         "category",
     ]
     list_select_related = ["organisation", "requester", "category", "assignee", "escalated_by"]
-    search_fields = ["number", "subject", "requester__email", "requester__display_name"]
-    search_help_text = _("Number, subject, or the requester's e-mail or name.")
+    search_fields = [
+        "number",
+        "subject",
+        "description",
+        "requester__email",
+        "requester__display_name",
+    ]
+    search_help_text = _(
+        "Number, subject, the requester's e-mail or name, or words of the description, "
+        "replies and internal notes."
+    )
     ordering = ["-last_client_activity_at", "-pk"]
     # The queue is paged without recounting every ticket on every page.
     show_full_result_count = False
@@ -444,7 +454,13 @@ class TicketAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            # And the words of the thread: replies and internal notes (this is
+            # staff's search, and staff read both on the ticket page).
+            in_thread = comments_matching(search_term, internal=True).values("ticket_id")
+            found = found | queryset.filter(pk__in=in_thread)
+        queryset = found
         # An autocomplete may ask for one organisation's tickets only: the
         # objectives of a contract link tickets of its organisation (contracts/admin.py).
         organisation = request.GET.get("organisation", "")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
@@ -383,6 +384,12 @@ class TicketMute(models.Model):
         return f"{self.user_id} muted {self.ticket_id}"
 
 
+# The words of replies and notes, for the agents' search (tickets/search.py
+# queries this very expression, so the GIN index below serves it). "simple":
+# threads are written in four languages, so words are matched as written.
+COMMENT_SEARCH_VECTOR = SearchVector("body", config="simple")
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_internal=False)
@@ -410,7 +417,10 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            GinIndex(COMMENT_SEARCH_VECTOR, name="comment_body_fts"),
+        ]
 
     def __str__(self):
         return f"{self.ticket.number} #{self.pk}"

@@ -181,3 +181,29 @@ def test_supervisors_can_choose_about_the_hours_bank_agents_are_not_offered_it(w
     assert "hours_bank" in keys(world.supervisor)
     assert "hours_bank" not in keys(world.agent)
     assert "team" not in keys(world.supervisor)
+
+
+def test_the_supervisors_message_leads_to_the_contract_in_the_admin(world):
+    from datetime import date
+    from decimal import Decimal
+
+    from contracts.models import BankKind, Contract
+    from notifications.render import render
+
+    contract = Contract.objects.create(
+        organisation=world.org,
+        name="Support 2026",
+        start_date=date(2026, 1, 1),
+        bank_kind=BankKind.MONTHLY,
+        bank_hours=Decimal("10"),
+    )
+    full = record_event(
+        organisation=world.org,
+        actor=None,
+        verb="hours_bank_100",
+        target=contract,
+        data={"contract": contract.name, "used": 10, "allowance": 10},
+    )
+
+    assert render(full, world.supervisor).path == f"/admin/contracts/contract/{contract.pk}/change/"
+    assert render(full, world.manager).path == f"/contracts/{contract.pk}/"
