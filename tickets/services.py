@@ -503,7 +503,12 @@ def rating_set(*, ticket, score: int, comment: str, by) -> Rating:
     else:
         if now - rating.created_at > timedelta(days=RATING_EDIT_DAYS):
             raise ValidationError(
-                _("A rating can be changed for %(days)s days.") % {"days": RATING_EDIT_DAYS}
+                ngettext(
+                    "A rating can be changed for %(days)s day.",
+                    "A rating can be changed for %(days)s days.",
+                    RATING_EDIT_DAYS,
+                )
+                % {"days": RATING_EDIT_DAYS}
             )
         rating.score, rating.comment, rating.rated_by, rating.updated_at = (
             score,
