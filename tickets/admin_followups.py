@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
+from .states import OPEN_STATUSES
 
 QUEUE_REASON_CHARS = 80
 
@@ -38,7 +39,13 @@ class EscalationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == self.OPEN:
-            return queryset.filter(escalated_at__isnull=False, escalation_resolved_at__isnull=True)
+            # The same rule as Ticket.is_escalated.
+            return queryset.filter(
+                escalated_at__isnull=False,
+                escalation_resolved_at__isnull=True,
+                status__in=OPEN_STATUSES,
+                merged_into__isnull=True,
+            )
         if self.value() == self.CLOSED:
             return queryset.filter(escalation_resolved_at__isnull=False)
         return queryset

@@ -346,8 +346,16 @@ class Ticket(models.Model):
 
     @property
     def is_escalated(self) -> bool:
-        """An escalation is open until an agent closes it."""
-        return self.escalated_at is not None and self.escalation_resolved_at is None
+        """An escalation is open until an agent closes it, or the ticket is done
+        (resolved, closed, merged away): a reopened ticket is escalated again."""
+        from .states import DONE_STATUSES
+
+        return (
+            self.escalated_at is not None
+            and self.escalation_resolved_at is None
+            and self.status not in DONE_STATUSES
+            and not self.merged_into_id
+        )
 
 
 class TicketWatcher(models.Model):

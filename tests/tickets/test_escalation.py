@@ -114,6 +114,23 @@ def test_the_reason_is_limited_and_a_long_one_saves_nothing(world, ticket):
     assert Ticket.objects.get(pk=ticket.pk).is_escalated
 
 
+def test_a_done_ticket_is_no_longer_escalated_and_a_reopened_one_is_again(
+    client_for, world, ticket
+):
+    services.ticket_escalate(ticket=ticket, reason=REASON, by=world.member)
+    services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
+    ticket.refresh_from_db()
+    assert not ticket.is_escalated
+    queue = reverse("admin:tickets_ticket_changelist")
+    agent = client_for(world.agent)
+    assert not agent.get(queue, {"escalation": "open"}).context["cl"].result_list
+    services.ticket_transition(ticket=ticket, to=Status.REOPENED, by=world.member)
+    ticket.refresh_from_db()
+    assert ticket.is_escalated
+    listed = agent.get(queue, {"escalation": "open"}).context["cl"].result_list
+    assert [t.number for t in listed] == [ticket.number]
+
+
 def test_only_staff_close_an_escalation_and_only_an_open_one(world, ticket):
     with pytest.raises(ValidationError, match="no open escalation"):
         services.escalation_resolve(ticket=ticket, by=world.agent)
