@@ -31,7 +31,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from activity.describe import describe
+from activity.describe import describe, detail
 from activity.models import Event
 from contracts import services as contract_services
 from contracts.models import BankPeriod
@@ -872,7 +872,8 @@ class TicketAdmin(admin.ModelAdmin):
         )
         return render_to_string(
             "admin/tickets/ticket/history.html",
-            {"events": [(e, describe(e)) for e in events]},
+            # The sentence, then what it leaves out (an escalation's reason, a call's phone).
+            {"events": [(e, " · ".join(filter(None, [describe(e), detail(e)]))) for e in events]},
         )
 
     # --- Actions ---

@@ -316,6 +316,7 @@ def test_an_agent_closes_the_escalation_from_the_ticket_page(client_for, world, 
     client = client_for(world.agent)
     body = client.get(admin_url(ticket)).content.decode()
     assert REASON in body and f'action="{resolve_url(ticket)}"' in body
+    assert f"Reason: {REASON}" in body  # the history says why, not only that
     response = client.post(resolve_url(ticket))
     assert response.status_code == 302 and response.url == admin_url(ticket)
     ticket.refresh_from_db()
