@@ -105,7 +105,8 @@ def test_every_marked_string_is_translated(merged, language):
         or not all(e["msgstr"].values())
         or ("msgid_plural" in e and len(e["msgstr"]) != 2)
     ]
-    assert not missing, f"{len(missing)} strings to translate in {language}: {missing}"
+    listed = "\n".join(f"  {context or ''}|{msgid!r}" for context, msgid in missing)
+    assert not missing, f"{len(missing)} strings to translate in {language}:\n{listed}"
 
 
 def test_templates_and_wrapped_strings_are_read(merged):

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from accounts import locales
 from accounts.admin import OrganisationForm
 from accounts.tasks import send_invitation
+from accounts.templatetags.labels import colon
 from activity.describe import describe
 from activity.models import Event
 from contracts.models import BankKind, Contract
@@ -256,3 +257,10 @@ def test_the_admin_offers_the_same_zones(client, world):
     assert OrganisationForm(
         data={**data, "timezone": "Europe/London"}, instance=world.org
     ).is_valid()
+
+
+def test_a_label_takes_the_colon_of_its_language():
+    with translation.override("fr"):
+        assert colon("Échéance") == "Échéance\u00a0:"  # French: a non-breaking space before
+    with translation.override("en-gb"):
+        assert colon("Deadline") == "Deadline:"

@@ -12,6 +12,7 @@ import pytest
 from django.utils import translation
 from django.utils.html import escape
 
+from accounts.templatetags.labels import colon
 from activity.models import Event
 from bench.fake_smtp import FakeSMTP, free_port
 from notifications.channels import email as email_channel
@@ -88,6 +89,7 @@ def test_subject_both_parts_and_the_recipients_language(world, language):
     headline = headline.format(n=ticket.number)
     with translation.override(language):
         button = translation.gettext("Open it in the portal")
+        link_label = colon(button)  # "Ouvrir dans le portail :" in French
         changed = translation.pgettext("e-mail subject", "Status changed")
     # Long non-ASCII subjects are folded after "Subject:"; parsed back they start with a space.
     assert parsed["Subject"].strip() == f"[{ticket.number}] {changed}: {SUBJECT}"
@@ -98,7 +100,7 @@ def test_subject_both_parts_and_the_recipients_language(world, language):
     assert text.startswith(greeting)
     assert headline in text
     assert f"{ticket.number} · {SUBJECT}" in text
-    assert f"{button}: http://testserver/tickets/{ticket.number}/" in text
+    assert f"{link_label} http://testserver/tickets/{ticket.number}/" in text
     assert escape(greeting) in html
     assert escape(headline) in html
     assert f'<html lang="{language}">' in html
