@@ -356,6 +356,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # How long the author of a time entry (or a supervisor) may still correct it.
 TIME_ENTRY_EDIT_DAYS = env.int("TIME_ENTRY_EDIT_DAYS", default=7)
 DRAWIO_URL = env.str("DRAWIO_URL", default="https://embed.diagrams.net").rstrip("/")
+# With no "init" from the editor by then, the page says it is out of reach (closed
+# networks) and offers to attach a .drawio or .drawio.svg file instead.
+DRAWIO_TIMEOUT_SECONDS = env.float("DRAWIO_TIMEOUT_SECONDS", default=10)
 # The diagram editor runs in an iframe from its own origin (tickets/drawio.py).
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(
     "{0.scheme}://{0.netloc}".format(urlsplit(DRAWIO_URL))

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("live/", views.ticket_list_live, name="list_live"),
     path("new/", views.ticket_create, name="create"),
+    # Before the <ticket:...> routes, whose converter would take "new" for a number.
+    path("new/diagram/editor/", views.diagram_editor_new, name="diagram_editor_new"),
     path("<ticket:number>/", views.ticket_detail, name="detail"),
     path("<ticket:number>/live/", views.ticket_live, name="live"),
     path("<ticket:number>/close/", views.ticket_close, name="close"),

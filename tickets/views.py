@@ -529,6 +529,18 @@ def _takes_replies(ticket) -> bool:
 def diagram_editor(request, number):
     """Where the editor is, asked by the page when the client opens it."""
     _get_ticket_light(request, number)
+    return _editor_answer()
+
+
+@login_required
+@require_GET
+def diagram_editor_new(request):
+    """The same, for a diagram drawn on the new-ticket form (it joins the attachments)."""
+    _client(request)
+    return _editor_answer()
+
+
+def _editor_answer():
     # draw.io knows "pt-br" but not "en-gb": British readers get its English.
     language = get_language()
     return JsonResponse({"src": drawio.editor_src("en" if language.startswith("en") else language)})

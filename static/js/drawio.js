@@ -10,6 +10,11 @@
 // Only messages from that iframe's window AND the editor's origin are read, and we
 // post only to that origin. The server sanitises the SVG again and stores it as
 // NAME.drawio.svg; "Edit in draw.io" on such an attachment reopens it.
+// On the new-ticket form there is no ticket to post to yet (no data-save-url): the
+// exported file joins the form's attachments field and is sent with the ticket.
+// On a closed network the editor never answers and the iframe shows the browser's
+// error page, which the page cannot read: no "init" within data-timeout-ms means
+// the editor is out of reach, and the client is offered to attach a file instead.
 // Styles are set through the CSSOM: the CSP forbids style attributes, not this.
 (function () {
   "use strict";
@@ -20,8 +25,11 @@
   var statusText = overlay.querySelector("[data-drawio-status]");
   var title = overlay.querySelector("[data-drawio-title]");
   var closeButton = overlay.querySelector("[data-drawio-close]");
+  var fallbackButton = overlay.querySelector("[data-drawio-fallback]");
+  var announcer = root.querySelector("[data-drawio-announce]");
   var newButton = root.querySelector("[data-drawio-new]");
   var text = root.dataset;
+  var timeoutMs = parseInt(text.timeoutMs, 10) || 10000;
   var config = null; // {src, origin} of the editor, asked from the server once
   var session = null; // the editor that is open: {frame, name, xml, exporting, saving}
   var opener = null;
@@ -41,13 +49,15 @@
   });
   css(bar, {
     display: "flex",
+    "flex-wrap": "wrap",
     "align-items": "center",
-    gap: "1rem",
+    gap: "0.5rem 1rem",
     padding: "0.5rem 1rem",
     "border-bottom": "1px solid #d0d5dd",
     background: "#f6f7f9"
   });
-  css(statusText, { flex: "1 1 auto" });
+  css(statusText, { flex: "1 1 16rem" });
+  css(title, { flex: "0 0 auto" });
 
   function setStatus(message, isError) {
     statusText.textContent = message || "";
@@ -86,7 +96,16 @@
     css(document.documentElement, { overflow: "hidden" });
   }
 
+  function offerUpload(message) {
+    if (session && session.frame) session.frame.remove();
+    if (session) session.frame = null;
+    setStatus(message, true);
+    if (fallbackButton) fallbackButton.hidden = false;
+  }
+
   function close() {
+    if (session && session.timer) window.clearTimeout(session.timer);
+    if (fallbackButton) fallbackButton.hidden = true;
     if (session && session.frame) session.frame.remove();
     session = null;
     overlay.hidden = true;
@@ -99,7 +118,15 @@
   // Opens the editor on `xml` (a promise of a diagram, or of "" for a blank page).
   function open(name, xml) {
     if (session) return;
-    var current = { frame: null, name: name, xml: "", exporting: false, saving: false };
+    var current = {
+      frame: null,
+      name: name,
+      xml: "",
+      exporting: false,
+      saving: false,
+      ready: false,
+      timer: null
+    };
     session = current;
     opener = document.activeElement;
     title.textContent = name;
@@ -116,9 +143,12 @@
         frame.src = results[0].src;
         current.frame = frame;
         overlay.appendChild(frame);
+        current.timer = window.setTimeout(function () {
+          if (session === current && !current.ready) offerUpload(text.msgNoAnswer);
+        }, timeoutMs);
       })
       .catch(function (error) {
-        if (session === current) setStatus(error.message || text.msgUnavailable, true);
+        if (session === current) offerUpload(error.message || text.msgUnavailable);
       });
   }
 
@@ -152,10 +182,40 @@
     }
   }
 
+  function fileName(name) {
+    return name.replace(/(\.drawio)?(\.svg)?$/i, "") + ".drawio.svg";
+  }
+
+  function uploadInput() {
+    return text.uploadTarget ? document.querySelector(text.uploadTarget) : null;
+  }
+
+  // New ticket: the drawing becomes one more file of the form's attachments field.
+  function attach(current, blob) {
+    var input = uploadInput();
+    if (!input) {
+      setStatus(text.msgFailed, true);
+      return;
+    }
+    var files = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (file) {
+      files.items.add(file);
+    });
+    var name = fileName(current.name);
+    files.items.add(new File([blob], name, { type: "image/svg+xml" }));
+    input.files = files.files;
+    close();
+    if (announcer) announcer.textContent = text.msgAttached.replace("%(name)s", name);
+  }
+
   function save(current, dataUri) {
     var blob = svgBlob(dataUri);
     if (!blob) {
       setStatus(text.msgFailed, true);
+      return;
+    }
+    if (!text.saveUrl) {
+      attach(current, blob);
       return;
     }
     current.saving = true;
@@ -201,6 +261,8 @@
     if (!message || typeof message !== "object") return;
     switch (message.event) {
       case "init":
+        current.ready = true;
+        window.clearTimeout(current.timer);
         setStatus("");
         post({ action: "load", xml: current.xml, autosave: 0, title: current.name });
         current.frame.focus();
@@ -239,6 +301,16 @@
   }
 
   closeButton.addEventListener("click", close);
+  if (fallbackButton) {
+    fallbackButton.addEventListener("click", function () {
+      close();
+      var input = uploadInput();
+      if (input) {
+        input.focus();
+        input.click();
+      }
+    });
+  }
   if (newButton) {
     css(newButton.parentNode, { "margin-top": "0.75rem" });
     newButton.hidden = false;

@@ -174,3 +174,101 @@ def test_a_drawing_without_its_diagram_is_refused_and_the_editor_stays_open(
     expect(page.get_by_role("button", name="Draw a diagram")).to_be_focused()
     # Chromium logs the refused POST itself; nothing else may go wrong.
     assert [e for e in browser_errors if "400 (Bad Request)" not in e] == []
+
+
+# --- An editor that cannot be reached (a closed network) -----------------------------
+
+
+@pytest.fixture
+def unreachable_editor(settings):
+    """DRAWIO_URL at a port where nothing listens: the iframe gets the browser's error page."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    settings.DRAWIO_URL = url
+    settings.DRAWIO_TIMEOUT_SECONDS = 1.5
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["frame-src"] = [SELF, url]
+    settings.CONTENT_SECURITY_POLICY = policy
+    return url
+
+
+def test_an_editor_that_does_not_answer_is_reported_and_a_file_offered_instead(
+    live_world, live_server, unreachable_editor, page, browser_errors
+):
+    member = live_world.member
+    member.language = "en"
+    member.save(update_fields=["language"])
+    ticket = services.ticket_open(
+        organisation=live_world.org, requester=member, subject="Closed LAN", description="x"
+    )
+    log_in(page, live_server.url, member)
+    page.goto(live_server.url + ticket.get_absolute_url())
+
+    page.get_by_role("button", name="Draw a diagram").click()
+    overlay = page.get_by_role("dialog")
+    expect(overlay.get_by_role("status")).to_have_text("Opening the diagram editor…")
+    expect(overlay.get_by_role("status")).to_contain_text(
+        "The diagram editor did not answer", timeout=8_000
+    )
+    # The browser's broken frame is gone; the way forward is a file.
+    expect(overlay.locator("iframe")).to_have_count(0)
+    page.screenshot(path=artifact_path("drawio_unreachable"))
+    with page.expect_file_chooser() as chooser:
+        overlay.get_by_role("button", name="Attach a diagram file").click()
+    expect(overlay).to_be_hidden()
+    assert chooser.value.element.get_attribute("name") == "attachments"
+
+    # A .drawio.svg drawn elsewhere goes in as a reply and can be edited later.
+    chooser.value.set_files(
+        files=[
+            {
+                "name": "office.drawio.svg",
+                "mimeType": "image/svg+xml",
+                "buffer": drawio_svg_bytes(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".attachment img[alt='office.drawio.svg']")).to_be_visible()
+    assert drawio.diagram_xml(Attachment.objects.get(ticket=ticket).file.read()) is not None
+    # Chromium reports the refused connection of the frame; nothing else may go wrong.
+    assert [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e] == []
+
+
+def test_a_diagram_drawn_on_the_new_ticket_form_is_sent_with_the_ticket(
+    live_world, live_server, fake_editor, page, browser_errors
+):
+    member = live_world.member
+    member.language = "en"
+    member.save(update_fields=["language"])
+    log_in(page, live_server.url, member)
+    page.goto(live_server.url + "/tickets/new/")
+    page.get_by_label("Subject").fill("New site network")
+    page.get_by_label("Description").fill("How the new office connects, see the diagram.")
+
+    page.get_by_role("button", name="Draw a diagram").click()
+    editor = page.frame_locator("iframe[title='Diagram editor']")
+    expect(editor.locator("#loaded-kind")).to_have_text("blank")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.locator("[data-drawio-announce]")).to_have_text(
+        "diagram.drawio.svg will be attached when you open the ticket."
+    )
+    assert page.locator("#id_attachments").evaluate("input => input.files.length") == 1
+
+    page.get_by_role("button", name="Open the ticket").click()
+    expect(page.locator(".attachment img[alt='diagram.drawio.svg']")).to_be_visible()
+    attachment = Attachment.objects.get(ticket__requester=member)
+    assert attachment.name == "diagram.drawio.svg"
+    assert "Módem &amp; router" in drawio.diagram_xml(attachment.file.read())
+    assert browser_errors == []
+
+
+def drawio_svg_bytes() -> bytes:
+    from tests.tickets.test_drawio import drawio_svg, mxfile
+
+    return drawio_svg(mxfile(compressed=True))

@@ -360,3 +360,28 @@ def test_save_needs_the_csrf_token(world, ticket):
     response = save(csrf_client, ticket, drawio_svg(mxfile(compressed=True)))
     assert response.status_code == 403
     assert not Attachment.objects.exists()
+
+
+# The editor's address for a diagram drawn before the ticket exists ------------------
+
+
+def test_the_new_ticket_form_offers_a_diagram_that_joins_its_attachments(client, world, settings):
+    settings.DRAWIO_TIMEOUT_SECONDS = 4
+    client.force_login(world.member)
+    body = client.get(reverse("tickets:create")).content.decode()
+    assert f'data-editor-url="{reverse("tickets:diagram_editor_new")}"' in body
+    assert "data-save-url" not in body  # no ticket yet: the file goes with the form
+    assert 'data-upload-target="#id_attachments"' in body
+    assert 'data-timeout-ms="4000"' in body
+    assert "Draw a diagram" in body
+
+
+def test_the_new_ticket_editor_address_is_for_clients(client, world, settings):
+    settings.DRAWIO_URL = "https://drawio.example.net"
+    url = reverse("tickets:diagram_editor_new")
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(world.member)
+    assert client.get(url).json()["src"].startswith("https://drawio.example.net/?embed=1")
+    assert client.post(url).status_code == 405
+    client.force_login(world.agent)
+    assert client.get(url).status_code == 404
