@@ -39,7 +39,16 @@ _WORK_TICKETS = [
     "contracts.view_service",
 ]
 
-# Supervisors also shape how tickets are opened, routed and scheduled.
+# Whoever works tickets may schedule them: a recurring schedule only opens, on
+# a calendar, the ticket an agent could open by hand, with the priority they
+# set. Agents pause a schedule (inactive) rather than delete it.
+_SCHEDULE_TICKETS = [
+    "tickets.view_recurringticket",
+    "tickets.add_recurringticket",
+    "tickets.change_recurringticket",
+]
+
+# Supervisors also shape how tickets are opened and routed, and delete schedules.
 _CONFIGURE_TICKETS = [
     "tickets.view_requestsection",
     "tickets.add_requestsection",
@@ -63,9 +72,6 @@ _CONFIGURE_TICKETS = [
     "tickets.add_ticketpolicy",
     "tickets.change_ticketpolicy",
     "tickets.delete_ticketpolicy",
-    "tickets.view_recurringticket",
-    "tickets.add_recurringticket",
-    "tickets.change_recurringticket",
     "tickets.delete_recurringticket",
     "contracts.add_service",
     "contracts.change_service",
@@ -153,10 +159,18 @@ _MANAGE_NOTIFICATIONS = [
 ]
 
 STAFF_GROUPS = {
-    AGENT: [*_VIEW_ACCOUNTS, *_WORK_TICKETS, *_VIEW_SLA, *_LOG_TIME, *_VIEW_NOTIFICATIONS],
+    AGENT: [
+        *_VIEW_ACCOUNTS,
+        *_WORK_TICKETS,
+        *_SCHEDULE_TICKETS,
+        *_VIEW_SLA,
+        *_LOG_TIME,
+        *_VIEW_NOTIFICATIONS,
+    ],
     SUPERVISOR: [
         *_VIEW_ACCOUNTS,
         *_WORK_TICKETS,
+        *_SCHEDULE_TICKETS,
         *_CONFIGURE_TICKETS,
         *_VIEW_SLA,
         *_CONFIGURE_SLA,

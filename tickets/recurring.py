@@ -182,6 +182,7 @@ def _open(template, now: datetime) -> Ticket | None:
                 request_type=template.request_type,
                 category=template.category,
                 priority=template.priority,
+                priority_by_staff=True,
                 verb="recurring_ticket_opened",
             )
             RecurringRun.objects.filter(pk=run.pk).update(ticket=ticket)

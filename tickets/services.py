@@ -152,6 +152,7 @@ def ticket_open(
     extra: dict | None = None,
     attachments: Iterable[CleanUpload] = (),
     verb: str = "ticket_opened",
+    priority_by_staff: bool = False,
     opened_by=None,
 ) -> Ticket:
     """Open a ticket for `requester`; `opened_by` is the agent who did it on their behalf."""
@@ -161,8 +162,8 @@ def ticket_open(
     if category is None and request_type is not None:
         category = request_type.default_category
     # The organisation's policy limits what a client chooses; a priority that
-    # an agent set stands as set.
-    staff_chose = opened_by is not None and bool(priority)
+    # staff set (a recurring schedule, an agent) stands as set.
+    staff_chose = (priority_by_staff or opened_by is not None) and bool(priority)
     if not priority or not (staff_chose or policy_for(organisation).client_sets_priority):
         priority = priority_by_rule(request_type=request_type, category=category)
     if priority not in Priority.values:
