@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from . import locales
 from .access import SESSION_KEY, PortalAccess, load_access
+from .configtext import organisation_language
 
 # Paths that must answer without touching the session or the database.
 EXEMPT_PATHS = ("/healthz",)
@@ -53,7 +54,10 @@ class PortalAccessMiddleware:
                         ),
                     )
                     return redirect("accounts:login")
-        response = self.get_response(request)
+        # Texts staff configure fall back to the organisation's language first.
+        active = request.access.active
+        with organisation_language(active.default_language if active else None):
+            response = self.get_response(request)
         timezone.deactivate()
         return response
 

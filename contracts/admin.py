@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.configtext_admin import TranslatedAdminMixin, language_fieldsets
 from tickets.admin_forms import (
     DurationField,
     MinuteSplitDateTime,
@@ -51,12 +52,28 @@ def _ticket_link(ticket):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "kind", "identifier", "status"]
+class ServiceAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "shown_name",
+        "organisation",
+        "shown_kind",
+        "identifier",
+        "status",
+        "missing_languages",
+    ]
     list_filter = ["status", "kind", "organisation"]
     search_fields = ["name", "identifier", "organisation__name"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
+    readonly_fields = ["missing_languages"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "identifier", "status", "missing_languages"]}),
+        *language_fieldsets("name", "kind"),
+    ]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def shown_kind(self, obj):
+        return obj.tr("kind") or "—"
 
 
 # --- Hours bank periods (read-only: services.time_entry_add moves them) -----

@@ -3,13 +3,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.configtext import Translated, translations
+
 
 class ServiceQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Service.Status.ACTIVE)
 
 
-class Service(models.Model):
+class Service(Translated):
     """A service the organisation subscribes to (an internet link, a managed firewall...)."""
 
     class Status(models.TextChoices):
@@ -28,6 +30,10 @@ class Service(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    locals().update(translations("name", _("name"), max_length=200))
+    locals().update(translations("kind", _("kind"), max_length=100))
+
+    translated_fields = ("name", "kind")
 
     objects = ServiceQuerySet.as_manager()
 
@@ -37,7 +43,8 @@ class Service(models.Model):
         verbose_name_plural = _("services")
 
     def __str__(self):
-        return f"{self.name} ({self.identifier})" if self.identifier else self.name
+        name = self.tr("name")
+        return f"{name} ({self.identifier})" if self.identifier else name
 
 
 class ContractQuerySet(models.QuerySet):

@@ -31,6 +31,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.configtext import LANGS
+from accounts.configtext_admin import TranslatedAdminMixin, language_fieldsets
 from activity.describe import describe, detail
 from activity.models import Event
 from contracts import services as contract_services
@@ -51,6 +53,7 @@ from .admin_forms import (
     format_minutes,
 )
 from .admin_open import open_for_client_view
+from .extra import answers as extra_answers
 from .models import (
     Attachment,
     CallRequest,
@@ -69,11 +72,8 @@ from .search import comments_matching
 from .states import OPEN_STATUSES, PRIORITY_RANK, Actor, Status
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
-TRANSLATIONS = _("Translations")
-
-
 def _translation_fields(*fields):
-    return [f"{field}_{lang}" for field in fields for lang in ("es", "pt", "fr")]
+    return [f"{field}_{lang}" for field in fields for lang in LANGS]
 
 
 def _change_url(obj):
@@ -814,11 +814,12 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("extra fields"))
     def extra_fields(self, obj):
-        if not obj.extra:
+        shown = extra_answers(obj)
+        if not shown:
             return "-"
         return format_html(
             '<dl class="ticket-extra">{}</dl>',
-            format_html_join("", "<dt>{}</dt><dd>{}</dd>", sorted(obj.extra.items())),
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((a.label, a.value) for a in shown)),
         )
 
     @admin.display(description=_("attached when opened"))
@@ -979,34 +980,45 @@ def _attachment_list(attachments):
 
 
 @admin.register(RequestSection)
-class RequestSectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
+class RequestSectionAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = ["shown_name", "order", "missing_languages"]
     list_editable = ["order"]
-    search_fields = ["name"]
+    search_fields = ["name", *_translation_fields("name")]
+    readonly_fields = ["missing_languages"]
     fieldsets = [
-        (None, {"fields": ["name", "order"]}),
-        (TRANSLATIONS, {"fields": _translation_fields("name"), "classes": ["collapse"]}),
+        (None, {"fields": ["order", "missing_languages"]}),
+        *language_fieldsets("name"),
     ]
 
 
 class RequestTypeFieldInline(admin.StackedInline):
     model = RequestTypeField
     extra = 0
-    fields = [
-        ("key", "label", "kind"),
-        ("required", "order"),
-        "choices",
-        tuple(_translation_fields("label")),
+    fieldsets = [
+        (None, {"fields": [("key", "kind", "required", "order")]}),
+        *[
+            (title, {"fields": [tuple(options["fields"])]})
+            for title, options in language_fieldsets("label", "help_text", "choices")
+        ],
     ]
 
 
 @admin.register(RequestType)
-class RequestTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "section", "default_priority", "default_category", "order", "is_active"]
+class RequestTypeAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "shown_name",
+        "section",
+        "default_priority",
+        "default_category",
+        "order",
+        "is_active",
+        "missing_languages",
+    ]
     list_filter = ["is_active", "section", "default_priority"]
     list_select_related = ["section", "default_category"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", *_translation_fields("name")]
     filter_horizontal = ["organisations"]
+    readonly_fields = ["missing_languages"]
     inlines = [RequestTypeFieldInline]
     fieldsets = [
         (
@@ -1014,33 +1026,26 @@ class RequestTypeAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("section", "order", "is_active"),
-                    "name",
-                    "description",
-                    "guidance",
                     ("default_priority", "default_category"),
                     "organisations",
+                    "missing_languages",
                 ]
             },
         ),
-        (
-            TRANSLATIONS,
-            {
-                "fields": _translation_fields("name", "description", "guidance"),
-                "classes": ["collapse"],
-            },
-        ),
+        *language_fieldsets("name", "description", "guidance"),
     ]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order", "is_active"]
+class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
+    list_display = ["shown_name", "slug", "order", "is_active", "missing_languages"]
     list_filter = ["is_active"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", *_translation_fields("name")]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["missing_languages"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", ("order", "is_active")]}),
-        (TRANSLATIONS, {"fields": _translation_fields("name"), "classes": ["collapse"]}),
+        (None, {"fields": ["slug", ("order", "is_active"), "missing_languages"]}),
+        *language_fieldsets("name"),
     ]
 
 

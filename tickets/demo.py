@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.configtext import ALL, column
 from contracts.models import Service
 from sla.demo import dated
 
@@ -15,147 +16,295 @@ from . import services
 from .models import Category, RequestSection, RequestType, RequestTypeField, TicketPolicy
 from .states import Priority, Status
 
+# Each text in English, Spanish, Portuguese and French (accounts/configtext.py).
+NO_GUIDANCE = ("", "", "", "")
+
 SECTIONS = [
     (
-        "Incidents",
-        "Incidencias",
-        "Incidentes",
-        "Incidents",
+        ("Incidents", "Incidencias", "Incidentes", "Incidents"),
         [
             (
-                "I have a problem",
-                "Tengo un problema",
-                "Tenho um problema",
-                "J'ai un problème",
+                ("I have a problem", "Tengo un problema", "Tenho um problema", "J'ai un problème"),
                 "connectivity",
                 Priority.HIGH,
-                "Say what stopped working, since when, and what you already tried.",
-                [("affected_site", "Affected site", "text", "", False)],
+                (
+                    "Say what stopped working, since when, and what you already tried.",
+                    "Indique qué dejó de funcionar, desde cuándo y qué ha probado ya.",
+                    "Diga o que parou de funcionar, desde quando e o que você já tentou.",
+                    "Dites ce qui ne fonctionne plus, depuis quand et ce que vous avez "
+                    "déjà essayé.",
+                ),
+                [
+                    (
+                        "affected_site",
+                        ("Affected site", "Sede afectada", "Local afetado", "Site concerné"),
+                        "text",
+                        ("", "", "", ""),
+                        False,
+                    )
+                ],
             ),
             (
-                "I have a request",
-                "Tengo una solicitud",
-                "Tenho uma solicitação",
-                "J'ai une demande",
+                (
+                    "I have a request",
+                    "Tengo una solicitud",
+                    "Tenho uma solicitação",
+                    "J'ai une demande",
+                ),
                 "general",
                 Priority.MEDIUM,
-                "Describe what you need and by when.",
+                (
+                    "Describe what you need and by when.",
+                    "Describa qué necesita y para cuándo.",
+                    "Descreva o que você precisa e para quando.",
+                    "Décrivez ce dont vous avez besoin et pour quand.",
+                ),
                 [],
             ),
             (
-                "Reports",
-                "Informes",
-                "Relatórios",
-                "Rapports",
+                ("Reports", "Informes", "Relatórios", "Rapports"),
                 "general",
                 Priority.LOW,
-                "Which report, for which period.",
+                (
+                    "Which report, for which period.",
+                    "Qué informe y de qué período.",
+                    "Qual relatório e de qual período.",
+                    "Quel rapport, pour quelle période.",
+                ),
                 [],
             ),
             (
-                "Slow connection",
-                "Conexión lenta",
-                "Conexão lenta",
-                "Connexion lente",
+                ("Slow connection", "Conexión lenta", "Conexão lenta", "Connexion lente"),
                 "slow-speed",
                 Priority.MEDIUM,
-                "Run a speed test and give us the result and the time you ran it.",
+                (
+                    "Run a speed test and give us the result and the time you ran it.",
+                    "Haga una prueba de velocidad y envíenos el resultado y la hora "
+                    "en que la hizo.",
+                    "Faça um teste de velocidade e envie o resultado e o horário em que o fez.",
+                    "Faites un test de débit et donnez-nous le résultat et l'heure du test.",
+                ),
                 [
-                    ("measured_speed", "Measured speed (Mbps)", "number", "", True),
-                    ("connection", "Connection", "choice", "Cable\nWiFi", False),
+                    (
+                        "measured_speed",
+                        (
+                            "Measured speed (Mbps)",
+                            "Velocidad medida (Mbps)",
+                            "Velocidade medida (Mbps)",
+                            "Débit mesuré (Mbit/s)",
+                        ),
+                        "number",
+                        ("", "", "", ""),
+                        True,
+                        (
+                            "The download speed the test gave.",
+                            "La velocidad de descarga que dio la prueba.",
+                            "A velocidade de download que o teste mostrou.",
+                            "Le débit descendant indiqué par le test.",
+                        ),
+                    ),
+                    (
+                        "connection",
+                        ("Connection", "Conexión", "Conexão", "Connexion"),
+                        "choice",
+                        (
+                            "cable|Cable\nwifi|Wi-Fi",
+                            "cable|Cable\nwifi|Wi-Fi",
+                            "cable|Cabo\nwifi|Wi-Fi",
+                            "cable|Câble\nwifi|Wi-Fi",
+                        ),
+                        False,
+                    ),
                 ],
             ),
         ],
     ),
     (
-        "Support and configuration",
-        "Soporte y configuración",
-        "Suporte e configuração",
-        "Support et configuration",
+        (
+            "Support and configuration",
+            "Soporte y configuración",
+            "Suporte e configuração",
+            "Support et configuration",
+        ),
         [
             (
-                "Advanced configuration",
-                "Configuración avanzada",
-                "Configuração avançada",
-                "Configuration avancée",
+                (
+                    "Advanced configuration",
+                    "Configuración avanzada",
+                    "Configuração avançada",
+                    "Configuration avancée",
+                ),
                 "technical",
                 Priority.MEDIUM,
-                "Attach the current configuration and describe the change.",
+                (
+                    "Attach the current configuration and describe the change.",
+                    "Adjunte la configuración actual y describa el cambio.",
+                    "Anexe a configuração atual e descreva a mudança.",
+                    "Joignez la configuration actuelle et décrivez la modification.",
+                ),
                 [],
             ),
             (
-                "Configuration of my account",
-                "Configuración de mi cuenta",
-                "Configuração da minha conta",
-                "Configuration de mon compte",
+                (
+                    "Configuration of my account",
+                    "Configuración de mi cuenta",
+                    "Configuração da minha conta",
+                    "Configuration de mon compte",
+                ),
                 "account",
                 Priority.LOW,
-                "",
+                NO_GUIDANCE,
                 [],
             ),
             (
-                "I have a question",
-                "Tengo una pregunta",
-                "Tenho uma pergunta",
-                "J'ai une question",
+                (
+                    "I have a question",
+                    "Tengo una pregunta",
+                    "Tenho uma pergunta",
+                    "J'ai une question",
+                ),
                 "general",
                 Priority.LOW,
-                "",
+                NO_GUIDANCE,
                 [],
             ),
             (
-                "Billing question",
-                "Consulta de facturación",
-                "Dúvida de faturamento",
-                "Question de facturation",
+                (
+                    "Billing question",
+                    "Consulta de facturación",
+                    "Dúvida de faturamento",
+                    "Question de facturation",
+                ),
                 "billing",
                 Priority.LOW,
-                "",
-                [("invoice_number", "Invoice number", "text", "", True)],
+                (
+                    "Give the invoice number and what looks wrong on it.",
+                    "Indique el número de factura y qué le parece incorrecto.",
+                    "Informe o número da fatura e o que parece errado nela.",
+                    "Indiquez le numéro de facture et ce qui vous semble erroné.",
+                ),
+                [
+                    (
+                        "invoice_number",
+                        (
+                            "Invoice number",
+                            "Número de factura",
+                            "Número da fatura",
+                            "Numéro de facture",
+                        ),
+                        "text",
+                        ("", "", "", ""),
+                        True,
+                    )
+                ],
             ),
         ],
     ),
 ]
 
+# Each organisation's services: names in English, Spanish, Portuguese and French,
+# then the kind the same way.
+INTERNET = ("Internet", "Internet", "Internet", "Internet")
 SERVICES = {
     "andes-fibra": [
-        ("Fibra 1 Gbps Santiago", "Internet", "CL-SCL-00123"),
-        ("Firewall gestionado", "Security", "FW-5020-01"),
-        ("Enlace MPLS Valparaíso", "MPLS", "CL-VAP-00456"),
+        (
+            (
+                "Fibre 1 Gbps Santiago",
+                "Fibra 1 Gbps Santiago",
+                "Fibra 1 Gbps Santiago",
+                "Fibre 1 Gbit/s Santiago",
+            ),
+            INTERNET,
+            "CL-SCL-00123",
+        ),
+        (
+            ("Managed firewall", "Firewall gestionado", "Firewall gerenciado", "Pare-feu géré"),
+            ("Security", "Seguridad", "Segurança", "Sécurité"),
+            "FW-5020-01",
+        ),
+        (
+            (
+                "MPLS link Valparaíso",
+                "Enlace MPLS Valparaíso",
+                "Enlace MPLS Valparaíso",
+                "Liaison MPLS Valparaíso",
+            ),
+            ("MPLS", "MPLS", "MPLS", "MPLS"),
+            "CL-VAP-00456",
+        ),
     ],
-    "vale-telecom": [("Link dedicado 500 Mbps", "Internet", "BR-SP-7788")],
-    "atelier-reseaux": [("Fibre 500 Mb Paris", "Internet", "FR-PAR-3321")],
-    "northwind-it": [("Managed Wi-Fi London", "WiFi", "GB-LON-0042")],
+    "vale-telecom": [
+        (
+            (
+                "Dedicated 500 Mbps link",
+                "Enlace dedicado 500 Mbps",
+                "Link dedicado 500 Mbps",
+                "Lien dédié 500 Mbit/s",
+            ),
+            INTERNET,
+            "BR-SP-7788",
+        )
+    ],
+    "atelier-reseaux": [
+        (
+            (
+                "Fibre 500 Mb Paris",
+                "Fibra 500 Mb París",
+                "Fibra 500 Mb Paris",
+                "Fibre 500 Mb Paris",
+            ),
+            INTERNET,
+            "FR-PAR-3321",
+        )
+    ],
+    "northwind-it": [
+        (
+            (
+                "Managed Wi-Fi London",
+                "Wi-Fi gestionado Londres",
+                "Wi-Fi gerenciado Londres",
+                "Wi-Fi géré Londres",
+            ),
+            ("Wi-Fi", "Wi-Fi", "Wi-Fi", "Wi-Fi"),
+            "GB-LON-0042",
+        )
+    ],
 }
 
 
+def _versions(field: str, texts: tuple[str, str, str, str]) -> dict:
+    """`name`, `name_es`, `name_pt`, `name_fr` from (en, es, pt, fr)."""
+    return {column(field, code): text for code, text in zip(ALL, texts, strict=True)}
+
+
 def load_catalogue():
-    for order, (name, es, pt, fr, types) in enumerate(SECTIONS):
+    for order, (names, types) in enumerate(SECTIONS):
         section, _ = RequestSection.objects.update_or_create(
-            name=name, defaults={"name_es": es, "name_pt": pt, "name_fr": fr, "order": order}
+            name=names[0], defaults={**_versions("name", names), "order": order}
         )
-        for type_order, (tname, tes, tpt, tfr, cat, prio, guidance, fields) in enumerate(types):
+        for type_order, (tnames, cat, prio, guidance, fields) in enumerate(types):
             request_type, _ = RequestType.objects.update_or_create(
                 section=section,
-                name=tname,
+                name=tnames[0],
                 defaults={
-                    "name_es": tes,
-                    "name_pt": tpt,
-                    "name_fr": tfr,
+                    **_versions("name", tnames),
+                    **_versions("guidance", guidance),
                     "order": type_order,
                     "default_category": Category.objects.get(slug=cat),
                     "default_priority": prio,
-                    "guidance": guidance,
                 },
             )
-            for field_order, (key, label, kind, choices, required) in enumerate(fields):
+            for field_order, (key, labels, kind, choices, required, *help_text) in enumerate(
+                fields
+            ):
                 RequestTypeField.objects.update_or_create(
                     request_type=request_type,
                     key=key,
                     defaults={
-                        "label": label,
+                        **_versions("label", labels),
+                        **_versions("choices", choices),
+                        **_versions("help_text", help_text[0] if help_text else ("",) * 4),
                         "kind": kind,
-                        "choices": choices,
                         "required": required,
                         "order": field_order,
                     },
@@ -164,11 +313,11 @@ def load_catalogue():
 
 def load_services(orgs):
     for slug, items in SERVICES.items():
-        for name, kind, identifier in items:
+        for names, kinds, identifier in items:
             Service.objects.update_or_create(
                 organisation=orgs[slug],
                 identifier=identifier,
-                defaults={"name": name, "kind": kind},
+                defaults={**_versions("name", names), **_versions("kind", kinds)},
             )
 
 

@@ -51,17 +51,19 @@ class SecretCheckMixin:
 
 
 def _extra_field(spec: RequestTypeField):
-    label, required = spec.tr("label"), spec.required
+    # In the reader's language; a submitted choice is checked against its key.
+    common = {
+        "label": spec.tr("label"),
+        "required": spec.required,
+        "help_text": spec.tr("help_text"),
+    }
     if spec.kind == RequestTypeField.Kind.NUMBER:
-        return forms.DecimalField(label=label, required=required)
+        return forms.DecimalField(**common)
     if spec.kind == RequestTypeField.Kind.DATE:
-        return forms.DateField(
-            label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-        )
+        return forms.DateField(**common, widget=forms.DateInput(attrs={"type": "date"}))
     if spec.kind == RequestTypeField.Kind.CHOICE:
-        choices = [("", "—")] + [(c, c) for c in spec.choice_list()]
-        return forms.ChoiceField(label=label, required=required, choices=choices)
-    return forms.CharField(label=label, required=required, max_length=500)
+        return forms.ChoiceField(**common, choices=[("", "—"), *spec.choice_items()])
+    return forms.CharField(**common, max_length=500)
 
 
 class TicketForm(SecretCheckMixin, forms.Form):

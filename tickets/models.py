@@ -1,42 +1,17 @@
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import member_q, whole_organisation_q
+from accounts.configtext import LANGS, SOURCE, Translated, fallback_order, translations
 
 from .states import Priority, Status
-
-LANGS = ("es", "pt", "fr")
-
-
-class Translated(models.Model):
-    """Staff-written labels with optional translations: `name`, `name_es`, ..."""
-
-    class Meta:
-        abstract = True
-
-    def tr(self, field: str) -> str:
-        language = (get_language() or "en")[:2]
-        if language in LANGS:
-            value = getattr(self, f"{field}_{language}", "")
-            if value:
-                return value
-        return getattr(self, field)
-
-
-def _translations(field, label, **kwargs):
-    return {
-        f"{field}_{lang}": models.CharField(f"{label} ({lang})", blank=True, **kwargs)
-        if "max_length" in kwargs
-        else models.TextField(f"{label} ({lang})", blank=True)
-        for lang in LANGS
-    }
 
 
 class Category(Translated):
@@ -44,7 +19,9 @@ class Category(Translated):
     slug = models.SlugField(_("slug"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    locals().update(_translations("name", "name", max_length=100))
+    locals().update(translations("name", _("name"), max_length=100))
+
+    translated_fields = ("name",)
 
     class Meta:
         ordering = ["order", "name"]
@@ -60,7 +37,9 @@ class RequestSection(Translated):
 
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    locals().update(_translations("name", "name", max_length=100))
+    locals().update(translations("name", _("name"), max_length=100))
+
+    translated_fields = ("name",)
 
     class Meta:
         ordering = ["order", "name"]
@@ -100,9 +79,11 @@ class RequestType(Translated):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    locals().update(_translations("name", "name", max_length=120))
-    locals().update(_translations("description", "description", max_length=250))
-    locals().update(_translations("guidance", "guidance"))
+    locals().update(translations("name", _("name"), max_length=120))
+    locals().update(translations("description", _("description"), max_length=250))
+    locals().update(translations("guidance", _("guidance")))
+
+    translated_fields = ("name", "description", "guidance")
 
     objects = RequestTypeQuerySet.as_manager()
 
@@ -126,10 +107,24 @@ class RequestTypeField(Translated):
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("label"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(_("choices"), blank=True, help_text=_("One per line."))
+    help_text = models.CharField(_("help text"), max_length=250, blank=True)
+    # A choice's key is what a ticket stores; its labels may be reworded and
+    # translated without touching the answers already given.
+    choices = models.TextField(
+        _("choices"),
+        blank=True,
+        help_text=_(
+            "One per line, as key|label (router|Router). The key is what is stored: "
+            "keep it when you reword the label. A line without | is both."
+        ),
+    )
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    locals().update(_translations("label", "label", max_length=120))
+    locals().update(translations("label", _("label"), max_length=120))
+    locals().update(translations("help_text", _("help text"), max_length=250))
+    locals().update(translations("choices", _("choices")))
+
+    translated_fields = ("label", "help_text", "choices")
 
     class Meta:
         ordering = ["order", "pk"]
@@ -142,8 +137,34 @@ class RequestTypeField(Translated):
     def __str__(self):
         return self.tr("label")
 
-    def choice_list(self):
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+    def choice_labels(self, language: str) -> dict[str, str]:
+        """key -> label of one language's version of the choices."""
+        labels = {}
+        for line in self.version("choices", language).splitlines():
+            key, bar, label = line.partition("|")
+            if key.strip():
+                labels[key.strip()] = (label if bar else key).strip()
+        return labels
+
+    def choice_items(self, language: str | None = None) -> list[tuple[str, str]]:
+        """(key, label) in the reader's language, each label by the fallback of `tr()`."""
+        versions = [self.choice_labels(code) for code in fallback_order(language)]
+        return [
+            (key, next((v[key] for v in versions if v.get(key)), key))
+            for key in self.choice_labels(SOURCE)
+        ]
+
+    def clean(self):
+        keys = set(self.choice_labels(SOURCE))
+        errors = {}
+        for code in LANGS:
+            unknown = set(self.choice_labels(code)) - keys
+            if unknown:
+                errors[f"choices_{code}"] = _(
+                    "Unknown keys: %(keys)s. Translate the English list's choices as key|label."
+                ) % {"keys": ", ".join(sorted(unknown))}
+        if errors:
+            raise ValidationError(errors)
 
 
 class PriorityRule(models.Model):

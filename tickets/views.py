@@ -18,6 +18,7 @@ from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
 from .attachments import clean_uploads
+from .extra import answers as extra_answers
 from .forms import (
     CallForm,
     EscalateForm,
@@ -244,6 +245,7 @@ def _detail_context(request, ticket, reply_form=None):
     calls = list(ticket.call_requests.select_related("done_by")[:CALLS_SHOWN])
     return {
         "ticket": ticket,
+        "extra_answers": extra_answers(ticket),
         "deadlines": deadlines,
         "sla_hours": describe_hours(ticket.clocks.first().policy) if deadlines else "",
         "reply_form": reply_form or ReplyForm(),
