@@ -264,3 +264,11 @@ def test_a_label_takes_the_colon_of_its_language():
         assert colon("Échéance") == "Échéance\u00a0:"  # French: a non-breaking space before
     with translation.override("en-gb"):
         assert colon("Deadline") == "Deadline:"
+
+
+def test_the_preferences_labels_take_the_french_colon(client_for, world):
+    world.member.language = "fr"
+    world.member.save(update_fields=["language"])
+    body = client_for(world.member).get(reverse("accounts:profile")).content.decode()
+    labels = re.findall(r'class="visually-hidden">([^<]+)</label>', body)
+    assert labels and all("\u00a0: " in label for label in labels), labels
