@@ -130,6 +130,19 @@ def _log_in(page, url, user):
     expect(page).to_have_url(f"{url}/dashboard/")
 
 
+# Buttons and tags beside a long word must not be squeezed into a narrow column:
+# more lines than words means a word of theirs was broken.
+_SQUEEZED = """() => [...document.querySelectorAll(".button, .badge, .status, .priority, .mark")]
+  .filter((el) => el.offsetParent !== null && el.textContent.trim())
+  .filter((el) => {
+    const style = getComputedStyle(el);
+    const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+    const height = el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    return Math.round(height / line) > el.textContent.trim().split(/\\s+/).length;
+  })
+  .map((el) => el.textContent.trim())"""
+
+
 def _check(page, url, visit, language) -> list[str]:
     label = f"{language}_{page.viewport_size['width']}"
     response = page.goto(url + visit.path)
@@ -144,6 +157,9 @@ def _check(page, url, visit, language) -> list[str]:
     width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if width > window:
         problems.append(f"{width} px wide in a {window} px window")
+    squeezed = page.evaluate(_SQUEEZED)
+    if squeezed:
+        problems.append(f"squeezes {squeezed} into a letter-wide column")
     problems += axe_violations(page)
     # Spanish (long words, long labels) is the one to look at; the rest when it fails.
     if language == "es" or problems:
