@@ -115,6 +115,8 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset
         if chosen == self.ANY_OPEN:
             return queryset.filter(status__in=OPEN_STATUSES)
+        if chosen not in Status.values:
+            return queryset.none()  # a made-up status: no ticket has it
         return queryset.filter(status=chosen)
 
     def choices(self, changelist):

@@ -109,7 +109,8 @@ class OpenForClientForm(TicketForm):
 
 def _chosen(request, name, queryset):
     value = request.POST.get(name) or request.GET.get(name) or ""
-    return queryset.filter(pk=int(value)).first() if value.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return queryset.filter(pk=int(value)).first() if value.isdecimal() else None
 
 
 def open_for_client_view(model_admin, request):

@@ -172,3 +172,12 @@ def test_bad_input_is_told_and_nothing_is_opened(client_for, world, bad):
     assert response.context["adminform"].form.errors
     assert "errornote" in response.content.decode()
     assert not Ticket.objects.exists() and not Event.objects.filter(verb="ticket_opened").exists()
+
+
+@pytest.mark.parametrize("value", ["²", "\x00", "99999999999999999999", "-1", "abc"])
+def test_made_up_organisation_or_request_type_never_break_the_form(client_for, world, value):
+    client = client_for(world.agent)
+    for params in ({"organisation": value}, {"organisation": world.org.pk, "request_type": value}):
+        assert client.get(ADD, params).status_code == 200, params
+        assert client.post(ADD, {**data(world), **params}).status_code == 200, params
+    assert not Ticket.objects.exists()
