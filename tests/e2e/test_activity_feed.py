@@ -4,7 +4,7 @@ heading, and nothing breaks the page's strict CSP."""
 
 import pytest
 
-from tests.e2e.conftest import artifact_path
+from tests.e2e.conftest import artifact_path, assert_accessible
 from tests.factories import PASSWORD
 from tickets import services
 
@@ -58,4 +58,5 @@ def test_new_events_appear_on_the_open_feed(live_world, live_server, page, brows
     # Each row leads to the ticket.
     assert reply.get_attribute("href") == ticket.get_absolute_url()
     page.screenshot(path=artifact_path("activity_feed_live"), full_page=True)
+    assert_accessible(page)
     assert browser_errors == []

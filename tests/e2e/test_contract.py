@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from contracts import services
 from contracts.models import BankKind, Contract, TimeEntry
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, assert_accessible
 from tests.factories import PASSWORD
 from tickets import services as ticket_services
 
@@ -73,4 +73,5 @@ def test_time_logged_in_the_admin_shows_live_on_the_contract_page(
     page.set_viewport_size(PHONE)
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
     assert browser_errors == []

@@ -4,6 +4,7 @@ import pytest
 
 from sla.demo import backdate
 from sla.models import BusinessCalendar, SLAPolicy, SLATarget
+from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
 from tickets import services
 
@@ -43,8 +44,10 @@ def test_client_sees_deadlines_and_the_at_risk_mark(live_world, live_server, pag
     assert card.locator(".deadline--on_track").get_by_text("Resolution").count() == 1
     card.get_by_text("What do these mean?").click()
     card.get_by_text("24 hours a day, 7 days a week").wait_for()
+    assert_accessible(page)
 
     page.goto(live_server.url + "/tickets/")
     row = page.locator("tr", has_text="Firewall drops VPN")
     assert row.locator(".mark--at_risk").count() == 1
+    assert_accessible(page)
     assert browser_errors == []

@@ -4,6 +4,7 @@ reloading, the agent resolves it, the client rates it."""
 
 import pytest
 
+from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
 from tickets.models import Rating, Ticket
 
@@ -42,6 +43,7 @@ def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, b
     ticket = Ticket.objects.get()
     assert page.url.endswith(ticket.get_absolute_url())
     assert page.locator("img[alt='screen.png']").count() == 1
+    assert_accessible(page)
     # A marker that a reload would wipe: the reply must arrive without one.
     page.evaluate("window.__stillHere = true")
 
@@ -66,6 +68,7 @@ def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, b
     page.locator("#ticket-live .status--resolved").wait_for(timeout=10_000)
     page.get_by_role("heading", name="How did we do?").wait_for(timeout=10_000)
     assert page.evaluate("window.__stillHere") is True
+    assert_accessible(page)
 
     page.locator("label[for=star-4]").click()
     page.get_by_label("Comment (optional)").fill("Quick and clear.")
