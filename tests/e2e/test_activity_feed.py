@@ -3,6 +3,7 @@ appears on it without a reload, first on an empty feed, then under today's
 heading, and nothing breaks the page's strict CSP."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import artifact_path, assert_accessible
 from tests.factories import PASSWORD
@@ -38,25 +39,26 @@ def test_new_events_appear_on_the_open_feed(live_world, live_server, page, brows
     )
     opened = page.get_by_text(f"Diego opened {ticket.number}: Office internet down")
     opened.wait_for(timeout=15_000)
-    assert page.get_by_text("Nothing has happened yet.").count() == 0
-    assert page.get_by_role("heading", name="Today").count() == 1
+    expect(page.get_by_text("Nothing has happened yet.")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Today")).to_have_count(1)
 
     # An agent answers (which also moves the ticket to open): both rows go on
     # top of today's list, above the opening.
     services.comment_add(ticket=ticket, author=world.agent, body="We restarted your switch.")
     reply = page.get_by_text(f"Ana Agent replied on {ticket.number}")
     reply.wait_for(timeout=15_000)
-    rows = page.locator("#feed-days .feed-entry .feed-entry__text").all_inner_texts()
-    assert rows == [
-        f"Ana Agent moved {ticket.number} to open",
-        f"Ana Agent replied on {ticket.number}",
-        f"Diego opened {ticket.number}: Office internet down",
-    ]
-    assert page.get_by_role("heading", name="Today").count() == 1
+    expect(page.locator("#feed-days .feed-entry .feed-entry__text")).to_have_text(
+        [
+            f"Ana Agent moved {ticket.number} to open",
+            f"Ana Agent replied on {ticket.number}",
+            f"Diego opened {ticket.number}: Office internet down",
+        ]
+    )
+    expect(page.get_by_role("heading", name="Today")).to_have_count(1)
     assert page.evaluate("window.__stillHere") is True
 
     # Each row leads to the ticket.
-    assert reply.get_attribute("href") == ticket.get_absolute_url()
+    expect(reply).to_have_attribute("href", ticket.get_absolute_url())
     page.screenshot(path=artifact_path("activity_feed_live"), full_page=True)
     assert_accessible(page)
     assert browser_errors == []

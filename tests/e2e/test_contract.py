@@ -47,7 +47,7 @@ def test_time_logged_in_the_admin_shows_live_on_the_contract_page(
     page.get_by_role("link", name="Contracts").click()
     page.get_by_role("link", name="Soporte 2026").first.click()
     page.wait_for_load_state()
-    assert page.url == f"{url}/contracts/{contract.pk}/"
+    expect(page).to_have_url(f"{url}/contracts/{contract.pk}/")
     expect(page.locator("#bank-used")).to_have_text("2 h")
     # A marker that a reload would wipe: the new total must arrive without one.
     page.evaluate("window.__stillHere = true")

@@ -5,6 +5,7 @@ without a reload; the notification opens the ticket at that reply."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from activity.models import Event
 from notifications.models import Notification
@@ -56,8 +57,8 @@ def test_admin_reply_rings_the_bell_and_opens_at_the_reply(
     _login(page, url, world.member.email)
     page.goto(url + "/dashboard/")
     bell = page.locator("#notification-bell")
-    assert bell.get_attribute("aria-label") == "Notifications: none unread"
-    assert bell.locator(".bell__count").count() == 0
+    expect(bell).to_have_attribute("aria-label", "Notifications: none unread")
+    expect(bell.locator(".bell__count")).to_have_count(0)
     page.evaluate("window.__stillHere = true")
 
     # An agent answers in the admin, in another browser.
@@ -74,21 +75,20 @@ def test_admin_reply_rings_the_bell_and_opens_at_the_reply(
         user=world.member, channel="portal", read_at__isnull=True
     ).count()
     assert unread >= 1
-    assert page.locator("#notification-bell .bell__count").inner_text() == str(unread)
-    assert page.locator("#notification-bell").get_attribute("aria-label") == (
-        f"Notifications: {unread} unread"
+    expect(page.locator("#notification-bell .bell__count")).to_have_text(str(unread))
+    expect(page.locator("#notification-bell")).to_have_attribute(
+        "aria-label", f"Notifications: {unread} unread"
     )
 
     # The centre lists the reply; its link opens the ticket at that reply.
     page.locator("#notification-bell").click()
-    page.wait_for_load_state()
-    assert page.url == url + "/notifications/"
+    expect(page).to_have_url(url + "/notifications/")
     item = page.locator(".notice", has_text="replied on")
-    assert item.locator(".notice__excerpt").inner_text().startswith("We replaced the tunnel")
-    assert "notice--unread" in item.get_attribute("class")
+    expect(item.locator(".notice__excerpt")).to_have_text(re.compile(r"^We replaced the tunnel"))
+    expect(item).to_have_class(re.compile(r"\bnotice--unread\b"))
     item.locator(".notice__link").click()
-    page.wait_for_url(re.compile(rf"#comment-{comment.pk}$"))
-    assert page.url == f"{url}/tickets/{ticket.number}/#comment-{comment.pk}"
+    expect(page).to_have_url(f"{url}/tickets/{ticket.number}/#comment-{comment.pk}")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("We replaced the tunnel")
     assert page.locator(f"#comment-{comment.pk}").inner_text().count("We replaced the tunnel") == 1
     row = Notification.objects.get(
         user=world.member, channel="portal", event__verb="ticket_replied"
@@ -107,16 +107,14 @@ def test_admin_reply_rings_the_bell_and_opens_at_the_reply(
     ), worker.output
     page.goto(url + "/dashboard/")
     banner = page.locator(".banner")
-    assert banner.inner_text().strip() == (
-        f"New reply on {ticket.number}: VPN tunnel keeps dropping"
-    )
+    expect(banner).to_have_text(f"New reply on {ticket.number}: VPN tunnel keeps dropping")
     page.reload()
-    assert page.locator(".banner").count() == 0
+    expect(page.locator(".banner")).to_have_count(0)
 
     # Mark all as read from the centre (htmx): the list and the bell follow.
     page.goto(url + "/notifications/")
     page.get_by_role("button", name="Mark all as read").click()
-    page.locator("#notification-list .notice--unread").first.wait_for(state="detached")
-    assert page.locator("#notification-bell .bell__count").count() == 0
+    expect(page.locator("#notification-list .notice--unread")).to_have_count(0)
+    expect(page.locator("#notification-bell .bell__count")).to_have_count(0)
     assert not Notification.objects.filter(user=world.member, read_at__isnull=True).exists()
     assert browser_errors == []

@@ -1,6 +1,7 @@
 """A client sees when support will answer, and that a deadline is close."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sla.demo import backdate
 from sla.models import BusinessCalendar, SLAPolicy, SLATarget
@@ -39,15 +40,15 @@ def test_client_sees_deadlines_and_the_at_risk_mark(live_world, live_server, pag
 
     card = page.locator(".sla-card")
     card.get_by_text("First response").wait_for()
-    assert card.locator(".deadline--at_risk .mark").inner_text() == "At risk"
-    assert "minutes left" in card.locator(".deadline--at_risk").inner_text()
-    assert card.locator(".deadline--on_track").get_by_text("Resolution").count() == 1
+    expect(card.locator(".deadline--at_risk .mark")).to_have_text("At risk")
+    expect(card.locator(".deadline--at_risk")).to_contain_text("minutes left")
+    expect(card.locator(".deadline--on_track").get_by_text("Resolution")).to_have_count(1)
     card.get_by_text("What do these mean?").click()
     card.get_by_text("24 hours a day, 7 days a week").wait_for()
     assert_accessible(page)
 
     page.goto(live_server.url + "/tickets/")
     row = page.locator("tr", has_text="Firewall drops VPN")
-    assert row.locator(".mark--at_risk").count() == 1
+    expect(row.locator(".mark--at_risk")).to_have_count(1)
     assert_accessible(page)
     assert browser_errors == []

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from activity.models import Event
 from bench.fake_telegram import FakeTelegram, message_update
@@ -199,7 +200,7 @@ def test_linking_from_the_profile_with_the_bot(
     open_telegram.wait_for()
     deep_link = open_telegram.get_attribute("href")
     assert deep_link.startswith("https://t.me/portal_test_bot?start=")
-    assert section.locator("code").inner_text() == deep_link
+    expect(section.locator("code")).to_have_text(deep_link)
     token = parse_qs(urlsplit(deep_link).query)["start"][0]
 
     # The user presses Start in Telegram; Telegram posts the update to the webhook.

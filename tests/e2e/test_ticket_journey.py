@@ -2,7 +2,10 @@
 file, an agent answers in the admin, the client sees it arrive without
 reloading, the agent resolves it, the client rates it."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
@@ -41,8 +44,8 @@ def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, b
     page.get_by_role("button", name="Open the ticket").click()
     page.wait_for_load_state()
     ticket = Ticket.objects.get()
-    assert page.url.endswith(ticket.get_absolute_url())
-    assert page.locator("img[alt='screen.png']").count() == 1
+    expect(page).to_have_url(re.compile(re.escape(ticket.get_absolute_url()) + "$"))
+    expect(page.locator("img[alt='screen.png']")).to_have_count(1)
     assert_accessible(page)
     # A marker that a reload would wipe: the reply must arrive without one.
     page.evaluate("window.__stillHere = true")
