@@ -147,6 +147,15 @@ class Notices:
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(announced_at=timezone.now())
         if self.request.path == reverse("notifications:centre"):
             return []
+        from tickets.models import Ticket
+
+        # A reply on a ticket the user can no longer see is named by number only.
+        numbers = {n.event.data.get("number", "") for n in rows}
+        visible = set(
+            Ticket.objects.visible_to(self.user)
+            .filter(number__in=numbers)
+            .values_list("number", flat=True)
+        )
         shown = []
         for n in rows:
             number = n.event.data.get("number", "")
@@ -155,7 +164,7 @@ class Notices:
             shown.append(
                 SimpleNamespace(
                     number=number,
-                    subject=n.event.data.get("subject", ""),
+                    subject=n.event.data.get("subject", "") if number in visible else "",
                     url=reverse("notifications:open", args=[n.pk]),
                 )
             )

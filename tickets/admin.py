@@ -330,6 +330,10 @@ class NewClientTaskInline(admin.TabularInline):
         return False
 
     def get_formset(self, request, obj=None, **kwargs):
+        # services.client_task_add makes an assignee who cannot see the ticket a follower.
+        kwargs["help_texts"] = {
+            "assignee": _("Someone who does not follow the ticket yet will follow it and be told.")
+        }
         formset = super().get_formset(request, obj, **kwargs)
         form = formset.form
         form.base_fields["details"].widget.attrs.update(rows=2, cols=24)

@@ -176,3 +176,36 @@ def test_a_former_watcher_keeps_the_notification_but_not_the_subject(world, disp
     assert "We found the cause." not in page
     client.force_login(world.member)
     assert PRIVATE_SUBJECT in client.get(reverse("notifications:centre")).content.decode()
+
+
+def test_the_reply_banner_names_a_ticket_no_longer_visible_by_number_only(world, dispatch, client):
+    ticket = _open(world, world.member, subject=PRIVATE_SUBJECT)
+    services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
+    other = _open(world, world.member, subject="Printer jam")
+    services.watcher_add(ticket=other, user=world.other_member, by=world.member)
+    services.comment_add(ticket=ticket, author=world.agent, body="We found the cause.")
+    services.comment_add(ticket=other, author=world.agent, body="Paper tray replaced.")
+    dispatch()
+    services.watcher_remove(ticket=ticket, user=world.other_member, by=world.member)
+    client.force_login(world.other_member)
+
+    page = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert "2 new replies" in page
+    assert ticket.number in page and other.number in page
+    assert "Printer jam" in page  # the control: a ticket they still follow keeps its subject
+    assert PRIVATE_SUBJECT not in page
+
+
+def test_a_single_reply_banner_without_subject_reads_cleanly(world, dispatch, client):
+    ticket = _open(world, world.member, subject=PRIVATE_SUBJECT)
+    services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
+    services.comment_add(ticket=ticket, author=world.agent, body="We found the cause.")
+    dispatch()
+    services.watcher_remove(ticket=ticket, user=world.other_member, by=world.member)
+    client.force_login(world.other_member)
+
+    page = client.get(reverse("portal:dashboard")).content.decode()
+
+    assert f"New reply on {ticket.number}<" in page
+    assert PRIVATE_SUBJECT not in page
