@@ -15,6 +15,8 @@ def describe(event, *, hide_subject: bool = False) -> str:
     if hide_subject and "subject" in params:
         params["subject"] = "…"
     params["actor"] = str(event.actor) if event.actor_id else _("Support")
+    if params.get("assignee") == "":
+        params["assignee"] = _("nobody")
     if "role" in params:
         params["role"] = _display_role(params["role"])
     if "status" in params:

@@ -312,7 +312,8 @@ def ticket_assign(*, ticket, assignee, by) -> Ticket:
         by,
         "ticket_assigned",
         internal=True,
-        assignee=str(assignee) if assignee else _("nobody"),
+        # "" for nobody: the word is the reader's to translate (activity.describe).
+        assignee=str(assignee) if assignee else "",
     )
     return ticket
 

@@ -200,3 +200,19 @@ def test_batch_refuses_unknown_verbs(world):
     with pytest.raises(ValueError, match="Unknown event verb"):
         record_events([{"organisation": world.org, "verb": "nope"}])
     assert not Event.objects.exists()
+
+
+def test_an_unassignment_reads_nobody_in_each_readers_language(world):
+    from tickets import services as ticket_services
+
+    ticket = ticket_services.ticket_open(
+        organisation=world.org, requester=world.member, subject="VPN", description="Down"
+    )
+    ticket_services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
+    ticket_services.ticket_assign(ticket=ticket, assignee=None, by=world.supervisor)
+    event = Event.objects.filter(verb="ticket_assigned").latest("pk")
+    assert event.data["assignee"] == ""  # stored as data, not as one language's word
+    with translation.override("en"):
+        assert describe(event).endswith(f"assigned {ticket.number} to nobody")
+    with translation.override("es"):
+        assert describe(event).endswith("nadie")
