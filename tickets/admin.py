@@ -1057,9 +1057,17 @@ class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PriorityRule)
 class PriorityRuleAdmin(admin.ModelAdmin):
-    list_display = ["request_type", "category", "priority"]
+    list_display = ["request_type", "category", "rule_priority"]
     list_filter = ["priority", "request_type", "category"]
     list_select_related = ["request_type", "category"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(priority_rank=QUEUE_RANKS["priority_rank"])
+
+    # Like the queue: by urgency, not alphabetically.
+    @admin.display(description=_("priority"), ordering=F("priority_rank").desc())
+    def rule_priority(self, obj):
+        return obj.get_priority_display()
 
 
 @admin.register(TicketPolicy)

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tickets import services
+from tickets.models import Category, PriorityRule
 from tickets.states import Priority, Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
@@ -149,3 +150,17 @@ def test_made_up_parameters_never_break_the_queue(client_for, world):
         assert response.status_code in (200, 302), params
     # The control: the same page lists the ticket when asked properly.
     assert numbers(listed(client, status=Status.NEW)) == [ticket.number]
+
+
+def test_priority_rules_sort_by_urgency_too(client_for, world):
+    made = {}
+    for priority in Priority.values:
+        category = Category.objects.create(name=priority, slug=priority)
+        made[priority] = PriorityRule.objects.create(category=category, priority=priority)
+    client = client_for(world.supervisor)
+    url = reverse("admin:tickets_priorityrule_changelist")
+    index = client.get(url).context["cl"].list_display.index("rule_priority")
+    response = client.get(url, {"o": str(index)})
+    assert [r.pk for r in response.context["cl"].result_list] == [
+        made[p].pk for p in ("critical", "high", "medium", "low")
+    ]
