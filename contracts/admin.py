@@ -62,7 +62,7 @@ class ServiceAdmin(TranslatedAdminMixin, admin.ModelAdmin):
         "missing_languages",
     ]
     list_filter = ["status", "kind", "organisation"]
-    search_fields = ["name", "identifier", "organisation__name"]
+    search_fields = ["name", "name_es", "name_pt", "name_fr", "identifier", "organisation__name"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["missing_languages"]

@@ -157,6 +157,8 @@ class RequestTypeField(Translated):
     def clean(self):
         keys = set(self.choice_labels(SOURCE))
         errors = {}
+        if self.kind == self.Kind.CHOICE and not keys:
+            errors["choices"] = _("A choice field needs its choices, one per line.")
         for code in LANGS:
             unknown = set(self.choice_labels(code)) - keys
             if unknown:

@@ -173,6 +173,18 @@ def test_translated_choices_may_only_use_the_english_keys(world, slow):
     field.full_clean()
 
 
+def test_a_choice_field_needs_choices(world, slow):
+    field = slow.fields.get(key="connection")
+    field.choices = ""
+    field.choices_es = ""
+    field.choices_fr = ""
+    with pytest.raises(ValidationError) as caught:
+        field.full_clean()
+    assert list(caught.value.message_dict) == ["choices"]
+    field.kind = RequestTypeField.Kind.TEXT
+    field.full_clean()
+
+
 # The ticket page and list ------------------------------------------------------------
 
 
