@@ -70,10 +70,18 @@ def test_required_message_is_translated(client, world):
 
 
 def test_no_dashes_for_an_empty_choice(client, world):
+    from tickets import services
+
     client.force_login(world.member)
     body = client.get(reverse("tickets:create")).content.decode()
     assert "---------" not in body
     assert "Not sure" in body
+    ticket = services.ticket_open(
+        organisation=world.org, requester=world.member, subject="VPN", description="Down"
+    )
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert "---------" not in body
+    assert "Choose a person" in body  # the watcher picker's empty choice
 
 
 def test_priority_set_by_rule_when_the_organisation_says_so(client, world):
