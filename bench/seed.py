@@ -337,7 +337,11 @@ def _other_columns(model, columns) -> dict:
     extra = {}
     for field in model._meta.concrete_fields:
         if field.column not in columns:
-            value = field.get_default() if field.has_default() else None
+            if field.has_default():
+                value = field.get_default()
+            else:
+                # A blank text column has no default but is NOT NULL: "" as Django writes it.
+                value = "" if field.empty_strings_allowed and not field.null else None
             extra[field.column] = field.get_db_prep_save(value, connection)
     return extra
 
