@@ -303,6 +303,14 @@ class ClientTaskInline(admin.TabularInline):
 class NewClientTaskFormSet(BaseInlineFormSet):
     creates_through_service = True
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A tabular row has column headings, not labels: name each input for
+        # screen readers.
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # the related-object wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+
     @classmethod
     def get_default_prefix(cls):
         # Its own prefix, whether or not the read-only list is on the page.

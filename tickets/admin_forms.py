@@ -131,6 +131,9 @@ class MinuteSplitDateTime(AdminSplitDateTime):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.widgets[1].format = "%H:%M"
+        # One <label> points at the date input only: each input says what it is.
+        self.widgets[0].attrs["aria-label"] = _("Date")
+        self.widgets[1].attrs["aria-label"] = _("Time")
 
 
 def check_not_in_the_future(moment):

@@ -66,6 +66,9 @@ def test_queue_and_ticket_page_fit_at_1280(live_world, live_server, page, browse
     results = page.locator(".results")
     assert results.evaluate("e => e.scrollWidth <= e.clientWidth"), "the queue scrolls sideways"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert browser_errors == []
+    assert axe_violations(page) == []  # the search box has a name, the links are underlined
+    browser_errors.clear()  # axe's own contrast probes trip the CSP; the page did not
 
     page.goto(live_server.url + f"/admin/tickets/ticket/{tickets[0].pk}/change/")
     sla = page.locator(".ticket-sla")
@@ -73,6 +76,8 @@ def test_queue_and_ticket_page_fit_at_1280(live_world, live_server, page, browse
     assert sla.locator(".deadline").count() == 3  # first response, resolution, acknowledgement
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert browser_errors == []
+    # The reply badge's contrast, the task row's and the time log's inputs named.
+    assert axe_violations(page) == []
 
 
 def test_agent_opens_a_ticket_for_a_client_in_the_browser(
