@@ -64,6 +64,10 @@ def test_posting_a_unicode_digit_as_request_type_redisplays_the_form(client, wor
         "attachments/1/",
         "diagram/",
         "diagram/editor/",
+        "escalate/",
+        "call/",
+        "watchers/1/remove/",
+        "tasks/1/done/",
     ],
 )
 def test_a_nul_byte_in_a_ticket_number_is_a_404(client, world, ticket, suffix):
