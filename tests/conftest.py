@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Organisation, Role, User
@@ -33,6 +34,11 @@ def _fast_and_clean(settings):
     # it is deliberately slow, which the rest of the suite does not need.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    # A view or task that activates its reader's language leaves it on the thread:
+    # each test starts in the default language, whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
