@@ -13,6 +13,7 @@ import contextlib
 import logging
 
 import pytest
+from django.utils import translation
 
 from activity.models import Event
 from activity.tasks import dispatch_event, outbox_sweep
@@ -126,8 +127,12 @@ def test_a_resolution_emails_each_recipient_once_threaded_in_their_language(
     root = f"<{ticket.number.lower()}@testserver>"
     [to_member] = smtp.to(world.member.email)
     [to_watcher] = smtp.to(world.other_member.email)
-    for received in (to_member, to_watcher):
-        assert received["Subject"] == f"[{ticket.number}] {SUBJECT}"
+    for received, language in ((to_member, "es"), (to_watcher, "fr")):
+        with translation.override(language):
+            resolved = translation.pgettext("e-mail subject", "Resolved")
+        # What changed, in the reader's language; the thread holds on References.
+        assert received["Subject"].strip() == f"[{ticket.number}] {resolved}: {SUBJECT}"
+        assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert received["In-Reply-To"] == root
         assert received["References"] == root
         assert received["Auto-Submitted"] == "auto-generated"
