@@ -168,6 +168,9 @@ EXPECTED = {
     "ticket_assigned": {"agent"},
     "ticket_escalated": EVERY_TICKET_PERSON | {"supervisor"},
     "ticket_call_requested": EVERY_TICKET_PERSON,
+    # Closing an escalation and a call done: the client learns support acted.
+    "ticket_escalation_resolved": EVERY_TICKET_PERSON,
+    "ticket_call_done": EVERY_TICKET_PERSON,
     "ticket_watcher_added": EVERY_TICKET_PERSON,
     "ticket_watcher_removed": EVERY_TICKET_PERSON,
     "ticket_resolved": EVERY_TICKET_PERSON,
