@@ -36,8 +36,8 @@ $(VENV)/.axe-core-$(AXE_CORE_VERSION): | $(BIN)/python
 install: $(VENV)/.run-installed
 install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
-# Debian packages: gettext to compile translations, chromium for the browser tests,
-# Pango and the DejaVu fonts for WeasyPrint (the statements of hours as PDF).
+# Debian packages: gettext to compile translations, chromium (and npm, which fetches
+# axe-core) for the browser tests, Pango and the DejaVu fonts for WeasyPrint (the statements of hours as PDF).
 WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 system-packages:
@@ -45,6 +45,7 @@ system-packages:
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || missing="$$missing $(WEASYPRINT_PACKAGES)"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ "$(NEED_CHROMIUM)" != "1" ] || command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
