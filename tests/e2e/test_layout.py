@@ -14,12 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.tokens import invitation_token
 from activity.models import Event
 from contracts import services as contract_services
 from contracts.models import BankKind, Contract, Objective, Service
 from notifications.fanout import fan_out
 from tests.e2e.conftest import DESKTOP, PHONE, artifact_path, assert_accessible, axe_violations
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, InvitationFactory, MembershipFactory
 from tickets import services
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +38,7 @@ class Visit:
     path: str
     status: int = 200
     shows: str = ""  # a text the page must contain: proof the long words are on it
+    language: str = ""  # when the page speaks its own language, not the reader's
 
 
 @pytest.fixture
@@ -85,10 +87,13 @@ def long_words(live_world):
     # The notification centre and the bell read what the fan-out wrote (no worker here).
     for event in Event.objects.order_by("pk"):
         fan_out(event)
-    return world, ticket, contract
+    invitation = InvitationFactory(
+        organisation=world.org, email="new@andes.test", invited_by=world.manager
+    )
+    return world, ticket, contract, invitation_token(invitation)
 
 
-def _visits(ticket, contract):
+def _visits(ticket, contract, invitation):
     detail = f"/tickets/{ticket.number}/"
     return {
         "member": [
@@ -117,6 +122,13 @@ def _visits(ticket, contract):
         None: [
             Visit("login", "/account/login/"),
             Visit("password_reset", "/account/password/reset/"),
+            Visit("password_reset_sent", "/account/password/reset/sent/"),
+            Visit("password_reset_bad_link", "/account/password/reset/MQ/bad-token/"),
+            # An invitation speaks the inviting organisation's language.
+            Visit(
+                "invitation", f"/account/invitations/{invitation}/", shows=ORG_WORD, language="es"
+            ),
+            Visit("invitation_invalid", "/account/invitations/bad-token/", status=404),
             Visit("not_found", "/no/such/page/", status=404),
         ],
     }
@@ -150,8 +162,9 @@ def _check(page, url, visit, language) -> list[str]:
     if response.status != visit.status:
         problems.append(f"answered {response.status}, not {visit.status}")
     # Signed-in readers get their region too (en-gb).
-    if page.evaluate("document.documentElement.lang").split("-")[0] != language:
-        problems.append(f"is not in {language}")
+    expected = visit.language or language
+    if page.evaluate("document.documentElement.lang").split("-")[0] != expected:
+        problems.append(f"is not in {expected}")
     if visit.shows and visit.shows not in page.content():
         problems.append(f"does not show the long word {visit.shows[:3]}…")
     width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
@@ -171,13 +184,13 @@ def _check(page, url, visit, language) -> list[str]:
 def test_every_page_fits_the_window_and_passes_axe(
     long_words, live_server, browser, browser_errors, language
 ):
-    world, ticket, contract = long_words
+    world, ticket, contract, invitation = long_words
     people = {"member": world.member, "manager": world.manager, "partner": world.partner}
     for person in people.values():
         person.language = language
         person.save(update_fields=["language"])
     problems = []
-    for role, visits in _visits(ticket, contract).items():
+    for role, visits in _visits(ticket, contract, invitation).items():
         context = browser.new_context(viewport=DESKTOP)
         # Logged-out pages follow the language cookie, as after the login page's picker.
         context.add_cookies(
@@ -199,7 +212,7 @@ def test_every_page_fits_the_window_and_passes_axe(
 def test_phone_ticket_list_is_cards_with_every_column_in_view(
     long_words, live_server, page, browser_errors
 ):
-    world, ticket, _ = long_words
+    world, ticket, *_ = long_words
     world.manager.language = "es"
     world.manager.save(update_fields=["language"])
     page.set_viewport_size(PHONE)
@@ -233,7 +246,7 @@ def test_phone_ticket_list_is_cards_with_every_column_in_view(
 
 
 def test_menus_and_landmarks_have_names(long_words, live_server, page, browser_errors):
-    world, ticket, _ = long_words
+    world, ticket, *_ = long_words
     _log_in(page, live_server.url, world.member)
 
     # The ticket page's two side columns are told apart by name.
