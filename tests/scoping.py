@@ -151,6 +151,8 @@ CASES += [
 CAPABILITY_URLS = {
     "accounts:invitation_accept": "signed invitation link (tested in tests/accounts)",
     "accounts:password_reset_confirm": "Django's signed password reset link",
+    "notifications:unsubscribe": "signed mute link of one person and ticket "
+    "(tests/notifications/test_unsubscribe.py: tampered and foreign links are 404)",
 }
 
 

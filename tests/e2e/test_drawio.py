@@ -17,7 +17,7 @@ import pytest
 from csp.constants import SELF
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import artifact_path
+from tests.e2e.conftest import artifact_path, assert_accessible
 from tests.factories import PASSWORD
 from tickets import drawio, services
 from tickets.models import Attachment
@@ -196,11 +196,27 @@ def unreachable_editor(settings):
     return url
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 def test_an_editor_that_does_not_answer_is_reported_and_a_file_offered_instead(
-    live_world, live_server, unreachable_editor, page, browser_errors
+    live_world, live_server, unreachable_editor, page, browser_errors, language
 ):
+    from django.utils import translation
+
+    with translation.override(language):
+        text = {
+            key: translation.gettext(key)
+            for key in (
+                "Draw a diagram",
+                "Opening the diagram editor…",
+                "The diagram editor did not answer: this network may not reach it. Draw in "
+                "draw.io on your computer and attach the .drawio or .drawio.svg file instead.",
+                "Attach a diagram file",
+                "Send reply",
+            )
+        }
+    assert len(set(text.values()) - set(text)) == (len(text) if language == "es" else 0)
     member = live_world.member
-    member.language = "en"
+    member.language = language
     member.save(update_fields=["language"])
     ticket = services.ticket_open(
         organisation=live_world.org, requester=member, subject="Closed LAN", description="x"
@@ -208,17 +224,17 @@ def test_an_editor_that_does_not_answer_is_reported_and_a_file_offered_instead(
     log_in(page, live_server.url, member)
     page.goto(live_server.url + ticket.get_absolute_url())
 
-    page.get_by_role("button", name="Draw a diagram").click()
+    page.get_by_role("button", name=text["Draw a diagram"]).click()
     overlay = page.get_by_role("dialog")
-    expect(overlay.get_by_role("status")).to_have_text("Opening the diagram editor…")
-    expect(overlay.get_by_role("status")).to_contain_text(
-        "The diagram editor did not answer", timeout=8_000
-    )
+    expect(overlay.get_by_role("status")).to_have_text(text["Opening the diagram editor…"])
+    no_answer = [value for key, value in text.items() if key.startswith("The diagram editor")]
+    expect(overlay.get_by_role("status")).to_have_text(no_answer[0], timeout=8_000)
     # The browser's broken frame is gone; the way forward is a file.
     expect(overlay.locator("iframe")).to_have_count(0)
-    page.screenshot(path=artifact_path("drawio_unreachable"))
+    page.screenshot(path=artifact_path(f"drawio_unreachable_{language}"))
+    assert_accessible(page)
     with page.expect_file_chooser() as chooser:
-        overlay.get_by_role("button", name="Attach a diagram file").click()
+        overlay.get_by_role("button", name=text["Attach a diagram file"]).click()
     expect(overlay).to_be_hidden()
     assert chooser.value.element.get_attribute("name") == "attachments"
 
@@ -232,7 +248,7 @@ def test_an_editor_that_does_not_answer_is_reported_and_a_file_offered_instead(
             }
         ]
     )
-    page.get_by_role("button", name="Send reply").click()
+    page.get_by_role("button", name=text["Send reply"]).click()
     expect(page.locator(".attachment img[alt='office.drawio.svg']")).to_be_visible()
     assert drawio.diagram_xml(Attachment.objects.get(ticket=ticket).file.read()) is not None
     # Chromium reports the refused connection of the frame; nothing else may go wrong.

@@ -1,7 +1,9 @@
 """The warning while typing follows the same rule as the server's check on submit."""
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.e2e.conftest import assert_accessible
 from tests.factories import PASSWORD
 from tests.tickets.secret_cases import CASES
 from tickets.secrets import find_secrets
@@ -25,13 +27,14 @@ def test_the_browser_and_the_server_agree(live_world, live_server, page, browser
 
     # Typed, as a person would: a card number warns before any submit.
     description.press_sequentially("Please charge 4111 1111 1111 1111")
-    assert warning.is_visible()
+    expect(warning).to_be_visible()
     description.fill("The router reboots every night.")
     description.dispatch_event("input")
-    assert not warning.is_visible()
+    expect(warning).to_be_hidden()
 
     for text, secret in CASES:
         in_browser = page.evaluate("text => window.portalLooksSecret(text)", text)
         assert in_browser is secret, text
         assert bool(find_secrets(text)) is in_browser, text
+    assert_accessible(page)  # the warning shown or not, the form stays accessible
     assert browser_errors == []
