@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -176,3 +177,13 @@ def test_a_long_pdf_stops_at_the_cap_and_points_to_the_csv(
     assert "Total counted 3 h 30 min" in text.splitlines()  # totals are never cut
     csv_text = _get(client, world.manager, "contracts:statement_csv", contract).content.decode()
     assert "HYPERLINK" in csv_text
+
+
+def test_a_long_unbroken_word_wraps_on_the_page(client, world, contract, logged):
+    router, _vpn = logged
+    word = "A" * 120
+    type(router).objects.filter(pk=router.pk).update(subject=word)
+    text = _pdf_text(_get(client, world.manager, "contracts:statement_pdf", contract))
+    longest_run = max(len(run) for run in re.findall(r"A+", text))
+    assert text.count("A") >= 120  # all of it is printed...
+    assert longest_run < 120  # ...over several lines, not off the edge of the page
