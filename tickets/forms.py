@@ -195,8 +195,12 @@ class ListFilterForm(forms.Form):
         "done": _("Resolved or closed"),
     }
 
+    shortened = False
+
     def clean_q(self):
-        return self.cleaned_data["q"][: self.Q_MAX_LENGTH].strip()
+        q = self.cleaned_data["q"]
+        self.shortened = len(q) > self.Q_MAX_LENGTH  # said on the page, next to the box
+        return q[: self.Q_MAX_LENGTH].strip()
 
     def __init__(self, *args, organisations, requesters, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,6 +84,10 @@ def test_a_long_search_is_cut_to_the_box_length(client, world, ticket):
     assert response.status_code == 200
     assert 'maxlength="100"' in response.content.decode()
     assert response.context["form"].cleaned_data["q"] == ("Fibre cut" + "x" * 5000)[:100]
+    assert "Only the first 100 characters of your search were used." in response.content.decode()
+    # A search that fits says nothing of the kind.
+    fits = client.get("/tickets/", {"q": "Fibre cut"}).content.decode()
+    assert "of your search" not in fits
 
 
 @pytest.mark.parametrize("field", ["date_from", "date_to"])
