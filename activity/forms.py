@@ -3,6 +3,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import feed
@@ -11,7 +14,17 @@ BAD_DATE = _("Enter a real date, like 2025-03-31.")
 # The feed's dates become time-zone-aware midnights and the day after: far-off
 # years overflow, and no event is that old or that new anyway.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-OUT_OF_RANGE = _("Choose a date between 2000-01-01 and 2099-12-31.")
+
+
+def _out_of_range() -> str:
+    # Worded when shown, so the dates are written in the reader's locale.
+    return gettext("Choose a date between %(first)s and %(last)s.") % {
+        "first": date_format(FIRST_DAY, "SHORT_DATE_FORMAT"),
+        "last": date_format(LAST_DAY, "SHORT_DATE_FORMAT"),
+    }
+
+
+OUT_OF_RANGE = lazy(_out_of_range, str)()
 IN_RANGE = [
     MinValueValidator(FIRST_DAY, message=OUT_OF_RANGE),
     MaxValueValidator(LAST_DAY, message=OUT_OF_RANGE),

@@ -96,9 +96,18 @@ def test_far_off_feed_dates_are_refused_with_a_message(client, world, field, val
     client.force_login(world.member)
     response = client.get("/activity/", {field: value})
     assert response.status_code == 400
-    assert "Choose a date between 2000-01-01 and 2099-12-31." in response.content.decode()
+    # British English (a member outside the US): the dates as the reader writes them.
+    assert "Choose a date between 01/01/2000 and 31/12/2099." in response.content.decode()
     live = client.get("/activity/live/", {"after": "0", field: value})
     assert live.status_code == 400
+
+
+def test_the_date_range_message_is_in_the_readers_language_and_format(client, world):
+    world.member.language = "es"
+    world.member.save(update_fields=["language"])
+    client.force_login(world.member)
+    response = client.get("/activity/", {"date_to": "9999-12-31"})
+    assert "Elige una fecha entre el 01/01/2000 y el 31/12/2099." in response.content.decode()
 
 
 def test_a_feed_date_inside_the_range_filters(client, world):
