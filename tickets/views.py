@@ -254,6 +254,7 @@ def _detail_context(request, ticket, reply_form=None):
         "can_rate": ticket.status in states.DONE_STATUSES,
         # The stored comment is shown, so changing the stars does not erase it.
         "rating_form": RatingForm(initial=_rating_initial(ticket)),
+        "rating_edit_days": services.RATING_EDIT_DAYS,
         "escalate_form": EscalateForm(),
         "call_form": CallForm(initial={"phone": request.user.phone}),
         "calls": calls,

@@ -276,3 +276,14 @@ def test_changing_the_rating_keeps_its_comment(client, world, ticket):
     assert "Slow &amp; late</textarea>" in page.content.decode()
     client.post(_url(ticket, "tickets:rate"), {"score": 4, "comment": "Slow & late"})
     assert (Rating.objects.get().score, Rating.objects.get().comment) == (4, "Slow & late")
+
+
+def test_the_rating_note_says_how_long_it_can_change_with_the_real_count(
+    client, world, ticket, monkeypatch
+):
+    services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
+    client.force_login(world.member)
+    client.post(_url(ticket, "tickets:rate"), {"score": 5, "comment": ""})
+    assert "You can change it for 7 days." in client.get(_url(ticket)).content.decode()
+    monkeypatch.setattr(services, "RATING_EDIT_DAYS", 1)
+    assert "You can change it for 1 day." in client.get(_url(ticket)).content.decode()
