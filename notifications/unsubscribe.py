@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts import locales
 from activity.verbs import KINDS
 
 from .models import Channel, Preference
@@ -63,6 +64,13 @@ def _read(value):
 def unsubscribe(request, token):
     user, ticket, kind = _read(token)
     context = {"ticket": ticket, "kind": KINDS.get(kind), "token": token}
+    # Whoever opens the link is its recipient, seldom signed in: their language,
+    # not the browser's.
+    with locales.override_for(user):
+        return _answer(request, user, ticket, kind, context)
+
+
+def _answer(request, user, ticket, kind, context):
     if request.method == "POST":
         if ticket is not None:
             from tickets.services import ticket_mute

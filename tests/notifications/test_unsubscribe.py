@@ -143,3 +143,21 @@ def test_a_kind_link_stops_that_kinds_e_mails_only(world, anonymous):
     assert list(Preference.objects.values_list("user_id", "kind", "channel", "enabled")) == [
         (world.manager.pk, "hours_bank", "email", False)
     ]
+
+
+def test_the_page_speaks_the_recipients_language_not_the_browsers(world, ticket, anonymous):
+    world.member.language = "fr"
+    world.member.save(update_fields=["language"])
+    response = anonymous.get(
+        _link(world.member, number=ticket.number), headers={"accept-language": "es"}
+    )
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    from django.utils import translation
+
+    with translation.override("fr"):
+        asked = translation.gettext("Stop notifications about %(number)s?") % {
+            "number": ticket.number
+        }
+    assert asked != f"Stop notifications about {ticket.number}?"  # the catalog has it
+    assert asked in html
