@@ -24,6 +24,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 MERGED_IN = "ticket_merged_in"
+# Escalations are a state of the ticket now and write nothing into its thread;
+# this verb only words the comments older escalations left there (migration
+# tickets/0010), with the client's reason in `data`.
+ESCALATED = "ticket_escalated"
 
 
 @dataclass(frozen=True)
@@ -41,22 +45,33 @@ def note_for(comment, *, visible_ids, staff: bool = False) -> Note | None:
 
     `visible_ids` are the ids of the tickets this reader may open (staff see all).
     """
+    data = comment.data or {}
+    if comment.verb == ESCALATED:
+        return Note(_("Escalation requested: %(reason)s") % {"reason": data.get("reason", "")})
     if comment.verb != MERGED_IN:
         return None
-    data = comment.data or {}
     ticket_id = data.get("ticket_id")
-    if staff or ticket_id in visible_ids:
-        url = (
-            reverse("admin:tickets_ticket_change", args=[ticket_id])
-            if staff
-            else reverse("tickets:detail", args=[data.get("number", "")])
-        )
-        return Note(
-            _("%(number)s (%(subject)s) was merged into this ticket. Its description:")
-            % {"number": data.get("number", ""), "subject": data.get("subject", "")},
-            url,
-        )
-    return Note(_("A duplicate ticket was merged into this one. Its description:"))
+    # Merges recorded before the duplicate's description moved into the thread
+    # (migration tickets/0010) have no body: their sentence announces nothing more.
+    described = bool(comment.body)
+    if staff or (ticket_id is not None and ticket_id in visible_ids):
+        # A legacy merge whose duplicate was not found by its number has no link.
+        url = ""
+        if ticket_id is not None:
+            url = (
+                reverse("admin:tickets_ticket_change", args=[ticket_id])
+                if staff
+                else reverse("tickets:detail", args=[data.get("number", "")])
+            )
+        named = {"number": data.get("number", ""), "subject": data.get("subject", "")}
+        if described:
+            text = _("%(number)s (%(subject)s) was merged into this ticket. Its description:")
+        else:
+            text = _("%(number)s (%(subject)s) was merged into this ticket.")
+        return Note(text % named, url)
+    if described:
+        return Note(_("A duplicate ticket was merged into this one. Its description:"))
+    return Note(_("A duplicate ticket was merged into this one."))
 
 
 def annotate(comments, user) -> list:
