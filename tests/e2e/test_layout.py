@@ -99,7 +99,10 @@ def long_words(live_world):
 
 
 def _visits(ticket, contract, invitation):
+    from notifications import unsubscribe
+
     detail = f"/tickets/{ticket.number}/"
+    mute = unsubscribe.token(ticket.requester, number=ticket.number)
     return {
         "member": [
             Visit("dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -107,6 +110,7 @@ def _visits(ticket, contract, invitation):
             Visit("ticket", detail, shows=TEXT_WORD),
             Visit("new_ticket", "/tickets/new/", shows=ORG_WORD),
             Visit("notifications", "/notifications/", shows=SUBJECT_WORD),
+            Visit("member_activity", "/activity/", shows=SUBJECT_WORD),
             Visit("profile", "/account/profile/", shows=NAME_WORD),
             Visit("password_change", "/account/password/change/", shows=NAME_WORD),
             Visit("missing_ticket", "/tickets/TKT-2000-99999/", status=404),
@@ -134,6 +138,8 @@ def _visits(ticket, contract, invitation):
                 "invitation", f"/account/invitations/{invitation}/", shows=ORG_WORD, language="es"
             ),
             Visit("invitation_invalid", "/account/invitations/bad-token/", status=404),
+            # The mute link under every e-mail, opened without a session.
+            Visit("unsubscribe", f"/notifications/unsubscribe/{mute}/"),
             Visit("not_found", "/no/such/page/", status=404),
         ],
     }
