@@ -141,9 +141,17 @@ def handle_update(data: dict) -> str:
     except (AttributeError, KeyError, TypeError, ValueError):
         log.warning("telegram: ignored an update that is not an Update: %.200r", data)
         return IGNORED
-    if not isinstance(update.update_id, int) or isinstance(update.update_id, bool):
+    # Ids are looked up and stored as bigint: one that is not such an integer
+    # (a forged or mangled update) would fail in the database, not be ignored.
+    chat, user = update.effective_chat, update.effective_user
+    ids = [update.update_id, *(found.id for found in (chat, user) if found is not None)]
+    if not all(_is_bigint(value) for value in ids):
         return IGNORED
     return handle(update)
+
+
+def _is_bigint(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 @transaction.atomic

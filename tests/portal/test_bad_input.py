@@ -190,3 +190,34 @@ def test_a_retry_after_in_unicode_digits_is_not_a_crash(value, seconds):
 
     result = retry_after_seconds(value)
     assert result == seconds or (seconds is None and result is None)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 2**63},
+        {"update_id": -(2**63) - 1},
+        {
+            "update_id": 7,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "hi",
+                "chat": {"id": "x", "type": "private"},
+                "from": {"id": 1, "is_bot": False, "first_name": "x"},
+            },
+        },
+    ],
+)
+def test_the_telegram_webhook_ignores_ids_the_database_cannot_hold(db, client, settings, update):
+    from notifications.models import TelegramUpdate
+
+    settings.TELEGRAM_WEBHOOK_SECRET = "s3cret"
+    url = reverse("notifications:telegram_webhook")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    response = client.post(url, update, content_type="application/json", headers=headers)
+    assert response.status_code == 200
+    assert not TelegramUpdate.objects.exists()
+    # Positive control: an ordinary update is remembered (so a retry is not handled twice).
+    client.post(url, {"update_id": 8}, content_type="application/json", headers=headers)
+    assert TelegramUpdate.objects.filter(update_id=8).exists()
