@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, artifact_path
+from tests.e2e.conftest import DESKTOP, PHONE, artifact_path, assert_accessible
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -30,10 +30,12 @@ def test_member_logs_in_and_switches_to_spanish(live_world, live_server, page, b
     expect(page).to_have_url(re.compile(r"/account/login/$"))
     page.set_viewport_size(PHONE)
     page.screenshot(path=artifact_path("login_phone"), full_page=True)
+    assert_accessible(page)
     page.set_viewport_size(DESKTOP)
 
     log_in(page, live_server.url, member)
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    # English outside the United States (the member's zone is UTC) reads British.
+    expect(page.locator("html")).to_have_attribute("lang", "en-gb")
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     page.screenshot(path=artifact_path("dashboard_desktop"), full_page=True)
 
