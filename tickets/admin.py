@@ -72,6 +72,8 @@ from .search import comments_matching
 from .states import OPEN_STATUSES, PRIORITY_RANK, Actor, Status
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
+
+
 def _translation_fields(*fields):
     return [f"{field}_{lang}" for field in fields for lang in LANGS]
 
