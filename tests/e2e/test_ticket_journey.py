@@ -68,7 +68,7 @@ def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, b
     agent.locator("input[name=_continue]").click()
     agent.wait_for_load_state()
     agent_context.close()
-    page.locator("#ticket-live .status--resolved").wait_for(timeout=10_000)
+    page.locator("#ticket-head .status--resolved").wait_for(timeout=10_000)
     page.get_by_role("heading", name="How did we do?").wait_for(timeout=10_000)
     assert page.evaluate("window.__stillHere") is True
     assert_accessible(page)
