@@ -3,7 +3,7 @@
 The queue shows an open escalation (who, when, why) and filters on it; the
 ticket page shows the open escalation and the pending call above the form,
 each with the button that closes it through tickets.services (which records
-the event). Wired into TicketAdmin in tickets/admin.py.
+the event). Wired into TicketAdmin in tickets/admin/ (queue.py and ticket.py).
 """
 
 from functools import partial

@@ -1,0 +1,123 @@
+"""The read-only parts of the ticket page: summary, deadlines, thread, merges, history.
+
+TicketPageDisplaysMixin holds them for TicketAdmin (tickets/admin/ticket.py).
+"""
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from activity.describe import describe, detail
+from activity.models import Event
+from sla.display import STAFF_ONLY, deadlines_for, describe_hours
+
+from .. import notes
+from ..extra import answers as extra_answers
+from .common import _attachment_list, _change_url, _ticket_link
+
+
+class TicketPageDisplaysMixin:
+    """Read-only fields of the change page (state_summary uses the queue's labels)."""
+
+    @admin.display(description=_("status"))
+    def state_summary(self, obj):
+        return format_html(
+            '{} {} <span class="ticket-summary__assignee">{}</span>',
+            self.status_label(obj),
+            self.priority_label(obj),
+            (
+                _("Assigned to %(agent)s") % {"agent": obj.assignee}
+                if obj.assignee_id
+                else _("Unassigned")
+            ),
+        )
+
+    @admin.display(description=_("service levels"))
+    def sla_deadlines(self, obj):
+        # The client's deadlines exactly as the portal shows them, then support's own.
+        client = deadlines_for([obj])[obj.pk]
+        staff = deadlines_for([obj], kinds=STAFF_ONLY)[obj.pk]
+        clock = obj.clocks.select_related("policy__calendar").first()
+        return render_to_string(
+            "admin/tickets/ticket/deadlines.html",
+            {
+                "client": client,
+                "staff": staff,
+                "policy": clock.policy if clock else None,
+                "hours": describe_hours(clock.policy) if clock else "",
+            },
+        )
+
+    @admin.display(description=_("requester"))
+    def requester_contact(self, obj):
+        user = obj.requester
+        phone = format_html(" · {}", user.phone) if user.phone else ""
+        return format_html(
+            '<a href="{}">{}</a> &lt;{}&gt;{}', _change_url(user), user, user.email, phone
+        )
+
+    @admin.display(description=_("extra fields"))
+    def extra_fields(self, obj):
+        shown = extra_answers(obj)
+        if not shown:
+            return "-"
+        return format_html(
+            '<dl class="ticket-extra">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((a.label, a.value) for a in shown)),
+        )
+
+    @admin.display(description=_("attached when opened"))
+    def opening_attachments(self, obj):
+        files = obj.attachments.filter(comment__isnull=True)
+        return _attachment_list(files) or "-"
+
+    @admin.display(description=_("merge"))
+    def merge_links(self, obj):
+        parts = []
+        if obj.merged_into_id:
+            parts.append(
+                format_html(
+                    '<p class="ticket-merged">{} {}</p>',
+                    _("Merged into"),
+                    _ticket_link(obj.merged_into),
+                )
+            )
+        merged = list(obj.merged_tickets.order_by("pk"))
+        if merged:
+            parts.append(
+                format_html(
+                    "<p>{} {}</p>",
+                    _("Tickets merged into this one:"),
+                    format_html_join(", ", "{}", ((_ticket_link(t),) for t in merged)),
+                )
+            )
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("conversation"))
+    def conversation(self, obj):
+        comments = obj.comments.select_related("author").prefetch_related("attachments")
+        for comment in comments:
+            # Staff see every ticket: a merge note names and links the duplicate.
+            comment.note = notes.note_for(comment, visible_ids=(), staff=True)
+        return render_to_string(
+            "admin/tickets/ticket/conversation.html",
+            {
+                "comments": [(c, _attachment_list(c.attachments.all())) for c in comments],
+                "merged_into": obj.merged_into,
+            },
+        )
+
+    @admin.display(description=_("history"))
+    def history(self, obj):
+        # Ticket events carry the number in their data, whatever their target.
+        events = (
+            Event.objects.filter(organisation_id=obj.organisation_id, data__number=obj.number)
+            .select_related("actor")
+            .order_by("created_at", "pk")
+        )
+        return render_to_string(
+            "admin/tickets/ticket/history.html",
+            # The sentence, then what it leaves out (an escalation's reason, a call's phone).
+            {"events": [(e, " · ".join(filter(None, [describe(e), detail(e)]))) for e in events]},
+        )

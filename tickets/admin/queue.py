@@ -1,0 +1,348 @@
+"""The ticket queue: the changelist's filters, SLA marks, ranks, columns, search and actions.
+
+TicketQueueMixin holds the changelist part of TicketAdmin (tickets/admin/ticket.py).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from sla.admin import mark_label
+from sla.models import TicketClock
+from sla.rules import Mark
+
+from .. import admin_followups, services
+from ..admin_forms import AGENT_STATUS_CHOICES, agent_status_label
+from ..search import comments_matching
+from ..states import OPEN_STATUSES, PRIORITY_RANK, Status
+
+# --- The queue -------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Open tickets unless a status is chosen; "All" is one click away.
+
+    A search looks through every status: an agent typing a number or a word
+    wants that ticket, open or closed.
+    """
+
+    title = _("status")
+    parameter_name = "status"
+    ANY_OPEN, ALL = "any_open", "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        searching = request.GET.get(SEARCH_VAR, "").strip()
+        self.default = self.ALL if searching else self.ANY_OPEN
+
+    def lookups(self, request, model_admin):
+        return [(self.ANY_OPEN, _("Any open status")), (self.ALL, _("All")), *AGENT_STATUS_CHOICES]
+
+    def chosen(self) -> str:
+        return self.value() or self.default
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen()
+        if chosen == self.ALL:
+            return queryset
+        if chosen == self.ANY_OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if chosen not in Status.values:
+            return queryset.none()  # a made-up status: no ticket has it
+        return queryset.filter(status=chosen)
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": chosen == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+# Priority and status sort by what they mean, not by their spelling: the
+# queue annotates each ticket with these ranks and its columns order by them.
+# Statuses in the order support should look at them: still with support first.
+STATUS_QUEUE_ORDER = [
+    Status.NEW,
+    Status.REOPENED,
+    Status.OPEN,
+    Status.IN_PROGRESS,
+    Status.WAITING_ON_THIRD_PARTY,
+    Status.WAITING_ON_CLIENT,
+    Status.RESOLVED,
+    Status.CLOSED,
+]
+
+
+def _rank(field, ranks):
+    return Case(
+        *[When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()],
+        default=Value(len(ranks)),
+        output_field=IntegerField(),
+    )
+
+
+QUEUE_RANKS = {
+    "priority_rank": _rank("priority", PRIORITY_RANK),
+    "status_rank": _rank("status", {s: i for i, s in enumerate(STATUS_QUEUE_ORDER)}),
+}
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    """Assigned to: me, nobody, or one named agent."""
+
+    title = _("assigned to")
+    parameter_name = "assigned"
+    ME, NOBODY = "me", "nobody"
+
+    def lookups(self, request, model_admin):
+        agents = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return [
+            (self.ME, _("Me")),
+            (self.NOBODY, _("Unassigned")),
+            *[(str(u.pk), str(u)) for u in agents.order_by("display_name", "email")],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ME:
+            return queryset.filter(assignee=request.user)
+        if value == self.NOBODY:
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdecimal():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+# --- SLA in the queue --------------------------------------------------------
+#
+# The mark of a ticket is the worst mark (sla.rules.mark) of its current targets:
+# - running clocks, read from the stored nearest deadline and warning
+#   (Ticket.sla_due_at / sla_warn_at, kept by sla.services);
+# - otherwise paused clocks;
+# - otherwise the finished ones: met, or breached if any was met late.
+# The flags below say the rest without a query per row: four EXISTS in the
+# queue's one query. `queue_mark` (the column) and `sla_mark_filters` (the
+# filter) are the same rule written twice; tests/sla/test_admin.py keeps them equal.
+
+
+def _clocks(**conditions):
+    return Exists(TicketClock.objects.filter(ticket=OuterRef("pk"), **conditions))
+
+
+SLA_FLAGS = {
+    # A clock not met nor stopped, breached (still owed, and late).
+    "sla_open_breached": _clocks(
+        met_at__isnull=True, stopped_at__isnull=True, breached_at__isnull=False
+    ),
+    "sla_paused": _clocks(running_since__isnull=True, met_at__isnull=True, stopped_at__isnull=True),
+    "sla_met": _clocks(met_at__isnull=False),
+    "sla_met_late": _clocks(met_at__isnull=False, breached_at__isnull=False),
+}
+NO_SLA = "none"
+
+
+def queue_mark(ticket, now) -> str | None:
+    """The ticket's SLA mark from the stored columns and the SLA_FLAGS annotations."""
+    if ticket.sla_open_breached or (ticket.sla_due_at is not None and ticket.sla_due_at <= now):
+        return Mark.BREACHED
+    if ticket.sla_due_at is not None:
+        if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
+            return Mark.AT_RISK
+        return Mark.ON_TRACK
+    if ticket.sla_paused:
+        return Mark.PAUSED
+    if ticket.sla_met_late:
+        return Mark.BREACHED
+    if ticket.sla_met:
+        return Mark.MET
+    return None
+
+
+def sla_mark_filters(now) -> dict[str, Q]:
+    """queue_mark as one filter per mark, on the annotated queryset."""
+    running, stopped = Q(sla_due_at__isnull=False), Q(sla_due_at__isnull=True)
+    past_due, not_breached = Q(sla_due_at__lte=now), Q(sla_open_breached=False)
+    return {
+        Mark.ON_TRACK: running
+        & not_breached
+        & Q(sla_due_at__gt=now)
+        & (Q(sla_warn_at__isnull=True) | Q(sla_warn_at__gt=now)),
+        Mark.AT_RISK: running & not_breached & Q(sla_due_at__gt=now, sla_warn_at__lte=now),
+        Mark.BREACHED: past_due
+        | Q(sla_open_breached=True)
+        | (stopped & Q(sla_paused=False, sla_met_late=True)),
+        Mark.PAUSED: stopped & not_breached & Q(sla_paused=True),
+        Mark.MET: stopped & Q(sla_paused=False, sla_met=True, sla_met_late=False),
+        NO_SLA: stopped & Q(sla_paused=False, sla_met=False),
+    }
+
+
+class SLAMarkFilter(admin.SimpleListFilter):
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Mark.ON_TRACK, Mark.ON_TRACK.label),
+            (Mark.AT_RISK, Mark.AT_RISK.label),
+            (Mark.BREACHED, Mark.BREACHED.label),
+            (Mark.PAUSED, Mark.PAUSED.label),
+            (Mark.MET, Mark.MET.label),
+            (NO_SLA, _("No SLA")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = sla_mark_filters(timezone.now()).get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class TicketQueueMixin:
+    """The changelist of TicketAdmin: what the queue shows, filters, searches and sorts."""
+
+    list_display = [
+        "number",
+        "subject",
+        "client",
+        "status_label",
+        "priority_label",
+        "sla_mark",
+        "next_deadline",
+        admin_followups.escalation,
+        "assigned_to",
+        "client_activity",
+    ]
+    list_display_links = ["number", "subject"]
+    list_filter = [
+        StatusFilter,
+        "priority",
+        SLAMarkFilter,
+        admin_followups.EscalationFilter,
+        AssignedFilter,
+        "organisation",
+        "category",
+    ]
+    list_select_related = ["organisation", "requester", "category", "assignee", "escalated_by"]
+    search_fields = [
+        "number",
+        "subject",
+        "description",
+        "requester__email",
+        "requester__display_name",
+    ]
+    search_help_text = _(
+        "Number, subject, the requester's e-mail or name, or words of the description, "
+        "replies and internal notes."
+    )
+    ordering = ["-last_client_activity_at", "-pk"]
+    # The queue is paged without recounting every ticket on every page.
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["assign_to_me", "merge_tickets"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**SLA_FLAGS, **QUEUE_RANKS)
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width for its columns (SLA, deadline,
+        # assignee at 1280 px); the admin's other pages are a click away.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            # And the words of the thread: replies and internal notes (this is
+            # staff's search, and staff read both on the ticket page).
+            in_thread = comments_matching(search_term, internal=True).values("ticket_id")
+            found = found | queryset.filter(pk__in=in_thread)
+        queryset = found
+        # An autocomplete may ask for one organisation's tickets only: the
+        # objectives of a contract link tickets of its organisation (contracts/admin.py).
+        organisation = request.GET.get("organisation", "")
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete" and organisation.isdecimal():
+            queryset = queryset.filter(organisation_id=int(organisation))
+        return queryset, may_have_duplicates
+
+    # --- Columns ---
+
+    @admin.display(description=_("status"), ordering="status_rank")
+    def status_label(self, obj):
+        return format_html(
+            '<span class="ticket-label ticket-label--{}">{}</span>',
+            obj.status,
+            agent_status_label(obj.status),
+        )
+
+    # The first click puts the most urgent first.
+    @admin.display(description=_("priority"), ordering=F("priority_rank").desc())
+    def priority_label(self, obj):
+        return format_html(
+            '<span class="ticket-priority ticket-priority--{}">{}</span>',
+            obj.priority,
+            obj.get_priority_display(),
+        )
+
+    @admin.display(description=_("last client activity"), ordering="last_client_activity_at")
+    def client_activity(self, obj):
+        moment = timezone.localtime(obj.last_client_activity_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+            date_format(moment, "TIME_FORMAT"),
+        )
+
+    @admin.display(description=_("requester"), ordering="requester__display_name")
+    def client(self, obj):
+        return format_html(
+            '{}<br><small class="ticket-queue__organisation">{}</small>',
+            obj.requester,
+            obj.organisation,
+        )
+
+    @admin.display(description=_("assigned to"), ordering="assignee__display_name")
+    def assigned_to(self, obj):
+        return obj.assignee or "—"
+
+    @admin.display(description=_("SLA"))
+    def sla_mark(self, obj):
+        return mark_label(queue_mark(obj, timezone.now()))
+
+    @admin.display(description=_("next deadline"), ordering="sla_due_at")
+    def next_deadline(self, obj):
+        if obj.sla_due_at is None:
+            return "—"
+        moment = timezone.localtime(obj.sla_due_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+            date_format(moment, "TIME_FORMAT"),
+        )
+
+    # --- Actions ---
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = 0
+        for ticket in queryset.exclude(assignee=request.user):
+            services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d ticket assigned to you.", "%(count)d tickets assigned to you.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
