@@ -65,7 +65,7 @@ class MultipleFileField(forms.FileField):
 #
 # Durations are typed the way agents say them: "90", "90m", "1:30", "1h30",
 # "1h 30m", "2h" or "1.5h". The ticket's Log time panel and the time entry admin
-# (contracts/admin.py) share the field; contracts.services validates the entry.
+# (contracts/admin/time_entries.py) share the field; contracts.services validates the entry.
 
 _MINUTES = re.compile(r"(\d+)\s*(?:m|min)?")
 _HOURS_MINUTES = re.compile(r"(\d+)\s*(?::\s*(\d\d)|h\s*(?:(\d{1,2})\s*(?:m|min)?)?)")

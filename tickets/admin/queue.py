@@ -266,7 +266,7 @@ class TicketQueueMixin:
             found = found | queryset.filter(pk__in=in_thread)
         queryset = found
         # An autocomplete may ask for one organisation's tickets only: the
-        # objectives of a contract link tickets of its organisation (contracts/admin.py).
+        # objectives of a contract link tickets of its organisation (contracts/admin/objectives.py).
         organisation = request.GET.get("organisation", "")
         match = request.resolver_match
         if match is not None and match.url_name == "autocomplete" and organisation.isdecimal():
