@@ -1,12 +1,11 @@
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import locales
+from core import i18n
+
 from .access import SESSION_KEY, PortalAccess, load_access
 from .configtext import organisation_language
 
@@ -31,17 +30,18 @@ class PortalAccessMiddleware:
             return self.get_response(request)
         user = request.user
         if user.is_authenticated:
-            language = locales.user_language(user)
+            language = i18n.user_language(user)
         else:
             # The visitor's pick (cookie or browser), with its region for dates.
-            language = locales.language_for(translation.get_language())
+            language = i18n.language_for(translation.get_language())
         translation.activate(language)
         request.LANGUAGE_CODE = language
         if user.is_authenticated:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = i18n.zone(user.timezone)
+            if zone is None:
                 timezone.deactivate()
+            else:
+                timezone.activate(zone)
             if not user.is_staff:
                 request.access = load_access(user, request.session.get(SESSION_KEY))
                 if request.access.active is None:

@@ -4,7 +4,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import locales
+from core import i18n
+
 from .models import Invitation
 from .tokens import invitation_token
 
@@ -24,7 +25,7 @@ def send_invitation(self, invitation_id: int) -> None:
     )
     context = {"invitation": invitation, "link": link}
     organisation = invitation.organisation
-    with locales.override(organisation.default_language, organisation.timezone):
+    with i18n.override(organisation.default_language, organisation.timezone):
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         text = render_to_string("accounts/email/invitation.txt", context)
         html = render_to_string("accounts/email/invitation.html", context)

@@ -12,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import locales, services, throttle
+from core import i18n
+
+from . import services, throttle
 from .access import SESSION_KEY
 from .forms import (
     InvitationForm,
@@ -106,7 +108,7 @@ def profile(request):
             timezone=data["timezone"],
             phone=data["phone"],
         )
-        translation.activate(locales.user_language(request.user))
+        translation.activate(i18n.user_language(request.user))
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     request.user.refresh_from_db()
@@ -315,7 +317,7 @@ def invitation_accept(request, token):
     if User.objects.filter(email__iexact=invitation.email).exists():
         context["login_needed"] = True
         return render(request, "accounts/invitation_accept.html", context)
-    translation.activate(locales.language_for(organisation.default_language, organisation.timezone))
+    translation.activate(i18n.language_for(organisation.default_language, organisation.timezone))
     form = RegistrationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,14 +3,15 @@
 The IANA database has ~600 names, many of them aliases ("US/Eastern"), internals
 ("Factory", "localtime", "Etc/GMT+3") or research stations. People choose from the
 zones the database itself lists per country (zone.tab), grouped by region and
-labelled by city; the country of a zone also picks date formats (accounts.locales).
+labelled by city; the country of a zone also picks date formats (core.i18n).
 """
 
 import functools
 import zoneinfo
-from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
+
+from core.i18n import zone_countries
 
 # The regions shown as groups, in the order of the select.
 REGIONS = {
@@ -24,28 +25,6 @@ REGIONS = {
     "Pacific": _("Pacific"),
 }
 UTC = "UTC"
-
-
-@functools.cache
-def zone_countries() -> dict[str, str]:
-    """Canonical zone name -> ISO 3166 country code, from the system's zone.tab."""
-    found: dict[str, str] = {}
-    for base in zoneinfo.TZPATH:
-        path = Path(base) / "zone.tab"
-        if not path.is_file():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            country, _coordinates, name, *_comment = line.split("\t")
-            found[name] = country
-        break
-    available = zoneinfo.available_timezones()
-    return {name: country for name, country in found.items() if name in available}
-
-
-def country_of(name: str | None) -> str | None:
-    return zone_countries().get(name or "")
 
 
 @functools.cache

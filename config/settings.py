@@ -188,7 +188,7 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # A signed-in reader's language is activated with its region (en-gb or en for
-# English, pt-br for Portuguese: accounts/locales.py), so dates follow their
+# English, pt-br for Portuguese: core/i18n.py), so dates follow their
 # locale; config/formats/ holds the formats Django's do not get right.
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True

@@ -16,17 +16,16 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import locales
+from core import i18n
 
 from . import queries
 from .models import BankKind, BankPeriod, Contract, TimeEntry
@@ -102,24 +101,6 @@ def filename(statement: Statement, extension: str) -> str:
     return f"hours-{org}-{slugify(statement.contract.name)}-{when}.{extension}"
 
 
-class _In:
-    """The user's language and time zone while a statement is written."""
-
-    def __init__(self, statement):
-        self.language = translation.override(
-            locales.language_for(statement.language, statement.timezone)
-        )
-        self.zone = timezone.override(ZoneInfo(statement.timezone))
-
-    def __enter__(self):
-        self.language.__enter__()
-        self.zone.__enter__()
-
-    def __exit__(self, *exc):
-        self.zone.__exit__(*exc)
-        self.language.__exit__(*exc)
-
-
 # CSV ------------------------------------------------------------------------------
 
 
@@ -137,7 +118,7 @@ def csv_bytes(statement: Statement) -> bytes:
     period, contract = statement.period, statement.contract
     out = io.StringIO()
     writer = csv.writer(out)
-    with _In(statement):
+    with i18n.override_for(statement):
         end = statement.last_day
         writer.writerows(
             [
@@ -236,7 +217,7 @@ def pdf_bytes(statement: Statement) -> bytes:
 
     fetcher = _local_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
-    with _In(statement):
+    with i18n.override_for(statement):
         html = render_to_string("contracts/statement_pdf.html", {"statement": statement})
         css = render_to_string("contracts/statement_pdf.css")
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)

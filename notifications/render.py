@@ -17,9 +17,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from accounts import locales
 from activity.describe import describe, detail
 from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
+from core import i18n
 
 EXCERPT_CHARS = 600
 # Events about one ticket: their message names it and links to it.
@@ -68,7 +68,7 @@ def render(event, user, *, ticket=None, comment=None, visible: bool | None = Non
     from the organisation) keeps the notification, but not the ticket's subject,
     its reply's text or a link to it: `visible` says whether they can see it.
     """
-    with locales.override_for(user):
+    with i18n.override_for(user):
         entry = VERB_TABLE.get(event.verb)
         about_ticket = entry is not None and entry.audience in TICKET_AUDIENCES
         number = event.data.get("number", "") if about_ticket else ""
@@ -228,5 +228,5 @@ def _resolution(event, ticket) -> str:
 
 
 def greeting(user) -> str:
-    with locales.override_for(user):
+    with i18n.override_for(user):
         return _("Hello %(name)s,") % {"name": user.display_name or user.email}

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -31,7 +31,7 @@ from telegram.error import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from accounts import locales
+from core import i18n
 
 from .channels.telegram import retry_seconds, send_text, unlink
 from .models import TelegramLink, TelegramLinkToken, TelegramUpdate
@@ -90,7 +90,7 @@ def telegram_unlink(*, user) -> bool:
     if link is None:
         return False
     unlink(link, TelegramLink.Ended.UNLINKED)
-    with locales.override_for(user):
+    with i18n.override_for(user):
         text = _(
             "This chat no longer gets notifications from the support portal: "
             "Telegram was unlinked in your profile."
@@ -204,7 +204,7 @@ def _start(message: Message, payload: str) -> str:
         else None
     )
     if user is None or not user.is_active:
-        with translation.override(_telegram_language(sender.language_code)):
+        with i18n.override(_telegram_language(sender.language_code)):
             _reply(
                 chat.id,
                 _(
@@ -229,7 +229,7 @@ def _start(message: Message, payload: str) -> str:
         },
     )
     transaction.on_commit(lambda: cache.delete(_cache_key(user.pk)))
-    with locales.override_for(user):
+    with i18n.override_for(user):
         _reply(
             chat.id,
             _(
@@ -249,10 +249,11 @@ def _stop(message: Message) -> str:
     )
     for link in links:
         unlink(link, TelegramLink.Ended.STOPPED)
-    language = (
-        links[0].user.language if links else _telegram_language(message.from_user.language_code)
-    )
-    with translation.override(language or settings.LANGUAGE_CODE):
+    if links:
+        reader = i18n.override_for(links[0].user)
+    else:
+        reader = i18n.override(_telegram_language(message.from_user.language_code))
+    with reader:
         if links:
             text = _(
                 "Done: this chat will get no more notifications from the support portal. "
@@ -272,13 +273,13 @@ def _help(message: Message) -> str:
     )
     if link is not None:
         user = link.user
-        with locales.override_for(user):
+        with i18n.override_for(user):
             text = _(
                 "This chat gets the notifications of %(name)s on the support portal. "
                 "Choose which ones in your profile: %(url)s\n\nSend /stop to stop them."
             ) % {"name": _bold(user.display_name or user.email), "url": _profile_url()}
     else:
-        with translation.override(_telegram_language(message.from_user.language_code)):
+        with i18n.override(_telegram_language(message.from_user.language_code)):
             text = _(
                 "Hello! This bot sends the notifications of the support portal. To get "
                 "yours here, open your profile on the portal and press “Link Telegram”: "

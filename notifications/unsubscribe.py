@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import locales
 from activity.verbs import KINDS
+from core import i18n
 
 from .models import Channel, Preference
 
@@ -66,7 +66,7 @@ def unsubscribe(request, token):
     context = {"ticket": ticket, "kind": KINDS.get(kind), "token": token}
     # Whoever opens the link is its recipient, seldom signed in: their language,
     # not the browser's.
-    with locales.override_for(user):
+    with i18n.override_for(user):
         return _answer(request, user, ticket, kind, context)
 
 

@@ -2,5 +2,5 @@
 
 Only locales that need a change have a module; everything else, and every format
 a module leaves out, comes from Django's. Which locale a reader gets is decided in
-accounts.locales.
+core.i18n.
 """

@@ -6,7 +6,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from accounts import locales
+from core import i18n
 
 from .. import unsubscribe
 from ..models import Channel as ChannelKey
@@ -51,7 +51,7 @@ class EmailChannel(Channel):
     def build(self, notification, message) -> EmailMultiAlternatives:
         user = notification.user
         unsubscribe_url = unsubscribe.url(user, message)
-        with locales.override_for(user):
+        with i18n.override_for(user):
             context = {
                 "message": message,
                 "greeting": greeting(user),

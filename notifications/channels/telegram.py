@@ -24,7 +24,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from accounts import locales
+from core import i18n
 
 from ..models import Channel as ChannelKey
 from ..models import TelegramLink
@@ -89,7 +89,7 @@ class TelegramChannel(Channel):
 
     def render(self, notification, message) -> str:
         user = notification.user
-        with locales.override_for(user):
+        with i18n.override_for(user):
             return render_to_string(
                 "notifications/telegram.html", {"message": message, "user": user}
             ).strip()

@@ -14,13 +14,13 @@ from django.utils import translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from accounts import locales
 from accounts.admin import OrganisationForm
 from accounts.tasks import send_invitation
 from accounts.templatetags.labels import colon
 from activity.describe import describe
 from activity.models import Event
 from contracts.models import BankKind, Contract
+from core import i18n
 from sla.display import format_business_time
 from tests.factories import InvitationFactory, UserFactory
 from tickets import services as ticket_services
@@ -46,7 +46,7 @@ MOMENT = datetime(2026, 12, 4, 16, 26, tzinfo=UTC)
     ],
 )
 def test_the_language_activated_carries_the_region(language, zone, expected):
-    assert locales.language_for(language, zone) == expected
+    assert i18n.language_for(language, zone) == expected
 
 
 def _ticket_at(world, moment):
@@ -120,7 +120,7 @@ def test_portuguese_speaks_brazilian_even_in_djangos_own_texts(client_for, world
 
 
 def test_portuguese_month_names_are_lower_case(world):
-    with locales.override("pt", "America/Sao_Paulo"):
+    with i18n.override("pt", "America/Sao_Paulo"):
         assert date_format(MOMENT, "DATE_FORMAT") == "4 de dezembro de 2026"
         assert date_format(MOMENT, "l") == "sexta-feira"
 
