@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import SESSION_KEY
+from core.htmx import render_htmx
 
 from . import queries, services, statement
 from .models import BankKind, Contract
@@ -116,10 +117,7 @@ def contract_detail(request, pk):
         **_live_context(request, contract, period, periods, current),
         "services": list(queries.services_of(contract.organisation)),
     }
-    template = "contracts/detail.html#live" if request.htmx else "contracts/detail.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_htmx(request, "contracts/detail.html", context, partial="live")
 
 
 @login_required

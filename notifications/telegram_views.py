@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from core.htmx import render_htmx
 
 from . import telegram
 
@@ -35,9 +37,7 @@ def _configured():
 
 
 def _section(request):
-    response = render(request, SECTION, telegram_context(request.user))
-    response["Vary"] = "HX-Request"
-    return response
+    return render_htmx(request, SECTION, telegram_context(request.user))
 
 
 @login_required

@@ -15,6 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.htmx import render_htmx
+
 from . import preferences
 from .centre import mark_read as mark_rows_read
 from .centre import own, render_many, unread_count
@@ -60,10 +62,7 @@ def _list_context(request, show: str, page_number=None) -> dict:
 @require_GET
 def centre(request):
     context = _list_context(request, _show(request.GET), request.GET.get("page"))
-    template = "notifications/centre.html#list" if request.htmx else "notifications/centre.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_htmx(request, "notifications/centre.html", context, partial="list")
 
 
 @login_required

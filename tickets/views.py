@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SESSION_KEY
 from accounts.models import PARTNER, Role, User
+from core.htmx import render_htmx
 from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
@@ -118,10 +119,7 @@ def ticket_list(request):
         "version": _version(tickets),
         "query": _query_without_page(request),
     }
-    template = "tickets/list.html#results" if request.htmx else "tickets/list.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_htmx(request, "tickets/list.html", context, partial="results")
 
 
 @login_required
@@ -230,10 +228,8 @@ def ticket_create(request):
         "type_description": request_type.tr("description") if request_type else "",
         "type_guidance": request_type.tr("guidance") if request_type else "",
     }
-    template = "tickets/create.html#form" if request.htmx else "tickets/create.html"
-    response = render(request, template, context, status=400 if form.errors else 200)
-    response["Vary"] = "HX-Request"
-    return response
+    status = 400 if form.errors else 200
+    return render_htmx(request, "tickets/create.html", context, partial="form", status=status)
 
 
 # One ticket ------------------------------------------------------------------------
