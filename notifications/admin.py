@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from activity.describe import describe
 from activity.verbs import KINDS
+from core.admin import ReadOnlyAdminMixin, admin_link
 
 from . import webhooks
 from .models import (
@@ -82,11 +83,6 @@ def _reason(row):
     )
 
 
-def _event_link(event):
-    url = reverse("admin:activity_event_change", args=[event.pk])
-    return format_html('<a href="{}">{}</a>', url, describe(event))
-
-
 def requeue_failed(model, queryset, task, **reset) -> tuple[int, int]:
     """Put the failed rows of `queryset` back to pending and queue them after commit.
 
@@ -108,7 +104,7 @@ def requeue_failed(model, queryset, task, **reset) -> tuple[int, int]:
     return len(ids), skipped
 
 
-class _ReadOnly:
+class _ReadOnly(ReadOnlyAdminMixin):
     """Rows the workers write: staff look, and act only through the actions."""
 
     empty_value_display = "—"
@@ -117,15 +113,6 @@ class _ReadOnly:
     def user_email(self, row):
         # Staff search people by e-mail: show what they search by.
         return row.user.email
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class _Deliveries(_ReadOnly):
@@ -151,7 +138,7 @@ class _Deliveries(_ReadOnly):
 
     @admin.display(description=_("event"))
     def event_link(self, row):
-        return _event_link(row.event)
+        return admin_link(row.event, describe(row.event))
 
     @admin.display(description=_("last error"))
     def last_error_text(self, row):

@@ -18,7 +18,7 @@ from django.db.models import Case, IntegerField, When
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.admin import ReadOnlyAdminMixin, admin_link
 from tickets.admin_forms import AGENT_STATUS_CHOICES
 from tickets.states import PRIORITY_RANK, Priority
 
@@ -328,7 +329,7 @@ class OrganisationPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketClock)
-class TicketClockAdmin(admin.ModelAdmin):
+class TicketClockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["ticket_link", "kind", "mark", "due", "met", "breached"]
     list_filter = ["kind", "policy"]
     list_select_related = ["ticket"]
@@ -357,22 +358,9 @@ class TicketClockAdmin(admin.ModelAdmin):
     class Media:
         css = ADMIN_CSS
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, clock):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:tickets_ticket_change", args=[clock.ticket_id]),
-            clock.ticket.number,
-        )
+        return admin_link(clock.ticket, clock.ticket.number)
 
     @admin.display(description=_("state"))
     def mark(self, clock):

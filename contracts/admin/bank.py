@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
 from tickets.admin_forms import format_minutes
 
 from .. import periods
@@ -63,7 +64,7 @@ PERIOD_FIGURES = ["allowance", "carried", "used", "used_share", "overage"]
 
 
 @admin.register(BankPeriod)
-class BankPeriodAdmin(_PeriodColumns, admin.ModelAdmin):
+class BankPeriodAdmin(ReadOnlyAdminMixin, _PeriodColumns, admin.ModelAdmin):
     list_display = ["contract", "organisation", "first_day", "last_day", *PERIOD_FIGURES]
     list_filter = [("contract__organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["contract__organisation"]
@@ -79,17 +80,8 @@ class BankPeriodAdmin(_PeriodColumns, admin.ModelAdmin):
     def organisation(self, period):
         return period.contract.organisation
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BankPeriodInline(_PeriodColumns, admin.TabularInline):
+class BankPeriodInline(ReadOnlyAdminMixin, _PeriodColumns, admin.TabularInline):
     model = BankPeriod
     extra = 0
     fields = ["first_day", "last_day", *PERIOD_FIGURES]
@@ -97,12 +89,3 @@ class BankPeriodInline(_PeriodColumns, admin.TabularInline):
     ordering = ["-start"]
     verbose_name_plural = _("Hours bank periods")
     classes = ["bank-periods"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin, admin_link
 from tickets.admin_forms import (
     DurationField,
     MinuteSplitDateTime,
@@ -29,7 +30,7 @@ from tickets.admin_forms import (
 
 from .. import services
 from ..models import BankKind, TimeEntry, TimeEntryRevision
-from .common import ADMIN_CSS, _ticket_link
+from .common import ADMIN_CSS
 
 # --- Time entries ---------------------------------------------------------------
 
@@ -88,7 +89,7 @@ class TimeEntryForm(forms.ModelForm):
         return cleaned
 
 
-class TimeEntryRevisionInline(admin.TabularInline):
+class TimeEntryRevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The entry as it was before each change, newest first: history is kept."""
 
     model = TimeEntryRevision
@@ -113,15 +114,6 @@ class TimeEntryRevisionInline(admin.TabularInline):
     @admin.display(description=_("what was done"))
     def what_was_done(self, revision):
         return revision.description
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TimeEntry)
@@ -269,7 +261,7 @@ class TimeEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, entry):
-        return _ticket_link(entry.ticket)
+        return admin_link(entry.ticket, entry.ticket.number)
 
     @admin.display(description=_("period"), ordering="period__start")
     def period_label(self, entry):

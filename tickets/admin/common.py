@@ -1,17 +1,9 @@
-"""What the ticket admins share: their stylesheet and their links."""
+"""What the ticket admins share: their stylesheet and the list of attachments."""
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 ADMIN_CSS = {"all": ["admin_extra/tickets.css"]}
-
-
-def _change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def _ticket_link(ticket):
-    return format_html('<a href="{}">{}</a>', _change_url(ticket), ticket.number)
 
 
 def _attachment_list(attachments):

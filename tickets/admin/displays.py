@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.describe import describe, detail
 from activity.models import Event
+from core.admin import admin_link
 from sla.display import STAFF_ONLY, deadlines_for, describe_hours
 
 from .. import notes
 from ..extra import answers as extra_answers
-from .common import _attachment_list, _change_url, _ticket_link
+from .common import _attachment_list
 
 
 class TicketPageDisplaysMixin:
@@ -53,9 +54,7 @@ class TicketPageDisplaysMixin:
     def requester_contact(self, obj):
         user = obj.requester
         phone = format_html(" · {}", user.phone) if user.phone else ""
-        return format_html(
-            '<a href="{}">{}</a> &lt;{}&gt;{}', _change_url(user), user, user.email, phone
-        )
+        return format_html("{} &lt;{}&gt;{}", admin_link(user), user.email, phone)
 
     @admin.display(description=_("extra fields"))
     def extra_fields(self, obj):
@@ -80,7 +79,7 @@ class TicketPageDisplaysMixin:
                 format_html(
                     '<p class="ticket-merged">{} {}</p>',
                     _("Merged into"),
-                    _ticket_link(obj.merged_into),
+                    admin_link(obj.merged_into, obj.merged_into.number),
                 )
             )
         merged = list(obj.merged_tickets.order_by("pk"))
@@ -89,7 +88,7 @@ class TicketPageDisplaysMixin:
                 format_html(
                     "<p>{} {}</p>",
                     _("Tickets merged into this one:"),
-                    format_html_join(", ", "{}", ((_ticket_link(t),) for t in merged)),
+                    format_html_join(", ", "{}", ((admin_link(t, t.number),) for t in merged)),
                 )
             )
         return format_html_join("", "{}", ((p,) for p in parts))

@@ -7,10 +7,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+
 from ..models import ClientTask
 
 
-class ClientTaskInline(admin.TabularInline):
+class ClientTaskInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The tasks already asked for, read-only: there is no service to edit them."""
 
     model = ClientTask
@@ -32,15 +34,6 @@ class ClientTaskInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("assignee", "created_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NewClientTaskFormSet(BaseInlineFormSet):

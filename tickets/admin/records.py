@@ -7,27 +7,22 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin, admin_link
+
 from ..models import Attachment, CallRequest, Rating
-from .common import _attachment_list, _ticket_link
+from .common import _attachment_list
 
 # --- Read-only records ------------------------------------------------------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class _TicketColumn:
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, obj):
-        return _ticket_link(obj.ticket)
+        return admin_link(obj.ticket, obj.ticket.number)
 
 
 @admin.register(Rating)

@@ -25,13 +25,14 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts import services as contract_services
 from contracts.models import BankPeriod
+from core.admin import change_url
 
 from .. import admin_followups, services
 from ..admin_forms import LOG_TIME_FIELDS, MergeForm, TicketWorkForm, format_minutes
 from ..admin_open import open_for_client_view
 from ..models import Ticket
 from ..states import Actor
-from .common import ADMIN_CSS, _change_url
+from .common import ADMIN_CSS
 from .displays import TicketPageDisplaysMixin
 from .inlines import ClientTaskInline, NewClientTaskInline
 from .queue import TicketQueueMixin
@@ -252,7 +253,7 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                 "entry": entry,
                 "duration": format_minutes(entry.minutes),
                 "edit_url": (
-                    _change_url(entry)
+                    change_url(entry)
                     if may_change and contract_services.can_edit(entry, request.user)
                     else None
                 ),
@@ -380,7 +381,7 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                     % {"sources": ", ".join(s.number for s in sources), "target": target.number},
                     messages.SUCCESS,
                 )
-                return redirect(_change_url(target))
+                return redirect(change_url(target))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Merge into another ticket"),
