@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import i18n
+from core.views import act
 
 from . import services, throttle
 from .access import SESSION_KEY
@@ -219,17 +220,6 @@ def team_invite(request):
     return _render_team(request, organisation, form, status=400)
 
 
-def _run(request, action, success_message):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success_message)
-    return redirect("accounts:team")
-
-
 @login_required
 @require_POST
 def member_role(request, membership_id):
@@ -238,8 +228,9 @@ def member_role(request, membership_id):
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("accounts:team")
-    return _run(
+    return act(
         request,
+        "accounts:team",
         lambda: services.membership_change_role(
             membership=membership, role=form.cleaned_data["role"], by=request.user
         ),
@@ -251,8 +242,9 @@ def member_role(request, membership_id):
 @require_POST
 def member_deactivate(request, membership_id):
     membership = _get_membership_for_manager(request, membership_id)
-    return _run(
+    return act(
         request,
+        "accounts:team",
         lambda: services.membership_deactivate(membership=membership, by=request.user),
         _("%(name)s can no longer use the portal for this organisation.")
         % {"name": membership.user},
@@ -263,8 +255,9 @@ def member_deactivate(request, membership_id):
 @require_POST
 def member_reactivate(request, membership_id):
     membership = _get_membership_for_manager(request, membership_id)
-    return _run(
+    return act(
         request,
+        "accounts:team",
         lambda: services.membership_reactivate(membership=membership, by=request.user),
         _("%(name)s has been reactivated.") % {"name": membership.user},
     )

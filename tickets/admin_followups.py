@@ -8,11 +8,11 @@ the event). Wired into TicketAdmin in tickets/admin/ (queue.py and ticket.py).
 
 from functools import partial
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from core.admin import change_url
+from core.views import act
 
 from . import services
 from .states import OPEN_STATUSES
@@ -118,24 +121,12 @@ def _ticket_to_change(model_admin, request, object_id):
     return ticket
 
 
-def _act(model_admin, request, ticket, action, success):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            model_admin.message_user(request, message, messages.ERROR)
-    else:
-        model_admin.message_user(request, success, messages.SUCCESS)
-    return redirect(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
-
-
 @require_POST
 def escalation_resolve_view(request, object_id, *, model_admin):
     ticket = _ticket_to_change(model_admin, request, object_id)
-    return _act(
-        model_admin,
+    return act(
         request,
-        ticket,
+        change_url(ticket),
         lambda: services.escalation_resolve(ticket=ticket, by=request.user),
         _("The escalation of %(number)s is closed.") % {"number": ticket.number},
     )
@@ -145,10 +136,9 @@ def escalation_resolve_view(request, object_id, *, model_admin):
 def call_done_view(request, object_id, call_id, *, model_admin):
     ticket = _ticket_to_change(model_admin, request, object_id)
     call = get_object_or_404(ticket.call_requests, pk=call_id)
-    return _act(
-        model_admin,
+    return act(
         request,
-        ticket,
+        change_url(ticket),
         lambda: services.call_done(call=call, by=request.user),
         _("The call to %(phone)s is marked as done.") % {"phone": call.phone},
     )

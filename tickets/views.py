@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import SESSION_KEY
 from accounts.models import PARTNER, Role, User
 from core.htmx import render_htmx
+from core.views import act
 from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
@@ -315,23 +316,11 @@ def ticket_live(request, number):
     return render(request, "tickets/detail.html#live", context)
 
 
-def _act(request, ticket, action, success):
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect(ticket)
-
-
 @login_required
 @require_POST
 def ticket_close(request, number):
     ticket = _get_ticket_light(request, number)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.ticket_transition(ticket=ticket, to=Status.CLOSED, by=request.user),
@@ -343,7 +332,7 @@ def ticket_close(request, number):
 @require_POST
 def ticket_reopen(request, number):
     ticket = _get_ticket_light(request, number)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.ticket_transition(ticket=ticket, to=Status.REOPENED, by=request.user),
@@ -359,7 +348,7 @@ def ticket_escalate(request, number):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(ticket)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.ticket_escalate(
@@ -377,7 +366,7 @@ def ticket_call(request, number):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(ticket)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.call_request(
@@ -413,7 +402,7 @@ def ticket_rate(request, number):
     if not form.is_valid():
         messages.error(request, _("Choose from 1 to 5 stars."))
         return redirect(ticket)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.rating_set(
@@ -451,7 +440,7 @@ def watcher_add(request, number):
         messages.error(request, _("Choose someone from your organisation."))
         return redirect(ticket)
     user = form.cleaned_data["user"]
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.watcher_add(ticket=ticket, user=user, by=request.user),
@@ -466,7 +455,7 @@ def watcher_remove(request, number, user_id):
     watcher = get_object_or_404(ticket.watchers.select_related("user"), user_id=user_id)
     if watcher.user_id != request.user.pk and not _manages_watchers(request, ticket):
         raise Http404
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.watcher_remove(ticket=ticket, user=watcher.user, by=request.user),
@@ -479,7 +468,7 @@ def watcher_remove(request, number, user_id):
 def task_done(request, number, task_id):
     ticket = _get_ticket_light(request, number)
     task = get_object_or_404(ticket.client_tasks, pk=task_id)
-    return _act(
+    return act(
         request,
         ticket,
         lambda: services.client_task_complete(task=task, by=request.user),
