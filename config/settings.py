@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -298,6 +299,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.auto_close_sweep",
         "schedule": 15 * 60.0,
         "options": {"expires": 15 * 60},
+    },
+    # Opens each bank's new period just after midnight UTC; pages never create one.
+    "contracts-open-periods": {
+        "task": "contracts.tasks.open_periods",
+        "schedule": crontab(minute=5, hour=0),
+        "options": {"expires": 60 * 60},
     },
 }
 # An event not handed to the broker after this many seconds is re-queued.

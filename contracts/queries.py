@@ -64,7 +64,7 @@ def current_bank(user, organisation):
     if contract is None:
         return None
     contract.organisation = organisation
-    return contract, services.period_for(contract, today)
+    return contract, services.period_shown(contract, today)
 
 
 def contract_for_page(user, pk) -> Contract:
@@ -78,6 +78,13 @@ def bank_periods(contract) -> list[BankPeriod]:
 
 def services_of(organisation):
     return Service.objects.filter(organisation=organisation).order_by("status", "name")
+
+
+def _entries(period):
+    """The period's entries; none for a period not created yet (shown, not stored)."""
+    if period.pk is None:
+        return TimeEntry.objects.none()
+    return TimeEntry.objects.filter(period=period)
 
 
 @dataclass
@@ -94,7 +101,7 @@ class TicketTotal:
 def ticket_totals(period, limit: int | None = None) -> list[TicketTotal]:
     """Minutes per ticket in the period, summed by PostgreSQL, most hours first."""
     rows = (
-        TimeEntry.objects.filter(period=period)
+        _entries(period)
         .values("ticket_id", "ticket__number", "ticket__subject", "ticket__status")
         .annotate(
             billable_minutes=Sum("minutes", filter=Q(billable=True), default=0),
@@ -120,13 +127,13 @@ def ticket_totals(period, limit: int | None = None) -> list[TicketTotal]:
 
 
 def ticket_count(period) -> int:
-    return TimeEntry.objects.filter(period=period).values("ticket_id").distinct().count()
+    return _entries(period).values("ticket_id").distinct().count()
 
 
 def period_entries(period):
     """The period's entries, newest first, with what each row of the list shows."""
     return (
-        TimeEntry.objects.filter(period=period)
+        _entries(period)
         .select_related("ticket", "agent")
         .only(
             "performed_at",
@@ -182,9 +189,7 @@ def live_version(contract, period) -> str:
     """
     parts = []
     if period is not None:
-        entries = TimeEntry.objects.filter(period=period).aggregate(
-            count=Count("pk"), latest=Max("updated_at")
-        )
+        entries = _entries(period).aggregate(count=Count("pk"), latest=Max("updated_at"))
         latest = entries["latest"]
         parts += [
             period.used_minutes,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -46,8 +46,7 @@ def _minutes(hours: Decimal | None) -> int:
     return int((hours or Decimal(0)) * 60)
 
 
-def period_for(contract: Contract, on: date) -> BankPeriod | None:
-    """The bank period containing `on`, created (with its carry-over) when first needed."""
+def _period(contract: Contract, on: date, create: bool) -> BankPeriod | None:
     bounds = periods.period_bounds(contract.bank_kind, contract.start_date, contract.end_date, on)
     if bounds is None:
         return None
@@ -61,25 +60,66 @@ def period_for(contract: Contract, on: date) -> BankPeriod | None:
         and contract.bank_kind != BankKind.ONE_OFF
         and start > contract.start_date
     ):
-        previous = period_for(contract, periods.previous_day(start))
+        previous = _period(contract, periods.previous_day(start), create)
         if previous is not None:
             carried = previous.available_minutes
             if contract.carry_over_cap_hours is not None:
                 carried = min(carried, _minutes(contract.carry_over_cap_hours))
-    period, _ = BankPeriod.objects.get_or_create(
-        contract=contract,
-        start=start,
-        defaults={
-            "end": end,
-            "allowance_minutes": _minutes(contract.bank_hours) + carried,
-            "carried_minutes": carried,
-        },
-    )
+    figures = {
+        "end": end,
+        "allowance_minutes": _minutes(contract.bank_hours) + carried,
+        "carried_minutes": carried,
+    }
+    if not create:
+        return BankPeriod(contract=contract, start=start, **figures)
+    # Under the (contract, start) unique constraint: concurrent callers get one row.
+    period, _ = BankPeriod.objects.get_or_create(contract=contract, start=start, defaults=figures)
     return period
+
+
+def period_for(contract: Contract, on: date) -> BankPeriod | None:
+    """The bank period containing `on`, created (with its carry-over) when first needed."""
+    return _period(contract, on, create=True)
+
+
+def period_shown(contract: Contract, on: date) -> BankPeriod | None:
+    """The period containing `on` for pages: the stored one, or an unsaved one with the
+    figures it will be created with (pk None), so a GET never writes."""
+    return _period(contract, on, create=False)
 
 
 def current_period(contract: Contract, now=None) -> BankPeriod | None:
     return period_for(contract, local_date(contract.organisation, now or timezone.now()))
+
+
+def current_period_shown(contract: Contract, now=None) -> BankPeriod | None:
+    return period_shown(contract, local_date(contract.organisation, now or timezone.now()))
+
+
+def open_current_periods(now=None) -> int:
+    """Create today's period of every active bank that lacks it; returns how many were made.
+
+    Run by beat after midnight so the period exists before anyone logs time; safe to run
+    twice or concurrently (get_or_create under the unique constraint).
+    """
+    now = now or timezone.now()
+    created = 0
+    contracts = (
+        Contract.objects.exclude(bank_kind=BankKind.NONE)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=(now - timedelta(days=1)).date()))
+        .select_related("organisation")
+    )
+    for contract in contracts:
+        on = local_date(contract.organisation, now)
+        bounds = periods.period_bounds(
+            contract.bank_kind, contract.start_date, contract.end_date, on
+        )
+        if bounds is None or BankPeriod.objects.filter(contract=contract, start=bounds[0]).exists():
+            continue
+        with transaction.atomic():
+            period_for(contract, on)
+        created += 1
+    return created
 
 
 def _check_entry(minutes, description, agent):

@@ -55,8 +55,10 @@ def _periods(request, contract):
     """(chosen period, all periods, current period); the chosen one is ?period= if known."""
     if contract.bank_kind == BankKind.NONE:
         return None, [], None
-    current = services.current_period(contract)
+    current = services.current_period_shown(contract)
     periods = queries.bank_periods(contract)
+    if current is not None and current.pk is None:
+        periods.insert(0, current)
     wanted = _wanted_start(request)
     chosen = next((p for p in periods if p.start == wanted), None)
     return chosen or current or (periods[0] if periods else None), periods, current
