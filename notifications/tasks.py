@@ -3,10 +3,12 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from . import delivery, webhooks
 from .models import Channel, DeliveryStatus, Notification, TelegramUpdate, WebhookDelivery
+from .telegram import send_reply
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +49,14 @@ def delivery_sweep() -> int:
 @shared_task(bind=True, max_retries=5)
 def telegram_reply(self, chat_id: int, text: str) -> None:
     """The bot's answer to /start or /stop, sent after the update's transaction committed."""
-    from .telegram import send_reply
-
     delay = send_reply(chat_id, text)
     if delay is not None:
         raise self.retry(countdown=delay)
+
+
+def reply_after_commit(chat_id: int, text: str) -> None:
+    """The `reply` that notifications.telegram is given: queue the answer once committed."""
+    transaction.on_commit(lambda: telegram_reply.delay(chat_id, text), robust=True)
 
 
 @shared_task

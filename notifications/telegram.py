@@ -6,12 +6,15 @@ webhook view or from `manage.py telegram_poll`, handled once (update ids are
 remembered) in one transaction. The only thing taken on trust from an update is
 the one-time token of a deep link; the chat it binds is the one Telegram says
 the message came from. Replies go out from a Celery task after commit, so the
-webhook answers Telegram at once.
+webhook answers Telegram at once. The caller passes that enqueueing in as
+`reply` (`tasks.reply_after_commit`): the task calls into this module, so this
+module does not import the tasks.
 """
 
 import html
 import logging
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,6 +52,9 @@ IGNORED = "ignored"
 
 # Telegram's deep-link payload alphabet; anything else cannot be one of our tokens.
 PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+# Sends one of the bot's answers to a chat once the transaction commits.
+Reply = Callable[[int, str], None]
 # What the profile shows.
 NOT_LINKED, PENDING, ACTIVE, BLOCKED_STATE = "not_linked", "pending", "linked", "blocked"
 
@@ -83,7 +89,7 @@ def telegram_link_start(*, user) -> str:
 
 
 @transaction.atomic
-def telegram_unlink(*, user) -> bool:
+def telegram_unlink(*, user, reply: Reply) -> bool:
     """Stop sending to `user`'s chat; say so in the chat. False when nothing was linked."""
     TelegramLinkToken.objects.filter(user=user, used_at__isnull=True).delete()
     link = TelegramLink.objects.filter(user=user, is_active=True).first()
@@ -95,7 +101,7 @@ def telegram_unlink(*, user) -> bool:
             "This chat no longer gets notifications from the support portal: "
             "Telegram was unlinked in your profile."
         )
-    _reply(link.chat_id, text)
+    reply(link.chat_id, text)
     return True
 
 
@@ -134,7 +140,7 @@ def notice_seen(link) -> None:
 # The bot side ------------------------------------------------------------------------
 
 
-def handle_update(data: dict) -> str:
+def handle_update(data: dict, *, reply: Reply) -> str:
     """Handle one Update (its JSON) at most once; return what was done."""
     try:
         update = Update.de_json(data, None)
@@ -147,7 +153,7 @@ def handle_update(data: dict) -> str:
     ids = [update.update_id, *(found.id for found in (chat, user) if found is not None)]
     if not all(_is_bigint(value) for value in ids):
         return IGNORED
-    return handle(update)
+    return handle(update, reply=reply)
 
 
 def _is_bigint(value) -> bool:
@@ -155,7 +161,7 @@ def _is_bigint(value) -> bool:
 
 
 @transaction.atomic
-def handle(update: Update) -> str:
+def handle(update: Update, *, reply: Reply) -> str:
     if not _first_time(update.update_id):
         return DUPLICATE
     if update.my_chat_member is not None:
@@ -171,10 +177,10 @@ def handle(update: Update) -> str:
     command, _space, argument = message.text.strip().partition(" ")
     command = command.split("@", 1)[0].lower()
     if command == "/start" and argument.strip():
-        return _start(message, argument.strip())
+        return _start(message, argument.strip(), reply)
     if command == "/stop":
-        return _stop(message)
-    return _help(message)
+        return _stop(message, reply)
+    return _help(message, reply)
 
 
 def _first_time(update_id: int) -> bool:
@@ -189,7 +195,7 @@ def _first_time(update_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
-def _start(message: Message, payload: str) -> str:
+def _start(message: Message, payload: str, reply: Reply) -> str:
     chat, sender = message.chat, message.from_user
     now = timezone.now()
     token_hash = TelegramLinkToken.hash(payload) if PAYLOAD.fullmatch(payload) else None
@@ -205,7 +211,7 @@ def _start(message: Message, payload: str) -> str:
     )
     if user is None or not user.is_active:
         with i18n.override(_telegram_language(sender.language_code)):
-            _reply(
+            reply(
                 chat.id,
                 _(
                     "This link has expired or was already used. Create a new one in your "
@@ -230,7 +236,7 @@ def _start(message: Message, payload: str) -> str:
     )
     transaction.on_commit(lambda: cache.delete(_cache_key(user.pk)))
     with i18n.override_for(user):
-        _reply(
+        reply(
             chat.id,
             _(
                 "Done: this chat now gets the notifications of %(name)s on the support "
@@ -243,7 +249,7 @@ def _start(message: Message, payload: str) -> str:
     return LINKED
 
 
-def _stop(message: Message) -> str:
+def _stop(message: Message, reply: Reply) -> str:
     links = list(
         TelegramLink.objects.filter(chat_id=message.chat.id, is_active=True).select_related("user")
     )
@@ -261,11 +267,11 @@ def _stop(message: Message) -> str:
             ) % {"url": _profile_url()}
         else:
             text = _("This chat was not getting notifications from the support portal.")
-    _reply(message.chat.id, text)
+    reply(message.chat.id, text)
     return STOPPED if links else HELP
 
 
-def _help(message: Message) -> str:
+def _help(message: Message, reply: Reply) -> str:
     link = (
         TelegramLink.objects.filter(chat_id=message.chat.id, is_active=True)
         .select_related("user")
@@ -285,7 +291,7 @@ def _help(message: Message) -> str:
                 "yours here, open your profile on the portal and press “Link Telegram”: "
                 "%(url)s"
             ) % {"url": _profile_url()}
-    _reply(message.chat.id, text)
+    reply(message.chat.id, text)
     return HELP
 
 
@@ -313,12 +319,6 @@ def _profile_url() -> str:
 
 def _bold(text: str) -> str:
     return f"<b>{html.escape(text, quote=False)}</b>"
-
-
-def _reply(chat_id: int, text: str) -> None:
-    from .tasks import telegram_reply
-
-    transaction.on_commit(lambda: telegram_reply.delay(chat_id, text), robust=True)
 
 
 def send_reply(chat_id: int, text: str) -> float | None:

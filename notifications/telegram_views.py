@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.htmx import render_htmx
 
 from . import telegram
+from .tasks import reply_after_commit
 
 SECTION = "notifications/_telegram.html#section"
 
@@ -55,7 +56,7 @@ def link(request):
 @require_POST
 def unlink(request):
     _configured()
-    unlinked = telegram.telegram_unlink(user=request.user)
+    unlinked = telegram.telegram_unlink(user=request.user, reply=reply_after_commit)
     if request.htmx:
         return _section(request)
     if unlinked:
@@ -77,5 +78,5 @@ def webhook(request):
         return HttpResponseBadRequest()
     if not isinstance(data, dict):
         return HttpResponseBadRequest()
-    telegram.handle_update(data)
+    telegram.handle_update(data, reply=reply_after_commit)
     return HttpResponse()

@@ -16,6 +16,7 @@ from bench.fake_telegram import FakeTelegram, message_update, my_chat_member_upd
 from config.celery import app as celery_app
 from notifications import telegram
 from notifications.models import TelegramLink, TelegramLinkToken, TelegramUpdate
+from notifications.tasks import reply_after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -306,7 +307,7 @@ def test_the_same_update_twice_is_handled_once(world, client_for, bot):
     assert bot.post(update).status_code == 200
     assert bot.post(update).status_code == 200
 
-    assert telegram.handle_update(update) == telegram.DUPLICATE
+    assert telegram.handle_update(update, reply=reply_after_commit) == telegram.DUPLICATE
     assert TelegramUpdate.objects.filter(update_id=42).count() == 1
     assert len(bot.texts(CHAT)) == 1
 
@@ -364,7 +365,10 @@ def test_blocking_the_bot_ends_the_link_and_tells_the_portal(world, bot):
 def test_unblocking_leaves_an_active_link_alone(world, bot):
     link = linked(world.member)
 
-    assert telegram.handle_update(my_chat_member_update(14, CHAT, "member")) == telegram.IGNORED
+    assert (
+        telegram.handle_update(my_chat_member_update(14, CHAT, "member"), reply=reply_after_commit)
+        == telegram.IGNORED
+    )
 
     link.refresh_from_db()
     assert link.is_active

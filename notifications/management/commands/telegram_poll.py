@@ -16,6 +16,7 @@ from django.db import close_old_connections
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 
 from notifications.channels.telegram import bot, retry_seconds, run
+from notifications.tasks import reply_after_commit
 from notifications.telegram import handle
 
 ALLOWED_UPDATES = ["message", "my_chat_member"]
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                 continue
             for update in updates:
                 try:
-                    outcome = handle(update)
+                    outcome = handle(update, reply=reply_after_commit)
                 except Exception:
                     if once:
                         raise
