@@ -8,8 +8,9 @@ from activity.models import Event
 from activity.tasks import _dispatch
 from notifications.fanout import recipients
 from notifications.models import Notification
-from sla.models import BusinessCalendar, Kind, SLAPolicy, SLATarget, TicketClock
+from sla.models import Kind, TicketClock
 from tests.factories import UserFactory
+from tests.sla.factories import make_policy
 from tickets.models import (
     RequestSection,
     RequestType,
@@ -25,17 +26,8 @@ ADD = reverse("admin:tickets_ticket_add")
 
 @pytest.fixture
 def policy(db):
-    calendar = BusinessCalendar.objects.create(name="24x7", timezone="UTC", always_open=True)
-    policy = SLAPolicy.objects.create(name="Standard", calendar=calendar, is_global_default=True)
-    for priority in Priority.values:
-        SLATarget.objects.create(
-            policy=policy,
-            priority=priority,
-            acknowledgement_minutes=30,
-            first_response_minutes=120,
-            resolution_minutes=960,
-        )
-    return policy
+    targets = dict.fromkeys(Priority.values, (30, 120, 960))
+    return make_policy(name="Standard", is_global_default=True, targets=targets)
 
 
 def data(world, **changes):

@@ -4,24 +4,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sla.models import BusinessCalendar, Kind, SLAPolicy, SLATarget, TicketClock
+from sla.models import Kind, TicketClock
+from tests.sla.factories import make_policy
 from tickets import services
 from tickets.states import Priority
 
 
 @pytest.fixture
 def policy(db):
-    calendar = BusinessCalendar.objects.create(name="24x7", timezone="UTC", always_open=True)
-    policy = SLAPolicy.objects.create(name="Standard", calendar=calendar, is_global_default=True)
-    for priority in Priority.values:
-        SLATarget.objects.create(
-            policy=policy,
-            priority=priority,
-            acknowledgement_minutes=30,
-            first_response_minutes=120,
-            resolution_minutes=960,
-        )
-    return policy
+    targets = dict.fromkeys(Priority.values, (30, 120, 960))
+    return make_policy(name="Standard", is_global_default=True, targets=targets)
 
 
 def open_ticket(world):
