@@ -1,17 +1,15 @@
 import logging
 import sys
-from zoneinfo import ZoneInfo
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -19,9 +17,7 @@ from django.views.decorators.http import require_GET
 from activity.describe import describe
 from activity.feed import feed_for
 from contracts import queries as contract_queries
-from sla.display import SHOWN
-from sla.models import TicketClock
-from sla.report import monthly_report
+from sla import widgets as sla_widgets
 from tickets import queries as ticket_queries
 from tickets.models import Ticket
 from tickets.states import OPEN_STATUSES, Status
@@ -58,27 +54,7 @@ def dashboard(request):
         ),
     }
     if request.access.sees_whole_organisation:
-        now = timezone.now()
-        local = timezone.localtime(now, ZoneInfo(organisation.timezone))
-        rows = monthly_report(organisation, local.year, local.month, now=now)
-        # Priorities with nothing decided or running yet are left out.
-        context["sla_month"] = [
-            row
-            for row in rows[:-1]
-            if row.response.decided + row.response.running + row.resolution.decided
-        ]
-        # Judged by the targets clients see (first response, resolution); the
-        # ticket's own nearest deadline also counts the internal acknowledgement.
-        shown = TicketClock.objects.running().filter(ticket=OuterRef("pk"), kind__in=SHOWN)
-        context["at_risk"] = list(
-            tickets.open()
-            .filter(Exists(shown.filter(warn_at__lte=now, due_at__gt=now)))
-            .exclude(Exists(shown.filter(due_at__lte=now)))
-            .order_by("sla_due_at")[:10]
-        )
-        context["breached_now"] = (
-            tickets.open().filter(Exists(shown.filter(due_at__lte=now))).count()
-        )
+        context.update(sla_widgets.month(request, organisation))
         context["bank"] = contract_queries.current_bank(request.user, organisation)
     return render(request, "portal/dashboard.html", context)
 
