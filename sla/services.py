@@ -1,7 +1,8 @@
 """SLA clocks: started when a ticket opens, moved by what happens to it, swept for deadlines.
 
-Ticket services call `on_ticket_event()` inside their own transaction after
-recording an event, so a ticket and its clocks never disagree. The rules:
+Ticket services send tickets.signals.ticket_changed inside their own transaction
+after recording an event, and `on_ticket_event()` receives it (sla.apps), so a
+ticket and its clocks never disagree. The rules:
 - acknowledgement is met by the first agent action of any kind;
 - first response by the first public agent reply;
 - resolution by the move to resolved (or closed); reopening resumes the
@@ -156,7 +157,7 @@ def clocks_start(ticket, *, at=None) -> list[TicketClock]:
 
 
 def on_ticket_event(ticket, *, actor, verb: str, internal: bool = False, at=None) -> None:
-    """Move the ticket's clocks after `verb`; called inside the ticket service's transaction."""
+    """Move the ticket's clocks after `verb`, inside the ticket service's transaction."""
     at = at or timezone.now()
     if verb in OPEN_VERBS:
         clocks_start(ticket, at=ticket.created_at)

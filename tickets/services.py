@@ -35,6 +35,7 @@ from .models import (
     TicketPolicy,
     TicketWatcher,
 )
+from .signals import ticket_changed
 from .states import Actor, Priority, Status
 
 RATING_EDIT_DAYS = 7
@@ -82,8 +83,6 @@ def _data(ticket, **extra):
 
 
 def _event(ticket, actor, verb, *, internal=False, target=None, **data):
-    from sla.services import on_ticket_event
-
     event = record_event(
         organisation=ticket.organisation,
         actor=actor,
@@ -92,8 +91,8 @@ def _event(ticket, actor, verb, *, internal=False, target=None, **data):
         visibility=Visibility.INTERNAL if internal else Visibility.PUBLIC,
         data=_data(ticket, **data),
     )
-    # Same transaction: the clocks move with the change that moved them.
-    on_ticket_event(ticket, actor=actor, verb=verb, internal=internal)
+    # Same transaction: the SLA clocks move with the change that moved them.
+    ticket_changed.send(Ticket, ticket=ticket, actor=actor, verb=verb, internal=internal)
     return event
 
 
