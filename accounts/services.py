@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activity.services import record_event
-
 from .models import Invitation, Membership, Organisation, Role, User
+from .signals import team_changed
 
 
 def _member_data(membership):
@@ -62,7 +61,8 @@ def invitation_create(
             invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
         )
-        record_event(
+        team_changed.send(
+            Invitation,
             organisation=organisation,
             actor=invited_by,
             verb="member_invited",
@@ -107,7 +107,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    record_event(
+    team_changed.send(
+        Membership,
         organisation=invitation.organisation,
         actor=user,
         verb="member_joined",
@@ -150,7 +151,8 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         _check_not_last_manager(membership)
     membership.role = role
     membership.save(update_fields=["role"])
-    record_event(
+    team_changed.send(
+        Membership,
         organisation=membership.organisation,
         actor=by,
         verb="member_role_changed",
@@ -169,7 +171,8 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
         _check_not_last_manager(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    record_event(
+    team_changed.send(
+        Membership,
         organisation=membership.organisation,
         actor=by,
         verb="member_deactivated",
@@ -186,7 +189,8 @@ def membership_reactivate(*, membership: Membership, by: User) -> Membership:
         return membership
     membership.is_active = True
     membership.save(update_fields=["is_active"])
-    record_event(
+    team_changed.send(
+        Membership,
         organisation=membership.organisation,
         actor=by,
         verb="member_reactivated",

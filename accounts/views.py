@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import i18n
+from core import i18n, plugins
 from core.views import act
 
 from . import services, throttle
@@ -113,10 +113,13 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     request.user.refresh_from_db()
-    from notifications.telegram_views import telegram_context
-    from notifications.views import preferences_context
-
-    context = {"form": form, **preferences_context(request.user), **telegram_context(request.user)}
+    context = {"form": form, "panels": []}
+    # The sections other apps add (notifications: the preferences, Telegram).
+    for panel in plugins.widgets("profile"):
+        extra = panel.context(request, request.access.active)
+        if extra is not None:
+            context.update(extra)
+            context["panels"].append(panel.template)
     return render(request, "accounts/profile.html", context)
 
 

@@ -1,39 +1,27 @@
 """The organisation's activity feed: which events a client may read, and how to page them.
 
 `feed_for()` is the feed's one scoping entry point (the dashboard and the
-/activity/ pages both read through it). The audience of each verb
-(activity/verbs.py) decides who sees it: ticket events follow the ticket's own
-visibility, organisation events are for everyone, hours-bank events for
-managers and partners. Internal events and staff-only kinds never appear.
+/activity/ pages both read through it); it narrows Event.objects.visible_to()
+to the organisation the reader acts for. The audience of each verb (declared by
+its app, core.plugins) decides who sees it.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q
-from django.db.models.fields.json import KeyTextTransform
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import PARTNER, Role
-from tickets.models import Ticket
+from core import plugins
 
 from .describe import describe
 from .models import Event
-from .verbs import KINDS, MANAGERS, ORGANISATION, TICKET, VERB_TABLE, Kind
 
 PAGE_SIZE = 50
 WHOLE_ORGANISATION_ROLES = (Role.MANAGER, PARTNER)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-
-
-def _verbs(*audiences: str) -> list[str]:
-    return [
-        verb
-        for verb, entry in VERB_TABLE.items()
-        if entry.audience in audiences and not KINDS[entry.kind].staff_only
-    ]
 
 
 def _role_in(access, organisation) -> str | None:
@@ -45,37 +33,34 @@ def _role_in(access, organisation) -> str | None:
 def feed_for(user, access, organisation):
     """The public events of `organisation` that `user` may read, newest first.
 
-    `access` is the request's PortalAccess: the role it holds for `organisation`
-    decides the audience. An organisation the user cannot act for gives nothing.
+    `access` is the request's PortalAccess: an organisation the user cannot act
+    for gives nothing.
     """
-    role = _role_in(access, organisation)
-    if role is None or not user.is_authenticated or user.is_staff:
+    if _role_in(access, organisation) is None:
         return Event.objects.none()
-    events = Event.objects.for_organisation_feed(organisation)
-    if role in WHOLE_ORGANISATION_ROLES:
-        return events.filter(verb__in=_verbs(TICKET, ORGANISATION, MANAGERS))
-    # Plain members: the tickets they requested or watch, matched on the number
-    # every ticket event carries in its data.
-    numbers = Ticket.objects.visible_to(user).filter(organisation=organisation).values("number")
-    return events.alias(number=KeyTextTransform("number", "data")).filter(
-        Q(verb__in=_verbs(ORGANISATION)) | Q(verb__in=_verbs(TICKET), number__in=numbers)
-    )
+    return Event.objects.visible_to(user).for_organisation_feed(organisation)
 
 
-def kinds_for(access, organisation) -> list[Kind]:
-    """The kinds the feed offers as filters: never staff-only, hours bank for managers."""
+def _for_managers(kind: str) -> bool:
+    """A kind whose every event is for managers and partners (the hours bank)."""
+    audiences = {verb.audience for verb in plugins.verbs().values() if verb.kind == kind}
+    return audiences == {plugins.MANAGERS}
+
+
+def kinds_for(access, organisation) -> list[plugins.Kind]:
+    """The kinds the feed offers as filters: never staff-only, managers' kinds for them only."""
     whole = _role_in(access, organisation) in WHOLE_ORGANISATION_ROLES
     return [
         kind
-        for kind in KINDS.values()
-        if not kind.staff_only and (whole or kind.key != "hours_bank")
+        for kind in plugins.kinds().values()
+        if not kind.staff_only and (whole or not _for_managers(kind.key))
     ]
 
 
 def filtered(events, *, kind=None, start: date | None = None, end: date | None = None):
     """Narrow a feed by kind and by local dates (whole days in the active time zone)."""
     if kind:
-        events = events.filter(verb__in=[v for v, e in VERB_TABLE.items() if e.kind == kind])
+        events = events.filter(verb__in=plugins.verbs_of_kind(kind))
     if start:
         events = events.filter(created_at__gte=_local_midnight(start))
     if end:
@@ -130,9 +115,9 @@ def page_of(events, cursor=None) -> tuple[list[Event], str | None]:
 class Entry:
     event: Event
     sentence: str
-    kind: Kind | None
+    kind: plugins.Kind | None
     url: str | None
-    detail: str  # the ticket's subject when the sentence does not already say it
+    detail: str  # the subject line (a ticket's) when the sentence does not already say it
 
     @property
     def when(self) -> datetime:
@@ -142,37 +127,35 @@ class Entry:
 def link_for(event, access) -> str | None:
     """Where the event leads, only when the reader may open it.
 
-    Every ticket event in a reader's feed is about a ticket they can see
-    (feed_for() matched it); hours-bank events reach managers and partners only,
-    who may open the organisation's contracts.
+    Every subject event in a reader's feed is about something they can open
+    (feed_for() matched it); managers' events reach managers and partners only,
+    who may open what they link to.
     """
-    entry = VERB_TABLE.get(event.verb)
-    if entry is None:
+    verb = plugins.verbs().get(event.verb)
+    if verb is None:
         return None
-    number = event.data.get("number")
-    if entry.audience == TICKET and isinstance(number, str) and number:
-        return reverse("tickets:detail", kwargs={"number": number})
-    if (
-        entry.audience == MANAGERS
-        and access.sees_whole_organisation
-        and event.target_id.isdecimal()
-        and event.target_type_id is not None
-    ):
-        return reverse("contracts:detail", kwargs={"pk": int(event.target_id)})
+    subject = plugins.subject_of(event.verb)
+    if verb.audience == plugins.SUBJECT and subject is not None:
+        reference = event.data.get(subject.data_key)
+        return subject.url(reference) if isinstance(reference, str) and reference else None
+    if verb.audience == plugins.MANAGERS and access.sees_whole_organisation and verb.link:
+        return verb.link(event, staff=False)
     return None
 
 
 def entries(events, access) -> list[Entry]:
     rows = []
+    kinds = plugins.kinds()
     for event in events:
-        entry = VERB_TABLE.get(event.verb)
+        verb = plugins.verbs().get(event.verb)
         sentence = describe(event)
-        subject = event.data.get("subject") if entry and entry.audience == TICKET else None
+        about = verb is not None and verb.audience == plugins.SUBJECT
+        subject = event.data.get("subject") if about else None
         rows.append(
             Entry(
                 event=event,
                 sentence=sentence,
-                kind=KINDS.get(entry.kind) if entry else None,
+                kind=kinds.get(verb.kind) if verb else None,
                 url=link_for(event, access),
                 detail=subject if isinstance(subject, str) and subject not in sentence else "",
             )

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,38 @@ class Visibility(models.TextChoices):
 class EventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """The one scoping entry point for events in the portal: what `user` may read.
+
+        Who reads an event follows its verb's audience (core.plugins): in the
+        organisations where the user sees everything (managers, assigned
+        partners), every public event; where they are a plain member, the
+        organisation's own events and those about a subject they may open (a
+        ticket they requested or watch). Internal events and staff-only kinds
+        never; staff read the admin, not the feed.
+        """
+        from accounts.access import member_q, whole_organisation_q
+        from core import plugins
+
+        if not user.is_authenticated or not user.is_active or user.is_staff:
+            return self.none()
+        staff_only = {key for key, kind in plugins.kinds().items() if kind.staff_only}
+        shown = {key: verb for key, verb in plugins.verbs().items() if verb.kind not in staff_only}
+
+        def of(*audiences):
+            return [key for key, verb in shown.items() if verb.audience in audiences]
+
+        mine = models.Q(verb__in=of(plugins.ORGANISATION))
+        for subject in plugins.subjects().values():
+            about = [key for key in of(plugins.SUBJECT) if shown[key].subject == subject.key]
+            # Matched on the reference the subject's events carry in their data.
+            reference = KeyTextTransform(subject.data_key, "data")
+            mine |= models.Q(verb__in=about) & models.Q(In(reference, subject.visible(user)))
+        whole = whole_organisation_q(user) & models.Q(
+            verb__in=of(plugins.SUBJECT, plugins.ORGANISATION, plugins.MANAGERS)
+        )
+        return self.public().filter(whole | (member_q(user) & mine))
 
     def for_organisation_feed(self, organisation):
         """What a client of `organisation` may see: its public events, newest first."""

@@ -1,8 +1,9 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from core import plugins
+
 from .models import Event, Visibility
-from .verbs import VERBS
 
 
 def record_event(
@@ -20,8 +21,8 @@ def record_event(
     commit together or not at all. If the broker is down at commit, the outbox
     sweep finds the event later.
     """
-    if verb not in VERBS:
-        raise ValueError(f"Unknown event verb {verb!r}: add it to activity/verbs.py")
+    if verb not in plugins.verbs():
+        raise ValueError(f"Unknown event verb {verb!r}: declare it in its app's plugin.py")
     event = Event.objects.create(
         organisation=organisation,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -50,8 +51,10 @@ def record_events(items: list[dict]) -> list[Event]:
     """
     events = []
     for item in items:
-        if item["verb"] not in VERBS:
-            raise ValueError(f"Unknown event verb {item['verb']!r}: add it to activity/verbs.py")
+        if item["verb"] not in plugins.verbs():
+            raise ValueError(
+                f"Unknown event verb {item['verb']!r}: declare it in its app's plugin.py"
+            )
         target = item.get("target")
         actor = item.get("actor")
         events.append(

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.plugins import BeatJob
+
 from .models import Event
 
 log = logging.getLogger(__name__)
@@ -63,3 +65,6 @@ def outbox_sweep(limit: int = 1000) -> int:
     for event_id in ids:
         dispatch_event.delay(event_id)
     return len(ids)
+
+
+BEAT = [BeatJob("activity-outbox-sweep", "activity.tasks.outbox_sweep", 60.0)]

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +58,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "core",
     "accounts",
     "activity",
     "portal",
@@ -268,45 +268,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {
-    "sla-sweep": {
-        "task": "sla.tasks.sla_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    "activity-outbox-sweep": {
-        "task": "activity.tasks.outbox_sweep",
-        "schedule": 60.0,
-    },
-    "notifications-prune": {
-        "task": "notifications.tasks.prune",
-        "schedule": 24 * 60 * 60.0,
-        "options": {"expires": 60 * 60},
-    },
-    "notifications-delivery-sweep": {
-        "task": "notifications.tasks.delivery_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 55},
-    },
-    # Both sweeps catch up on everything due when they run, so a message that
-    # waited longer than its interval (workers down) is dropped, not replayed.
-    "tickets-recurring-sweep": {
-        "task": "tickets.tasks.recurring_tickets_sweep",
-        "schedule": 60.0,
-        "options": {"expires": 60},
-    },
-    "tickets-auto-close-sweep": {
-        "task": "tickets.tasks.auto_close_sweep",
-        "schedule": 15 * 60.0,
-        "options": {"expires": 15 * 60},
-    },
-    # Opens each bank's new period just after midnight UTC; pages never create one.
-    "contracts-open-periods": {
-        "task": "contracts.tasks.open_periods",
-        "schedule": crontab(minute=5, hour=0),
-        "options": {"expires": 60 * 60},
-    },
-}
+# The beat schedule is every app's BEAT list (core.plugins.BeatJob, beside its
+# tasks), collected by config/celery.py.
 # An event not handed to the broker after this many seconds is re-queued.
 EVENT_OUTBOX_GRACE_SECONDS = env.int("EVENT_OUTBOX_GRACE_SECONDS", default=60)
 # Functions called with every event by the dispatch task, in order.

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from activity.describe import describe
-from activity.verbs import KINDS
+from core import plugins
 from core.admin import ReadOnlyAdminMixin, admin_link
 
 from . import webhooks
@@ -188,7 +188,7 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        return [(key, kind.label) for key, kind in KINDS.items()]
+        return [(key, kind.label) for key, kind in plugins.kinds().items()]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -217,7 +217,7 @@ def _channel_label(value):
 
 
 def _kind_label(value):
-    kind = KINDS.get(value)
+    kind = plugins.kinds().get(value)
     return kind.label if kind else value
 
 

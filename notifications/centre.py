@@ -15,25 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from activity.models import Visibility
-from activity.verbs import VERB_TABLE
+from core import plugins
 
-from .models import Channel, Notification, TelegramLink
-from .render import TICKET_AUDIENCES, render
+from .models import Notification, TelegramLink
+from .render import render
 
-REPLY = "ticket_replied"
 # The banner names this many replies; the rest are in the centre.
 BANNER_LIMIT = 5
-# A reply whose comment is gone reads as one without an excerpt (no lookup per row).
-_NO_COMMENT = SimpleNamespace(is_internal=True, body="")
 
 
 def own(user):
     """The user's in-portal notifications; the only way views reach Notification rows."""
-    rows = Notification.objects.filter(user=user, channel=Channel.PORTAL)
-    if not user.is_staff:
-        rows = rows.filter(event__visibility=Visibility.PUBLIC)
-    return rows
+    return Notification.objects.visible_to(user)
 
 
 def unread_count(user) -> int:
@@ -44,49 +37,52 @@ def mark_read(rows) -> int:
     return rows.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+def _banner_verbs() -> list[str]:
+    return [key for key, verb in plugins.verbs().items() if verb.banner]
+
+
+def _visible_references(about, user, references) -> set:
+    """The references among `references` that `user` may still open."""
+    column = about.data_key
+    rows = about.visible(user).filter(**{f"{column}__in": references})
+    return set(rows.values_list(column, flat=True))
+
+
 def render_many(notifications, user) -> list:
-    """Attach `message` (render.Message) to each notification: four queries in all.
+    """Attach `message` (render.Message) to each notification, with a few queries per subject.
 
     The rows must come with event, event.actor and event.organisation selected.
     """
-    from tickets.models import Comment, Ticket
-
     notifications = list(notifications)
-    numbers, comment_ids = set(), set()
+    references, quoted = {}, {}
     for n in notifications:
         event = n.event
-        entry = VERB_TABLE.get(event.verb)
-        if entry and entry.audience in TICKET_AUDIENCES and event.data.get("number"):
-            numbers.add(event.data["number"])
-        if event.verb == REPLY and not event.is_internal and event.target_id.isdecimal():
-            comment_ids.add(int(event.target_id))
-    tickets = {
-        t.number: t
-        for t in Ticket.objects.filter(number__in=numbers).only("pk", "number", "organisation_id")
-    }
-    # What the user can still open, in one query (render() hides the rest's subject).
-    mine = Ticket.objects.visible_to(user).filter(number__in=numbers)
-    visible = set(tickets) if user.is_staff else set(mine.values_list("number", flat=True))
-    comments = (
-        Comment.objects.filter(pk__in=comment_ids, is_internal=False)
-        .only("pk", "body", "is_internal")
-        .in_bulk()
-        if comment_ids
-        else {}
-    )
+        about = plugins.subject_of(event.verb)
+        if about is not None and event.data.get(about.data_key):
+            references.setdefault(about.key, set()).add(event.data[about.data_key])
+        verb = plugins.verbs().get(event.verb)
+        if verb is not None and verb.excerpt is not None and not event.is_internal:
+            quoted.setdefault(verb.key, []).append(event)
+    found, visible = {}, {}
+    for key, refs in references.items():
+        about = plugins.subjects()[key]
+        found[key] = about.load(refs)
+        # What the user can still open, in one query (render() hides the rest's subject).
+        visible[key] = set(found[key]) if user.is_staff else _visible_references(about, user, refs)
+    excerpts = {}
+    for key, events in quoted.items():
+        excerpts.update(plugins.verbs()[key].excerpt(events))
     for n in notifications:
         event = n.event
-        comment = None
-        if event.verb == REPLY:
-            target = int(event.target_id) if event.target_id.isdecimal() else None
-            comment = comments.get(target, _NO_COMMENT)
-        number = event.data.get("number")
+        about = plugins.subject_of(event.verb)
+        reference = event.data.get(about.data_key) if about else None
+        loaded = found.get(about.key, {}) if about else {}
         n.message = render(
             event,
             user,
-            ticket=tickets.get(number),
-            comment=comment,
-            visible=number in visible or number not in tickets,
+            subject=loaded.get(reference),
+            visible=reference in visible.get(about.key, ()) or reference not in loaded,
+            excerpt=excerpts.get(event.pk, ("", "")),
         )
     return notifications
 
@@ -112,7 +108,9 @@ class Notices:
             .objects.filter(pk=self.user.pk)
             .values(
                 unread=Coalesce(Subquery(count), 0),
-                fresh_replies=Exists(rows.filter(announced_at__isnull=True, event__verb=REPLY)),
+                fresh_replies=Exists(
+                    rows.filter(announced_at__isnull=True, event__verb__in=_banner_verbs())
+                ),
                 telegram_blocked=Exists(
                     TelegramLink.objects.filter(user=OuterRef("pk"), notice_pending=True)
                 ),
@@ -140,31 +138,36 @@ class Notices:
         if self.request.headers.get("HX-Request") or not self._state["fresh_replies"]:
             return []
         fresh = own(self.user).filter(
-            read_at__isnull=True, announced_at__isnull=True, event__verb=REPLY
+            read_at__isnull=True, announced_at__isnull=True, event__verb__in=_banner_verbs()
         )
         rows = list(fresh.select_related("event").order_by("-created_at", "-pk"))
         # Only the rows read here: a reply arriving meanwhile waits for the next page.
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(announced_at=timezone.now())
         if self.request.path == reverse("notifications:centre"):
             return []
-        from tickets.models import Ticket
-
-        # A reply on a ticket the user can no longer see is named by number only.
-        numbers = {n.event.data.get("number", "") for n in rows}
-        visible = set(
-            Ticket.objects.visible_to(self.user)
-            .filter(number__in=numbers)
-            .values_list("number", flat=True)
-        )
+        # A reply about something the user can no longer see is named by its number only.
+        about_of = {n.pk: plugins.subject_of(n.event.verb) for n in rows}
+        wanted = {}
+        for n in rows:
+            about = about_of[n.pk]
+            if about is not None and n.event.data.get(about.data_key):
+                wanted.setdefault(about.key, set()).add(n.event.data[about.data_key])
+        visible = {
+            key: _visible_references(plugins.subjects()[key], self.user, refs)
+            for key, refs in wanted.items()
+        }
         shown = []
         for n in rows:
-            number = n.event.data.get("number", "")
-            if number and self.request.path == reverse("tickets:detail", args=[number]):
+            about = about_of[n.pk]
+            reference = n.event.data.get(about.data_key, "") if about else ""
+            if reference and self.request.path == about.url(reference):
                 continue
             shown.append(
                 SimpleNamespace(
-                    number=number,
-                    subject=n.event.data.get("subject", "") if number in visible else "",
+                    number=reference,
+                    subject=n.event.data.get("subject", "")
+                    if reference in visible.get(about.key if about else "", ())
+                    else "",
                     url=reverse("notifications:open", args=[n.pk]),
                 )
             )

@@ -15,77 +15,65 @@ from django.utils import timezone
 
 from accounts.models import Membership, PartnerAssignment, Role
 from accounts.roles import SUPERVISOR
-from activity.verbs import MANAGERS, ORGANISATION, PERSON, TICKET, VERB_TABLE
+from core import plugins
 
 from . import preferences
 from .channels import registry
 from .models import Channel, DeliveryStatus, Notification, WebhookDelivery, WebhookEndpoint
 
-# Staff events that the supervisors hear about besides the assigned agent:
-# something a person should pick up now. An exhausted hours bank is theirs too:
-# whether to go on working billable hours is a decision for the support team's
-# leads, not only for the client's managers.
-SUPERVISOR_VERBS = {"ticket_escalated", "sla_breached", "hours_bank_100"}
-# Work that needs an owner: the assignee, or the supervisors while there is none.
-# A deadline coming close on a ticket nobody owns is the team's to act on; an
-# acknowledgement warning (internal) would otherwise reach nobody at all.
-UNOWNED_VERBS = {
-    "ticket_opened",
-    "recurring_ticket_opened",
-    "ticket_call_requested",
-    "sla_warning",
-}
-# The same, only when a client did it: an agent's own reply on an unowned
-# ticket is not news for the supervisors.
-UNOWNED_CLIENT_VERBS = {"ticket_replied", "ticket_reopened"}
 
+def _supervisors_hear(event, verb, owner_id) -> bool:
+    """Whether the supervisors hear of `event` besides the subject's owner (Verb.supervisors).
 
-def _needs_an_owner(event, ticket) -> bool:
-    if ticket.assignee_id:
-        return False
-    if event.verb in UNOWNED_VERBS:
+    Some events need a person now (an escalation, a breach); others need an
+    owner: the owner, or the supervisors while there is none (a new ticket, a
+    deadline coming close), some only when a client acted (an agent's own
+    reply on an unowned ticket is not news for the supervisors).
+    """
+    if verb.supervisors == plugins.ALWAYS:
         return True
-    return event.verb in UNOWNED_CLIENT_VERBS and not (event.actor_id and event.actor.is_staff)
+    if owner_id or verb.supervisors not in (plugins.UNOWNED, plugins.UNOWNED_CLIENT):
+        return False
+    return verb.supervisors == plugins.UNOWNED or not (event.actor_id and event.actor.is_staff)
 
 
-def recipients(event, ticket=None) -> list:
+def recipients(event, subject=None) -> list:
     """The active users this event concerns, without its actor.
 
     Clients only for public events, and only while they still belong to the
-    organisation; staff for ticket events (assigned agent, supervisors for
-    escalations, breaches and unowned work) and the supervisors for an
-    exhausted hours bank. A user who muted the ticket is left out.
+    organisation; staff for subject events (the owner; the supervisors as the
+    verb says) and the supervisors for organisation events marked for them (an
+    exhausted hours bank). A user who muted the subject is left out.
     """
-    entry = VERB_TABLE.get(event.verb)
-    if entry is None or event.organisation_id is None:
+    verb = plugins.verbs().get(event.verb)
+    if verb is None or event.organisation_id is None:
         return []
+    about = plugins.subject_of(event.verb)
     User = get_user_model()
     client_ids, staff_q = set(), Q(pk__in=[])
-    if entry.audience == TICKET:
-        if ticket is None:
-            ticket = ticket_of(event)
-        if ticket is None:
+    if about is not None:
+        if subject is None:
+            subject = subject_of(event)
+        if subject is None:
             return []
+    if verb.audience == plugins.SUBJECT:
         if not event.is_internal:
-            client_ids = {ticket.requester_id, *ticket.watchers.values_list("user_id", flat=True)}
-        if ticket.assignee_id:
-            staff_q |= Q(pk=ticket.assignee_id)
-        if event.verb in SUPERVISOR_VERBS or _needs_an_owner(event, ticket):
+            client_ids = about.people(subject)
+        owner_id = about.owner(subject)
+        if owner_id:
+            staff_q |= Q(pk=owner_id)
+        if _supervisors_hear(event, verb, owner_id):
             staff_q |= Q(groups__name=SUPERVISOR)
-    elif entry.audience == PERSON and not event.is_internal:
-        # Only the person named, and only about a ticket of the event's organisation.
-        if ticket is None:
-            ticket = ticket_of(event)
-        if ticket is None:
-            return []
+    elif verb.audience == plugins.PERSON and not event.is_internal:
+        # Only the person named, and only about a subject of the event's organisation.
         client_ids = {event.data.get("user_id")}
-    elif entry.audience in (ORGANISATION, MANAGERS) and not event.is_internal:
+    elif verb.audience in (plugins.ORGANISATION, plugins.MANAGERS) and not event.is_internal:
         client_ids = set(
             Membership.objects.filter(
                 organisation_id=event.organisation_id, role=Role.MANAGER, is_active=True
             ).values_list("user_id", flat=True)
         )
-        if event.verb in SUPERVISOR_VERBS:
+        if verb.supervisors == plugins.ALWAYS:
             staff_q |= Q(groups__name=SUPERVISOR)
     belongs = Exists(
         Membership.objects.filter(
@@ -103,35 +91,27 @@ def recipients(event, ticket=None) -> list:
     )
     if event.actor_id:
         users = users.exclude(pk=event.actor_id)
-    if entry.audience in (TICKET, PERSON) and ticket is not None:
-        from tickets.models import TicketMute
-
-        users = users.exclude(
-            Exists(TicketMute.objects.filter(ticket_id=ticket.pk, user=OuterRef("pk")))
-        )
+    if about is not None and about.muted is not None:
+        users = users.exclude(pk__in=about.muted(subject))
     return list(users.distinct().order_by("pk"))
 
 
-def ticket_of(event):
-    from tickets.models import Ticket
-
-    number = event.data.get("number")
-    if not number:
+def subject_of(event):
+    """The object `event` is about (a ticket), within the event's organisation, or None."""
+    about = plugins.subject_of(event.verb)
+    reference = event.data.get(about.data_key) if about else None
+    if not reference:
         return None
-    return (
-        Ticket.objects.filter(number=number, organisation_id=event.organisation_id)
-        .only("pk", "number", "organisation_id", "requester_id", "assignee_id")
-        .first()
-    )
+    found = about.load([reference]).get(reference)
+    return found if found is not None and found.organisation_id == event.organisation_id else None
 
 
 def fan_out(event) -> list[int]:
     """Write the event's notifications; return the ids of those waiting to be sent."""
-    entry = VERB_TABLE.get(event.verb)
-    if entry is None:
+    verb = plugins.verbs().get(event.verb)
+    if verb is None:
         return []
-    ticket = ticket_of(event) if entry.audience in (TICKET, PERSON) else None
-    users = recipients(event, ticket)
+    users = recipients(event, subject_of(event))
     now = timezone.now()
     # An event dispatched long after it happened (a long outage, an old backlog)
     # still shows in the portal, but is not worth an e-mail or a message now.
@@ -139,7 +119,7 @@ def fan_out(event) -> list[int]:
     rows = []
     if users:
         wanted = preferences.wanted(
-            [u.pk for u in users], entry.kind, staff_ids={u.pk for u in users if u.is_staff}
+            [u.pk for u in users], verb.kind, staff_ids={u.pk for u in users if u.is_staff}
         )
         channels = registry()
         reachable = {key: channel.addresses(users) for key, channel in channels.items()}

@@ -49,6 +49,20 @@ class Delivery(models.Model):
         abstract = True
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping entry point for notifications: `user`'s own in-portal rows.
+
+        A client's never include an internal event, whatever the fan-out wrote.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        rows = self.filter(user=user, channel=Channel.PORTAL)
+        if not user.is_staff:
+            rows = rows.filter(event__visibility="public")
+        return rows
+
+
 class Notification(Delivery):
     """One event for one user on one channel: at most one row, so at most one send.
 
@@ -66,6 +80,8 @@ class Notification(Delivery):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set when a reply's banner has been shown once, on the page load after it.
     announced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

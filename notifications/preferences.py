@@ -10,48 +10,25 @@ from django.db import transaction
 
 from accounts.models import Role
 from accounts.roles import SUPERVISOR
-from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
+from core import plugins
 
 from .channels import registry
 from .models import Channel, Preference
 
-# E-mail and Telegram stay quiet by default except for what needs the person:
-# a new ticket, an escalation, the end of a ticket and SLA deadlines.
-LOUD = {
-    "ticket_opened",
-    "ticket_escalated",
-    "ticket_resolved",
-    "ticket_closed",
-    "sla",
-    # A task asked of one person by name waits on them.
-    "client_task",
-}
-# Clients hear of SLA deadlines in the portal (the ticket's marks, the feed, the
-# centre), not by e-mail: a warning asks the support team to act, not the
-# client, and what the client waits for (the reply, the resolution) is e-mailed
-# when it comes. A client who wants deadline e-mails ticks them in the profile.
-CLIENT_LOUD = LOUD - {"sla"}
-# Staff hear only of the tickets they own (or, for supervisors, of unowned work,
-# breaches, escalations and exhausted hours banks), so everything there is work
-# for them and reaches them loudly: a client's reply or reopening, a change by
-# someone else, a deadline coming close or missed.
-STAFF_LOUD = LOUD | {"ticket_replied", "ticket_updated", "hours_bank"}
-DEFAULTS = {
-    Channel.PORTAL: set(KINDS),
-    Channel.EMAIL: CLIENT_LOUD,
-    Channel.TELEGRAM: CLIENT_LOUD,
-}
-STAFF_DEFAULTS = {
-    Channel.PORTAL: set(KINDS),
-    Channel.EMAIL: STAFF_LOUD,
-    Channel.TELEGRAM: STAFF_LOUD,
-}
-
 
 def default(kind: str, channel: str, *, staff: bool = False) -> bool:
-    if staff:
-        return kind in STAFF_DEFAULTS.get(channel, STAFF_LOUD)
-    return kind in DEFAULTS.get(channel, CLIENT_LOUD)
+    """Whether `kind` reaches someone on `channel` when they chose nothing.
+
+    Every kind shows in the portal. E-mail and Telegram stay quiet except for
+    the kinds their app marks loud (core.plugins.Kind): what needs the person.
+    Staff hear only of their own work, so more of it is loud for them.
+    """
+    if channel == Channel.PORTAL:
+        return True
+    declared = plugins.kinds().get(kind)
+    if declared is None:
+        return False
+    return declared.staff_loud if staff else declared.loud
 
 
 def channel_keys() -> list[str]:
@@ -62,21 +39,24 @@ def channel_keys() -> list[str]:
 def kinds_for(user) -> list:
     """The kinds that can reach `user` (see fanout.recipients), so no row of the matrix is idle.
 
-    Ticket kinds reach everyone; organisation-wide kinds (team, hours bank) only
-    a client organisation's managers, and the hours bank the supervisors too;
-    internal notes only staff.
+    Kinds about a subject (a ticket) reach everyone; organisation-wide kinds
+    (team, hours bank) only a client organisation's managers, and the kinds
+    marked for supervisors (the hours bank) the supervisors too; staff-only
+    kinds (internal notes) only staff.
     """
     manager = (
         not user.is_staff and user.memberships.filter(role=Role.MANAGER, is_active=True).exists()
     )
     supervisor = user.is_staff and user.groups.filter(name=SUPERVISOR).exists()
-    ticket_kinds = {
-        entry.kind for entry in VERB_TABLE.values() if entry.audience in (TICKET, PERSON)
+    subject_kinds = {
+        verb.kind
+        for verb in plugins.verbs().values()
+        if verb.audience in (plugins.SUBJECT, plugins.PERSON)
     }
     return [
         kind
-        for kind in KINDS.values()
-        if (kind.key in ticket_kinds or manager or (supervisor and kind.key == "hours_bank"))
+        for kind in plugins.kinds().values()
+        if (kind.key in subject_kinds or manager or (supervisor and kind.supervisors))
         and (user.is_staff or not kind.staff_only)
     ]
 

@@ -1,9 +1,10 @@
 """What a notification says, the same on every channel, in the recipient's language.
 
 Only public content ever leaves this module: the sentence comes from the verb
-table (an internal note's sentence names the note, never its text) and the one
-excerpt shown is a reply's text, read only from a public comment, or the
-detail of a public event (activity.describe.detail: an escalation's reason).
+(an internal note's sentence names the note, never its text) and the one
+excerpt shown is what the verb's app quotes from public content (a reply's
+text) or the detail of a public event (activity.describe.detail: an
+escalation's reason).
 """
 
 import zoneinfo
@@ -15,15 +16,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from activity.describe import describe, detail
-from activity.verbs import KINDS, PERSON, TICKET, VERB_TABLE
-from core import i18n
+from core import i18n, plugins
 
 EXCERPT_CHARS = 600
-# Events about one ticket: their message names it and links to it.
-TICKET_AUDIENCES = (TICKET, PERSON)
 
 
 @dataclass
@@ -40,6 +37,7 @@ class Message:
     # a few words (the subject line), an SLA deadline in the reader's time zone,
     # and what the excerpt is when it is not a reply.
     kind: str = ""
+    subject_key: str = ""
     action: str = ""
     deadline: str = ""
     excerpt_label: str = ""
@@ -61,135 +59,71 @@ class Message:
         return self.headline
 
 
-def render(event, user, *, ticket=None, comment=None, visible: bool | None = None) -> Message:
-    """The event as `user` reads it; `ticket`, `comment` and `visible` save lookups when known.
+def render(event, user, *, subject=None, visible=None, excerpt=None) -> Message:
+    """The event as `user` reads it; `subject`, `visible` and `excerpt` save lookups when known.
 
-    A client who can no longer see the ticket (taken off its watchers, or gone
-    from the organisation) keeps the notification, but not the ticket's subject,
-    its reply's text or a link to it: `visible` says whether they can see it.
+    `subject` is the object the event is about (a ticket), `visible` whether
+    `user` may still open it, `excerpt` the (text, label) the verb quotes.
+    A client who can no longer see the subject (taken off a ticket's watchers,
+    or gone from the organisation) keeps the notification, but not its subject
+    line, the quoted text or a link to it.
     """
     with i18n.override_for(user):
-        entry = VERB_TABLE.get(event.verb)
-        about_ticket = entry is not None and entry.audience in TICKET_AUDIENCES
-        number = event.data.get("number", "") if about_ticket else ""
-        if number and ticket is None:
-            ticket = _ticket(number, event.organisation_id)
+        verb = plugins.verbs().get(event.verb)
+        about = plugins.subject_of(event.verb)
+        reference = event.data.get(about.data_key, "") if about else ""
+        if reference and subject is None:
+            subject = about.load([reference]).get(reference)
+        if subject is not None and subject.organisation_id != event.organisation_id:
+            # Within the event's organisation, as everywhere else: a link never
+            # leads to another tenant's object, whatever the event's data says.
+            subject = None
         if visible is None:
-            visible = _visible(ticket, user)
-        hidden = bool(number) and not visible
+            visible = _visible(about, reference, subject, user)
+        hidden = bool(reference) and not visible
+        kinds = plugins.kinds()
         message = Message(
             headline=describe(event, hide_subject=hidden),
-            kind_label=str(KINDS[entry.kind].label) if entry else "",
-            path=_path(event, user, None if hidden else ticket),
-            number=number,
+            kind_label=str(kinds[verb.kind].label) if verb else "",
+            path=_path(event, user, verb, about, reference, None if hidden else subject),
+            number=reference,
             ticket_subject="" if hidden else event.data.get("subject", ""),
             organisation=event.organisation.name if event.organisation_id else "",
         )
-        _specifics(message, event, user, entry)
-        if hidden:
+        if about is not None:
+            message.subject_key = about.key
+        if verb is not None:
+            message.kind = verb.kind
+            message.action = str(verb.action or kinds[verb.kind].label)
+            if verb.deadline:
+                message.deadline = deadline(event.data.get("due_at"), user)
+        if hidden or verb is None:
             return message
-        if event.verb == "ticket_replied" and not event.is_internal:
-            message.excerpt = _reply_excerpt(event, comment)
-        elif event.verb == "ticket_resolved" and not event.is_internal:
-            message.excerpt = _resolution(event, ticket)
-            message.excerpt_label = _("How it was solved") if message.excerpt else ""
+        if verb.excerpt is not None and not event.is_internal:
+            if excerpt is None:
+                excerpt = verb.excerpt([event]).get(event.pk, ("", ""))
+            message.excerpt, message.excerpt_label = excerpt
         else:
             # An escalation's reason, a call's phone and time: from the event's data.
             message.excerpt = Truncator(detail(event)).chars(EXCERPT_CHARS)
         return message
 
 
-def _ticket(number, organisation_id):
-    from tickets.models import Ticket
-
-    # Within the event's organisation, as everywhere else: a link never leads
-    # to another tenant's ticket, whatever the event's data says.
-    return (
-        Ticket.objects.filter(number=number, organisation_id=organisation_id)
-        .only("pk", "number", "organisation_id")
-        .first()
-    )
-
-
-def _visible(ticket, user) -> bool:
-    # Staff see every ticket; so does the organisation itself (a webhook's reader).
-    if ticket is None or user.is_staff or getattr(user, "pk", None) is None:
+def _visible(about, reference, subject, user) -> bool:
+    # Staff see everything; so does the organisation itself (a webhook's reader).
+    if subject is None or user.is_staff or getattr(user, "pk", None) is None:
         return True
-    from tickets.models import Ticket
-
-    return Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
+    return about.visible(user).filter(**{about.data_key: reference}).exists()
 
 
-def _reply_excerpt(event, comment) -> str:
-    from tickets.models import Comment
-
-    if comment is None:
-        comment = (
-            Comment.objects.filter(pk=event.target_id or None, is_internal=False)
-            .only("body", "is_internal")
-            .first()
-        )
-    if comment is None or comment.is_internal:
-        return ""
-    return Truncator(comment.body).chars(EXCERPT_CHARS)
-
-
-def _path(event, user, ticket) -> str:
-    entry = VERB_TABLE.get(event.verb)
-    if user.is_staff:
-        if ticket is not None:
-            return reverse("admin:tickets_ticket_change", args=[ticket.pk])
-        if entry and entry.kind == "hours_bank" and event.target_id:
-            # A supervisor told of an exhausted bank goes to the contract itself.
-            return reverse("admin:contracts_contract_change", args=[event.target_id])
-        return reverse("admin:index")
-    if ticket is not None:
-        path = reverse("tickets:detail", args=[ticket.number])
-        if event.verb == "ticket_replied" and event.target_id:
-            path += f"#comment-{event.target_id}"
-        return path
-    if entry and entry.kind == "hours_bank" and event.target_id:
-        return reverse("contracts:detail", args=[event.target_id])
-    if entry and entry.kind == "team":
-        return reverse("accounts:team")
-    return reverse("activity:feed")
-
-
-# What changed, as the subject line says it; a verb not listed says its kind.
-ACTIONS = {
-    "ticket_opened": pgettext_lazy("e-mail subject", "New ticket"),
-    "recurring_ticket_opened": pgettext_lazy("e-mail subject", "New ticket"),
-    "ticket_replied": pgettext_lazy("e-mail subject", "New reply"),
-    "ticket_note_added": pgettext_lazy("e-mail subject", "Internal note"),
-    "ticket_status_changed": pgettext_lazy("e-mail subject", "Status changed"),
-    "ticket_priority_changed": pgettext_lazy("e-mail subject", "Priority changed"),
-    "ticket_assigned": pgettext_lazy("e-mail subject", "Assigned"),
-    "ticket_escalated": pgettext_lazy("e-mail subject", "Escalated"),
-    "ticket_call_requested": pgettext_lazy("e-mail subject", "Call requested"),
-    "ticket_resolved": pgettext_lazy("e-mail subject", "Resolved"),
-    "ticket_closed": pgettext_lazy("e-mail subject", "Closed"),
-    "ticket_auto_closed": pgettext_lazy("e-mail subject", "Closed"),
-    "ticket_reopened": pgettext_lazy("e-mail subject", "Reopened"),
-    "ticket_rated": pgettext_lazy("e-mail subject", "Rated"),
-    "ticket_merged": pgettext_lazy("e-mail subject", "Merged"),
-    "attachment_added": pgettext_lazy("e-mail subject", "New attachment"),
-    "client_task_added": pgettext_lazy("e-mail subject", "Task for you"),
-    "client_task_done": pgettext_lazy("e-mail subject", "Task done"),
-    "sla_warning": pgettext_lazy("e-mail subject", "Deadline close"),
-    "sla_breached": pgettext_lazy("e-mail subject", "Deadline missed"),
-    "time_logged": pgettext_lazy("e-mail subject", "Time logged"),
-    "time_entry_changed": pgettext_lazy("e-mail subject", "Time logged"),
-}
-SLA_VERBS = {"sla_warning", "sla_breached"}
-
-
-def _specifics(message, event, user, entry) -> None:
-    """What the subject line and the SLA messages need besides the sentence."""
-    message.kind = entry.kind if entry else ""
-    if entry is not None:
-        message.action = str(ACTIONS.get(event.verb, KINDS[entry.kind].label))
-    if event.verb in SLA_VERBS:
-        message.deadline = deadline(event.data.get("due_at"), user)
+def _path(event, user, verb, about, reference, subject) -> str:
+    if subject is not None:
+        return about.admin_url(subject) if user.is_staff else about.url(reference, event)
+    if verb is not None and verb.audience not in (plugins.SUBJECT, plugins.PERSON) and verb.link:
+        path = verb.link(event, staff=user.is_staff)
+        if path:
+            return path
+    return reverse("admin:index") if user.is_staff else reverse("activity:feed")
 
 
 def deadline(value, user) -> str:
@@ -204,27 +138,6 @@ def deadline(value, user) -> str:
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     local = timezone.localtime(moment, zone)
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
-
-
-def _resolution(event, ticket) -> str:
-    """The support's last public reply before the ticket was resolved: how it was solved."""
-    from tickets.models import Comment
-
-    if ticket is None:
-        return ""
-    reply = (
-        Comment.objects.filter(
-            ticket=ticket,
-            is_internal=False,
-            author__is_staff=True,
-            created_at__lte=event.created_at,
-        )
-        .exclude(body="")
-        .only("body")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return Truncator(reply.body).chars(EXCERPT_CHARS) if reply else ""
 
 
 def greeting(user) -> str:

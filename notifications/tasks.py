@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.plugins import BeatJob
+
 from . import delivery, webhooks
 from .models import Channel, DeliveryStatus, Notification, TelegramUpdate, WebhookDelivery
 from .telegram import send_reply
@@ -88,3 +90,9 @@ def prune() -> dict:
     if any(counts.values()):
         log.info("notifications pruned: %s", counts)
     return counts
+
+
+BEAT = [
+    BeatJob("notifications-prune", "notifications.tasks.prune", 24 * 60 * 60.0, expires=60 * 60),
+    BeatJob("notifications-delivery-sweep", "notifications.tasks.delivery_sweep", 60.0, expires=55),
+]

@@ -17,29 +17,27 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from activity.verbs import KINDS
-from core import i18n
+from core import i18n, plugins
 
 from .models import Channel, Preference
 
 SALT = "notifications.unsubscribe"
 
 
-def token(user, *, number: str = "", kind: str = "") -> str:
-    payload = {"u": user.pk, "t": number} if number else {"u": user.pk, "k": kind}
+def token(user, *, number: str = "", kind: str = "", subject: str = "") -> str:
+    """`number`: the reference of the subject (`subject`, a key of core.plugins) to mute."""
+    payload = {"u": user.pk, "t": number, "s": subject} if number else {"u": user.pk, "k": kind}
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
 def url(user, message) -> str:
-    """The link for `user` under `message` (render.Message): its ticket, else its kind."""
-    value = token(user, number=message.number, kind=message.kind)
+    """The link for `user` under `message` (render.Message): its subject, else its kind."""
+    value = token(user, number=message.number, kind=message.kind, subject=message.subject_key)
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[value])
 
 
 def _read(value):
-    """(user, ticket or None, kind) named by a genuine token; anything else is a 404."""
-    from tickets.models import Ticket
-
+    """(user, (subject, object) or None, kind) named by a genuine token; else a 404."""
     try:
         payload = signing.loads(value, salt=SALT)
     except signing.BadSignature:
@@ -50,11 +48,15 @@ def _read(value):
     if user is None:
         raise Http404
     if payload.get("t"):
-        ticket = Ticket.objects.filter(number=payload["t"]).only("pk", "number").first()
-        if ticket is None:
-            raise Http404
-        return user, ticket, ""
-    if payload.get("k") in KINDS:
+        # Links sent before they named their subject's kind: whichever subject has it.
+        keys = [payload["s"]] if payload.get("s") else list(plugins.subjects())
+        for key in keys:
+            about = plugins.subjects().get(key)
+            found = about.load([payload["t"]]).get(payload["t"]) if about else None
+            if found is not None and about.mute is not None:
+                return user, (about, found), ""
+        raise Http404
+    if payload.get("k") in plugins.kinds():
         return user, None, payload["k"]
     raise Http404
 
@@ -62,20 +64,23 @@ def _read(value):
 @csrf_exempt  # the token is the credential; mail clients POST without a form of ours
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    user, ticket, kind = _read(token)
-    context = {"ticket": ticket, "kind": KINDS.get(kind), "token": token}
+    user, subject, kind = _read(token)
+    context = {
+        "ticket": subject[1] if subject else None,
+        "kind": plugins.kinds().get(kind),
+        "token": token,
+    }
     # Whoever opens the link is its recipient, seldom signed in: their language,
     # not the browser's.
     with i18n.override_for(user):
-        return _answer(request, user, ticket, kind, context)
+        return _answer(request, user, subject, kind, context)
 
 
-def _answer(request, user, ticket, kind, context):
+def _answer(request, user, subject, kind, context):
     if request.method == "POST":
-        if ticket is not None:
-            from tickets.services import ticket_mute
-
-            ticket_mute(ticket=ticket, user=user, muted=True)
+        if subject is not None:
+            about, found = subject
+            about.mute(found, user)
         else:
             Preference.objects.update_or_create(
                 user=user, kind=kind, channel=Channel.EMAIL, defaults={"enabled": False}

@@ -7,14 +7,14 @@ HTTP POST of a JSON body like this one, in the organisation's language:
 
     {
       "id": 4711,                          # the event: the same on every retry
-      "type": "ticket_replied",            # the verb (activity/verbs.py)
+      "type": "ticket_replied",            # the verb (its app's plugin.py)
       "kind": "ticket_replied",            # its group, as in the preferences
       "occurred_at": "2026-03-02T14:05:09Z",
       "organisation": "andes",             # the organisation's slug
       "language": "es",
       "text": "Ana respondió en TKT-2026-00042",
       "url": "https://portal.example.com/tickets/TKT-2026-00042/#comment-9",
-      "ticket": {"number": "TKT-2026-00042", "subject": "Router down"},
+      "ticket": {"number": "TKT-2026-00042", "subject": "Router down"},  # its subject
       "excerpt": "We have replaced the line card..."   # public replies only, else null
     }
 
@@ -71,7 +71,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activity.verbs import VERB_TABLE
+from core import plugins
 
 from . import delivery
 from .channels.base import TemporaryFailure
@@ -139,14 +139,11 @@ def payload(event) -> dict:
     organisation = event.organisation
     reader = _OrganisationReader(language=organisation.default_language)
     message = render(event, reader)
-    entry = VERB_TABLE.get(event.verb)
-    ticket = None
-    if message.number:
-        ticket = {"number": message.number, "subject": message.ticket_subject}
-    return {
+    verb = plugins.verbs().get(event.verb)
+    body = {
         "id": event.pk,
         "type": event.verb,
-        "kind": entry.kind if entry else None,
+        "kind": verb.kind if verb else None,
         "occurred_at": event.created_at.astimezone(UTC)
         .isoformat(timespec="seconds")
         .replace("+00:00", "Z"),
@@ -154,9 +151,13 @@ def payload(event) -> dict:
         "language": reader.language,
         "text": message.headline,
         "url": message.url,
-        "ticket": ticket,
+        "ticket": None,
         "excerpt": message.excerpt or None,
     }
+    if message.number:
+        # What the event is about, under its subject's key ("ticket").
+        body[message.subject_key] = {"number": message.number, "subject": message.ticket_subject}
+    return body
 
 
 def encode(data: dict) -> bytes:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from .navigation import AREAS
+from core import plugins
 
 
 def portal(request):
@@ -10,7 +10,7 @@ def portal(request):
         return {"nav_areas": [], "languages": settings.LANGUAGES}
     areas = [
         a
-        for a in AREAS
+        for a in plugins.areas()
         if (not a.manager_only or access.is_manager)
         and (not a.whole_organisation or access.sees_whole_organisation)
     ]

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from activity.verbs import KINDS
+from core import plugins
 from notifications import preferences
 from notifications.models import Notification, Preference
 from tickets import services
@@ -34,7 +34,7 @@ def test_the_profile_shows_the_defaults_for_a_client(world, client_for):
     html = client_for(world.manager).get(PROFILE).content.decode()
 
     assert 'id="notification-preferences"' in html
-    client_kinds = {key for key, kind in KINDS.items() if not kind.staff_only}
+    client_kinds = {key for key, kind in plugins.kinds().items() if not kind.staff_only}
     # Telegram is a column only where a bot is configured; here it is not.
     assert _boxes(html) == {(k, c) for k in client_kinds for c in ("portal", "email")}
     assert _checked(html) == {
@@ -101,7 +101,7 @@ def test_bad_input_is_ignored_and_nothing_breaks(world, client_for):
     assert response.status_code == 302
     rows = set(Preference.objects.filter(user=world.member).values_list("kind", "channel"))
     assert ("ticket_replied", "email") in rows
-    assert not {kind for kind, _ in rows} - set(KINDS)
+    assert not {kind for kind, _ in rows} - set(plugins.kinds())
     assert not {channel for _, channel in rows} - {"portal", "email"}
     assert not Preference.objects.filter(user=world.member, kind="internal_note").exists()
     assert client.get(PROFILE).status_code == 200

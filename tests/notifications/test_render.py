@@ -1,6 +1,6 @@
 """Every verb, in every language, on every channel, says something a person can read.
 
-For each verb of activity/verbs.VERB_TABLE an event is built with the data its
+For each verb every app declares (core.plugins.verbs()) an event is built with the data its
 app records (the keys are checked against the real services below), then
 rendered in es, en, pt and fr for the portal (the headline), e-mail (text and
 HTML), Telegram and webhooks. The text is checked, not just that it renders:
@@ -18,8 +18,9 @@ from django.utils.html import escape
 
 from activity.models import Event, Visibility
 from activity.services import record_event
-from activity.verbs import MANAGERS, ORGANISATION, VERB_TABLE
 from contracts.models import BankKind, Contract
+from core import plugins
+from core.plugins import MANAGERS, ORGANISATION
 from notifications.channels.email import EmailChannel
 from notifications.channels.telegram import TelegramChannel
 from notifications.models import Notification
@@ -86,7 +87,7 @@ SAMPLES = {
 }
 # Person events are about one ticket too, and carry its number and subject.
 NON_TICKET = {
-    verb for verb, entry in VERB_TABLE.items() if entry.audience not in ("ticket", "person")
+    verb for verb, entry in plugins.verbs().items() if entry.audience not in ("subject", "person")
 }
 
 
@@ -128,7 +129,7 @@ def _event(verb, scene) -> Event:
 
 def _reader(verb, world, language):
     """Who gets this event: staff for internal ones, managers for the organisation's."""
-    entry = VERB_TABLE[verb]
+    entry = plugins.verbs()[verb]
     if verb in INTERNAL:
         user = world.agent
     elif entry.audience in (ORGANISATION, MANAGERS):
@@ -160,15 +161,15 @@ def _channels(event, user, language) -> dict[str, str]:
 
 def _english_template(verb) -> str:
     with translation.override("en"):
-        return str(VERB_TABLE[verb].template)
+        return str(plugins.verbs()[verb].template)
 
 
 def _translated_template(verb, language) -> str:
     with translation.override(language):
-        return str(VERB_TABLE[verb].template)
+        return str(plugins.verbs()[verb].template)
 
 
-@pytest.mark.parametrize("verb", sorted(VERB_TABLE))
+@pytest.mark.parametrize("verb", sorted(plugins.verbs()))
 def test_every_verb_reads_well_in_every_language_on_every_channel(verb, scene):
     assert verb in SAMPLES, f"add the data {verb!r} records to SAMPLES"
     world, ticket, _contract = scene
@@ -203,7 +204,7 @@ def test_every_verb_reads_well_in_every_language_on_every_channel(verb, scene):
 
 
 def test_the_samples_cover_every_verb_and_no_other():
-    assert set(SAMPLES) == set(VERB_TABLE)
+    assert set(SAMPLES) == set(plugins.verbs())
 
 
 def test_a_public_reply_is_quoted_on_every_channel_an_internal_note_on_none(scene):

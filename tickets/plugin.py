@@ -1,0 +1,353 @@
+"""What tickets adds to the shared parts (core/plugins.py).
+
+Ticket events carry the ticket's number and subject in their data; the ticket is
+their subject, so its requester and watchers hear of them, its assignee owns them.
+"""
+
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
+
+from core.plugins import (
+    ALWAYS,
+    PERSON,
+    UNOWNED,
+    UNOWNED_CLIENT,
+    Area,
+    DemoStep,
+    Kind,
+    Subject,
+    Verb,
+    Widget,
+)
+
+EXCERPT_CHARS = 600
+
+
+def _load(numbers):
+    from .models import Ticket
+
+    rows = Ticket.objects.filter(number__in=list(numbers)).only(
+        "pk", "number", "organisation_id", "requester_id", "assignee_id"
+    )
+    return {ticket.number: ticket for ticket in rows}
+
+
+def _visible(user):
+    from .models import Ticket
+
+    return Ticket.objects.visible_to(user).values("number")
+
+
+def _people(ticket) -> set:
+    return {ticket.requester_id, *ticket.watchers.values_list("user_id", flat=True)}
+
+
+def _muted(ticket):
+    from .models import TicketMute
+
+    return TicketMute.objects.filter(ticket_id=ticket.pk).values("user_id")
+
+
+def _mute(ticket, user) -> None:
+    from .services import ticket_mute
+
+    ticket_mute(ticket=ticket, user=user, muted=True)
+
+
+def _url(number, event=None) -> str:
+    path = reverse("tickets:detail", args=[number])
+    if event is not None and event.verb == "ticket_replied" and event.target_id:
+        path += f"#comment-{event.target_id}"
+    return path
+
+
+def _admin_url(ticket) -> str:
+    return reverse("admin:tickets_ticket_change", args=[ticket.pk])
+
+
+SUBJECTS = [
+    Subject(
+        "ticket",
+        "number",
+        load=_load,
+        visible=_visible,
+        url=_url,
+        admin_url=_admin_url,
+        people=_people,
+        owner=lambda ticket: ticket.assignee_id,
+        muted=_muted,
+        mute=_mute,
+        label=gettext_lazy("ticket"),
+    )
+]
+
+
+def _reply_excerpts(events) -> dict:
+    """The reply's text, read only from a public comment."""
+    from .models import Comment
+
+    ids = {int(e.target_id): e.pk for e in events if e.target_id.isdecimal()}
+    comments = Comment.objects.filter(pk__in=ids, is_internal=False).only("pk", "body")
+    return {ids[c.pk]: (Truncator(c.body).chars(EXCERPT_CHARS), "") for c in comments}
+
+
+def _resolutions(events) -> dict:
+    """The support's last public reply before the ticket was resolved: how it was solved."""
+    from .models import Comment
+
+    found = {}
+    for event in events:
+        reply = (
+            Comment.objects.filter(
+                ticket__number=event.data.get("number", ""),
+                ticket__organisation_id=event.organisation_id,
+                is_internal=False,
+                author__is_staff=True,
+                created_at__lte=event.created_at,
+            )
+            .exclude(body="")
+            .only("body")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if reply is not None:
+            found[event.pk] = (Truncator(reply.body).chars(EXCERPT_CHARS), _("How it was solved"))
+    return found
+
+
+def _choice(name):
+    def label(value) -> str:
+        from . import states
+
+        try:
+            return str(getattr(states, name)(value).label).lower()
+        except ValueError:
+            return value
+
+    return label
+
+
+def _nobody(value) -> str:
+    # "" for nobody: the word is the reader's to translate.
+    return value if value != "" else _("nobody")
+
+
+KINDS = [
+    Kind("ticket_opened", gettext_lazy("New tickets"), loud=True, staff_loud=True),
+    Kind("ticket_replied", gettext_lazy("Replies"), staff_loud=True),
+    Kind("ticket_updated", gettext_lazy("Ticket changes"), staff_loud=True),
+    Kind("ticket_escalated", gettext_lazy("Escalations and calls"), loud=True, staff_loud=True),
+    Kind("ticket_resolved", gettext_lazy("Resolved tickets"), loud=True, staff_loud=True),
+    Kind("ticket_closed", gettext_lazy("Closed tickets"), loud=True, staff_loud=True),
+    # A task asked of one person by name waits on them.
+    Kind("client_task", gettext_lazy("Tasks asked of you"), loud=True, staff_loud=True),
+    Kind("internal_note", gettext_lazy("Internal notes"), staff_only=True),
+]
+
+
+def _verb(key, template, kind, *, action=None, **options):
+    return Verb(key, template, kind, subject="ticket", action=action, **options)
+
+
+# What changed, as an e-mail's subject line says it (action=).
+NEW_TICKET = pgettext_lazy("e-mail subject", "New ticket")
+CLOSED = pgettext_lazy("e-mail subject", "Closed")
+
+VERBS = [
+    _verb(
+        "ticket_opened",
+        gettext_lazy("%(actor)s opened %(number)s: %(subject)s"),
+        "ticket_opened",
+        action=NEW_TICKET,
+        supervisors=UNOWNED,
+    ),
+    _verb(
+        "ticket_replied",
+        gettext_lazy("%(actor)s replied on %(number)s"),
+        "ticket_replied",
+        action=pgettext_lazy("e-mail subject", "New reply"),
+        supervisors=UNOWNED_CLIENT,
+        excerpt=_reply_excerpts,
+        banner=True,
+    ),
+    _verb(
+        "ticket_note_added",
+        gettext_lazy("%(actor)s added an internal note on %(number)s"),
+        "internal_note",
+        action=pgettext_lazy("e-mail subject", "Internal note"),
+    ),
+    _verb(
+        "ticket_status_changed",
+        gettext_lazy("%(actor)s moved %(number)s to %(status)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Status changed"),
+        labels={"status": _choice("Status")},
+    ),
+    _verb(
+        "ticket_priority_changed",
+        gettext_lazy("%(actor)s set the priority of %(number)s to %(priority)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Priority changed"),
+        labels={"priority": _choice("Priority")},
+    ),
+    _verb(
+        "ticket_assigned",
+        gettext_lazy("%(actor)s assigned %(number)s to %(assignee)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Assigned"),
+        labels={"assignee": _nobody},
+    ),
+    _verb(
+        "ticket_escalated",
+        gettext_lazy("%(actor)s escalated %(number)s"),
+        "ticket_escalated",
+        action=pgettext_lazy("e-mail subject", "Escalated"),
+        detail=gettext_lazy("Reason: %(reason)s"),
+        supervisors=ALWAYS,
+    ),
+    _verb(
+        "ticket_call_requested",
+        gettext_lazy("%(actor)s asked for a call about %(number)s"),
+        "ticket_escalated",
+        action=pgettext_lazy("e-mail subject", "Call requested"),
+        detail=gettext_lazy("Phone: %(phone)s · When: %(preferred_time)s"),
+        supervisors=UNOWNED,
+    ),
+    _verb(
+        "ticket_escalation_resolved",
+        gettext_lazy("%(actor)s closed the escalation of %(number)s"),
+        "ticket_escalated",
+    ),
+    _verb(
+        "ticket_call_done",
+        gettext_lazy("%(actor)s called back about %(number)s"),
+        "ticket_escalated",
+        detail=gettext_lazy("Phone: %(phone)s"),
+    ),
+    _verb(
+        "ticket_watcher_added",
+        gettext_lazy("%(actor)s added %(watcher)s to %(number)s"),
+        "ticket_updated",
+    ),
+    _verb(
+        "ticket_watcher_removed",
+        gettext_lazy("%(actor)s removed %(watcher)s from %(number)s"),
+        "ticket_updated",
+    ),
+    _verb(
+        "ticket_resolved",
+        gettext_lazy("%(actor)s resolved %(number)s"),
+        "ticket_resolved",
+        action=pgettext_lazy("e-mail subject", "Resolved"),
+        excerpt=_resolutions,
+    ),
+    _verb(
+        "ticket_closed",
+        gettext_lazy("%(actor)s closed %(number)s"),
+        "ticket_closed",
+        action=CLOSED,
+    ),
+    _verb(
+        "ticket_auto_closed",
+        ngettext_lazy(
+            "%(number)s was closed after %(days)s day without a reply",
+            "%(number)s was closed after %(days)s days without a reply",
+            "days",  # the event's data names the count: each language agrees with it
+        ),
+        "ticket_closed",
+        action=CLOSED,
+    ),
+    _verb(
+        "ticket_reopened",
+        gettext_lazy("%(actor)s reopened %(number)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Reopened"),
+        supervisors=UNOWNED_CLIENT,
+    ),
+    _verb(
+        "ticket_rated",
+        gettext_lazy("%(actor)s rated the support on %(number)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Rated"),
+    ),
+    # For the duplicate's people the merge closes their ticket (kind "closed",
+    # heard on their channels); the survivor's people hear that a duplicate
+    # joined, never its number or subject (see tickets/notes.py).
+    _verb(
+        "ticket_merged",
+        gettext_lazy("%(actor)s merged %(number)s into %(into)s"),
+        "ticket_closed",
+        action=pgettext_lazy("e-mail subject", "Merged"),
+    ),
+    _verb(
+        "ticket_merged_in",
+        gettext_lazy("%(actor)s merged a duplicate ticket into %(number)s"),
+        "ticket_updated",
+    ),
+    _verb(
+        "attachment_added",
+        gettext_lazy("%(actor)s attached %(name)s to %(number)s"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "New attachment"),
+    ),
+    _verb(
+        "client_task_added",
+        gettext_lazy("%(actor)s asked for: %(title)s (%(number)s)"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Task for you"),
+    ),
+    _verb(
+        "client_task_assigned",
+        gettext_lazy("%(actor)s asked %(assignee)s for: %(title)s (%(number)s)"),
+        "client_task",
+        audience=PERSON,
+        labels={"assignee": _nobody},
+    ),
+    _verb(
+        "client_task_done",
+        gettext_lazy("%(actor)s completed: %(title)s (%(number)s)"),
+        "ticket_updated",
+        action=pgettext_lazy("e-mail subject", "Task done"),
+    ),
+    _verb(
+        "recurring_ticket_opened",
+        gettext_lazy("%(number)s was opened from a recurring schedule: %(subject)s"),
+        "ticket_opened",
+        action=NEW_TICKET,
+        supervisors=UNOWNED,
+    ),
+]
+
+AREAS = [Area("tickets", gettext_lazy("Tickets"), "tickets:list", order=20)]
+
+
+def _widget(name):
+    def context(request, organisation):
+        from . import widgets
+
+        return getattr(widgets, name)(request, organisation)
+
+    return context
+
+
+WIDGETS = [
+    Widget("ticket_counts", "tickets/widgets/counts.html", _widget("counts"), order=5),
+    Widget("client_tasks", "tickets/widgets/tasks.html", _widget("tasks"), order=10),
+    Widget("recent_tickets", "tickets/widgets/recent.html", _widget("recent"), order=80),
+]
+
+
+def _demo(demo):
+    from . import demo as tickets_demo
+    from .models import Ticket
+
+    orgs = demo.organisations
+    demo.first_load = not Ticket.objects.filter(organisation__in=orgs.values()).exists()
+    tickets_demo.load_catalogue()
+    tickets_demo.load_services(orgs)
+    tickets_demo.load_tickets(orgs, demo.users)
+
+
+DEMO = DemoStep("tickets", _demo, after=("accounts", "sla-policies"))
