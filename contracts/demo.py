@@ -9,9 +9,10 @@
 Time is logged through contracts.services.time_entry_add by the demo agent. The
 work of past days is on tickets opened then: each step (opened, answered, time
 logged, resolved, closed) goes through the services dated when it happened
-(sla.demo.dated), so SLA clocks and the feed agree with the story. Texts are in
+(core.demo.dated), so SLA clocks and the feed agree with the story. Texts are in
 each organisation's language. Runs once per organisation (skipped when it
-already has time entries or objectives).
+already has time entries or objectives); the services catalogue is refreshed
+every time.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -21,13 +22,101 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from sla.demo import dated
+from core.demo import dated
 from tickets import services as ticket_services
-from tickets.demo import CONFIGURATION_BACKUP, NO_INTERNET, SLOW_DNS, SLOW_EVENINGS
+from tickets.demo import CONFIGURATION_BACKUP, NO_INTERNET, SLOW_DNS, SLOW_EVENINGS, versions
+from tickets.models import Ticket
 from tickets.states import Priority, Status
 
 from . import services
-from .models import BankKind, Contract, Objective, TimeEntry
+from .models import BankKind, Contract, Objective, Service, TimeEntry
+
+# Each organisation's services: names in English, Spanish, Portuguese and French,
+# then the kind the same way.
+INTERNET = ("Internet", "Internet", "Internet", "Internet")
+SERVICES = {
+    "andes-fibra": [
+        (
+            (
+                "Fibre 1 Gbps Santiago",
+                "Fibra 1 Gbps Santiago",
+                "Fibra 1 Gbps Santiago",
+                "Fibre 1 Gbit/s Santiago",
+            ),
+            INTERNET,
+            "CL-SCL-00123",
+        ),
+        (
+            ("Managed firewall", "Firewall gestionado", "Firewall gerenciado", "Pare-feu géré"),
+            ("Security", "Seguridad", "Segurança", "Sécurité"),
+            "FW-5020-01",
+        ),
+        (
+            (
+                "MPLS link Valparaíso",
+                "Enlace MPLS Valparaíso",
+                "Enlace MPLS Valparaíso",
+                "Liaison MPLS Valparaíso",
+            ),
+            ("MPLS", "MPLS", "MPLS", "MPLS"),
+            "CL-VAP-00456",
+        ),
+    ],
+    "vale-telecom": [
+        (
+            (
+                "Dedicated 500 Mbps link",
+                "Enlace dedicado 500 Mbps",
+                "Link dedicado 500 Mbps",
+                "Lien dédié 500 Mbit/s",
+            ),
+            INTERNET,
+            "BR-SP-7788",
+        )
+    ],
+    "atelier-reseaux": [
+        (
+            (
+                "Fibre 500 Mb Paris",
+                "Fibra 500 Mb París",
+                "Fibra 500 Mb Paris",
+                "Fibre 500 Mb Paris",
+            ),
+            INTERNET,
+            "FR-PAR-3321",
+        )
+    ],
+    "northwind-it": [
+        (
+            (
+                "Managed Wi-Fi London",
+                "Wi-Fi gestionado Londres",
+                "Wi-Fi gerenciado Londres",
+                "Wi-Fi géré Londres",
+            ),
+            ("Wi-Fi", "Wi-Fi", "Wi-Fi", "Wi-Fi"),
+            "GB-LON-0042",
+        )
+    ],
+}
+
+
+def load_services(orgs):
+    for slug, items in SERVICES.items():
+        for names, kinds, identifier in items:
+            Service.objects.update_or_create(
+                organisation=orgs[slug],
+                identifier=identifier,
+                defaults={**versions("name", names), **versions("kind", kinds)},
+            )
+
+
+def link_services(orgs):
+    """The Providencia outage is about Andes Fibra's fibre line."""
+    outage = Ticket.objects.filter(organisation=orgs["andes-fibra"], subject=NO_INTERNET).first()
+    if outage is not None:
+        outage.services.add(orgs["andes-fibra"].services.get(identifier="CL-SCL-00123"))
+
 
 # (subject, description, [(day offset, hour, minutes, what was done, billable)]), in
 # Andes Fibra's language: the client reads them on its contract page and statements.
@@ -162,7 +251,7 @@ def _month_start(day: date, months_back: int = 0) -> date:
 def _past_ticket(organisation, requester, agent, subject, description, opened_at, work, close):
     """A ticket worked on in the past: opened, answered, its time logged, resolved.
 
-    Each step is dated when it happened (sla.demo.dated), never after now.
+    Each step is dated when it happened (core.demo.dated), never after now.
     Planned work is low priority: its resolution target spans the days it takes.
     `work` is [(performed_at, minutes, what was done, billable)].
     """

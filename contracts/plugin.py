@@ -88,6 +88,9 @@ WIDGETS = [
 def _demo(demo):
     from . import demo as contracts_demo
 
+    contracts_demo.load_services(demo.organisations)
+    if demo.first_load:
+        contracts_demo.link_services(demo.organisations)
     contracts_demo.load_contracts(demo.organisations, demo.users)
 
 

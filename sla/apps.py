@@ -7,9 +7,15 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self):
+        from core.demo import after_dated, before_dated
         from tickets.signals import ticket_changed
 
+        from . import demo
+
         ticket_changed.connect(_move_clocks, dispatch_uid="sla.ticket_changed")
+        # The demo's back-dated history: what the sweep would have done meanwhile.
+        before_dated.connect(demo.sweep_until, dispatch_uid="sla.before_dated")
+        after_dated.connect(demo.date_breaches, dispatch_uid="sla.after_dated")
 
 
 def _move_clocks(sender, *, ticket, actor, verb, internal, **kwargs):

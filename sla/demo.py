@@ -2,11 +2,8 @@
 whose deadlines show every mark. Runs before the tickets so that their clocks
 start as they are opened."""
 
-from contextlib import contextmanager
 from datetime import date, time, timedelta
 
-from django.apps import apps
-from django.db.models import Max
 from django.utils import timezone
 
 from activity.models import Event
@@ -86,7 +83,7 @@ def load_policies(orgs):
 
 def backdate(ticket, minutes: int):
     """Pretend the ticket was opened `minutes` ago, so its marks show (tests only;
-    the demo tells its history with `dated`, events and all)."""
+    the demo tells its history with core.demo.dated, events and all)."""
     ticket.clocks.all().delete()
     ticket.created_at = timezone.now() - timedelta(minutes=minutes)
     ticket.save(update_fields=["created_at"])
@@ -95,69 +92,23 @@ def backdate(ticket, minutes: int):
 
 # Demo history ----------------------------------------------------------------------
 # The demo tells each ticket's story through the services, step by step, each
-# step at the moment the story says it happened: `dated()` sets the clock the
-# services read (django.utils.timezone.now) to that moment, so the SLA clocks
-# move from it, a first response is met when its reply was written, and nothing
-# is dated after now. Columns filled by a model default (which keeps the real
-# clock) are then moved to that moment too.
-
-# Every moment a service or a model default stamps with "now" (never deadlines).
-STAMPED = {
-    "activity.Event": ["created_at"],
-    "tickets.Ticket": [
-        "created_at",
-        "updated_at",
-        "last_activity_at",
-        "last_client_activity_at",
-        "resolved_at",
-        "closed_at",
-        "escalated_at",
-        "escalation_resolved_at",
-    ],
-    "tickets.TicketWatcher": ["created_at"],
-    "tickets.Comment": ["created_at"],
-    "tickets.Attachment": ["created_at"],
-    "tickets.ClientTask": ["created_at", "done_at"],
-    "tickets.CallRequest": ["created_at", "done_at"],
-    "tickets.Rating": ["created_at", "updated_at"],
-    "contracts.TimeEntry": ["created_at", "updated_at"],
-    "contracts.TimeEntryRevision": ["changed_at"],
-    "contracts.BankPeriod": ["warned_80_at", "warned_100_at"],
-    "sla.TicketClock": ["created_at"],
-}
+# step at the moment the story says it happened (core.demo.dated), so the SLA
+# clocks move from it and a first response is met when its reply was written.
+# What the sweep would have done meanwhile is done here, when a dated step
+# begins and ends (connected in sla.apps).
 
 
-@contextmanager
-def dated(when, *tickets):
-    """Demo only: what the services do inside the block happens at `when`.
-
-    Before the block, the clocks of `tickets` (those it changes) get what the
-    minute-by-minute sweep would have done to them by `when`.
-    """
-    real_now = timezone.now
-    if when > real_now():
-        raise ValueError(f"The demo's history cannot happen in the future ({when}).")
-    for ticket in tickets:
+def sweep_until(sender, *, when, subjects, **kwargs):
+    """The clocks of the tickets a dated step changes get the sweep's work up to `when`."""
+    for ticket in subjects:
         catch_up(ticket, when)
-    started = real_now()
-    last_event = Event.objects.aggregate(last=Max("pk"))["last"] or 0
-    timezone.now = lambda: when
-    try:
-        yield
-    finally:
-        timezone.now = real_now
-    _stamp(started, when)
-    # A clock met after its deadline records its breach: it happened at the deadline.
-    for event in Event.objects.filter(pk__gt=last_event, verb="sla_breached"):
+
+
+def date_breaches(sender, *, since, when, **kwargs):
+    """A breach recorded in the step (a clock met late) happened at its deadline."""
+    for event in Event.objects.filter(created_at__gte=since, verb="sla_breached"):
         clock = TicketClock.objects.get(ticket_id=event.target_id, kind=event.data["kind"])
         Event.objects.filter(pk=event.pk).update(created_at=clock.breached_at)
-
-
-def _stamp(since, when):
-    for label, fields in STAMPED.items():
-        model = apps.get_model(label)
-        for field in fields:
-            model.objects.filter(**{f"{field}__gte": since}).update(**{field: when})
 
 
 def catch_up(ticket, until):

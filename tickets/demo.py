@@ -1,4 +1,4 @@
-"""The tickets part of `manage.py demo`: request types, services and tickets in every state.
+"""The tickets part of `manage.py demo`: request types and tickets in every state.
 
 Written through the services, so the activity feed shows a real history.
 Runs once per organisation (skipped when it already has tickets).
@@ -9,8 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.configtext import ALL, column
-from contracts.models import Service
-from sla.demo import dated
+from core.demo import dated
 
 from . import services
 from .models import Category, RequestSection, RequestType, RequestTypeField, TicketPolicy
@@ -202,77 +201,8 @@ SECTIONS = [
     ),
 ]
 
-# Each organisation's services: names in English, Spanish, Portuguese and French,
-# then the kind the same way.
-INTERNET = ("Internet", "Internet", "Internet", "Internet")
-SERVICES = {
-    "andes-fibra": [
-        (
-            (
-                "Fibre 1 Gbps Santiago",
-                "Fibra 1 Gbps Santiago",
-                "Fibra 1 Gbps Santiago",
-                "Fibre 1 Gbit/s Santiago",
-            ),
-            INTERNET,
-            "CL-SCL-00123",
-        ),
-        (
-            ("Managed firewall", "Firewall gestionado", "Firewall gerenciado", "Pare-feu géré"),
-            ("Security", "Seguridad", "Segurança", "Sécurité"),
-            "FW-5020-01",
-        ),
-        (
-            (
-                "MPLS link Valparaíso",
-                "Enlace MPLS Valparaíso",
-                "Enlace MPLS Valparaíso",
-                "Liaison MPLS Valparaíso",
-            ),
-            ("MPLS", "MPLS", "MPLS", "MPLS"),
-            "CL-VAP-00456",
-        ),
-    ],
-    "vale-telecom": [
-        (
-            (
-                "Dedicated 500 Mbps link",
-                "Enlace dedicado 500 Mbps",
-                "Link dedicado 500 Mbps",
-                "Lien dédié 500 Mbit/s",
-            ),
-            INTERNET,
-            "BR-SP-7788",
-        )
-    ],
-    "atelier-reseaux": [
-        (
-            (
-                "Fibre 500 Mb Paris",
-                "Fibra 500 Mb París",
-                "Fibra 500 Mb Paris",
-                "Fibre 500 Mb Paris",
-            ),
-            INTERNET,
-            "FR-PAR-3321",
-        )
-    ],
-    "northwind-it": [
-        (
-            (
-                "Managed Wi-Fi London",
-                "Wi-Fi gestionado Londres",
-                "Wi-Fi gerenciado Londres",
-                "Wi-Fi géré Londres",
-            ),
-            ("Wi-Fi", "Wi-Fi", "Wi-Fi", "Wi-Fi"),
-            "GB-LON-0042",
-        )
-    ],
-}
 
-
-def _versions(field: str, texts: tuple[str, str, str, str]) -> dict:
+def versions(field: str, texts: tuple[str, str, str, str]) -> dict:
     """`name`, `name_es`, `name_pt`, `name_fr` from (en, es, pt, fr)."""
     return {column(field, code): text for code, text in zip(ALL, texts, strict=True)}
 
@@ -280,15 +210,15 @@ def _versions(field: str, texts: tuple[str, str, str, str]) -> dict:
 def load_catalogue():
     for order, (names, types) in enumerate(SECTIONS):
         section, _ = RequestSection.objects.update_or_create(
-            name=names[0], defaults={**_versions("name", names), "order": order}
+            name=names[0], defaults={**versions("name", names), "order": order}
         )
         for type_order, (tnames, cat, prio, guidance, fields) in enumerate(types):
             request_type, _ = RequestType.objects.update_or_create(
                 section=section,
                 name=tnames[0],
                 defaults={
-                    **_versions("name", tnames),
-                    **_versions("guidance", guidance),
+                    **versions("name", tnames),
+                    **versions("guidance", guidance),
                     "order": type_order,
                     "default_category": Category.objects.get(slug=cat),
                     "default_priority": prio,
@@ -301,24 +231,14 @@ def load_catalogue():
                     request_type=request_type,
                     key=key,
                     defaults={
-                        **_versions("label", labels),
-                        **_versions("choices", choices),
-                        **_versions("help_text", help_text[0] if help_text else ("",) * 4),
+                        **versions("label", labels),
+                        **versions("choices", choices),
+                        **versions("help_text", help_text[0] if help_text else ("",) * 4),
                         "kind": kind,
                         "required": required,
                         "order": field_order,
                     },
                 )
-
-
-def load_services(orgs):
-    for slug, items in SERVICES.items():
-        for names, kinds, identifier in items:
-            Service.objects.update_or_create(
-                organisation=orgs[slug],
-                identifier=identifier,
-                defaults={**_versions("name", names), **_versions("kind", kinds)},
-            )
 
 
 # Subjects the other demo parts find the tickets by.
@@ -376,7 +296,6 @@ def _andes(andes, users):
     problem = RequestType.objects.get(name="I have a problem")
     slow = RequestType.objects.get(name="Slow connection")
     question = RequestType.objects.get(name="I have a question")
-    fibre = andes.services.get(identifier="CL-SCL-00123")
     now = timezone.now()
 
     def ago(hours=0, minutes=0):
@@ -453,7 +372,6 @@ def _andes(andes, users):
         "La luz WAN del router está en rojo.",
         request_type=problem,
         priority=Priority.CRITICAL,
-        services=[fibre],
         watchers=[member2],
     )
     duplicate = open_(

@@ -346,7 +346,6 @@ def _demo(demo):
     orgs = demo.organisations
     demo.first_load = not Ticket.objects.filter(organisation__in=orgs.values()).exists()
     tickets_demo.load_catalogue()
-    tickets_demo.load_services(orgs)
     tickets_demo.load_tickets(orgs, demo.users)
 
 
