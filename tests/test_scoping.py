@@ -2,6 +2,7 @@ import pytest
 from django.contrib.messages import ERROR, get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests import scoping
 from tests.scoping import CAPABILITY_URLS, CASES
 
 NOT_PORTAL = {"admin", "set_language", "healthz", "djdt"}
@@ -27,10 +28,40 @@ def _portal_urls_with_parameters():
     return found
 
 
+def _uncovered(cases, capability_urls) -> set[str]:
+    covered = {case.url_name for case in cases} | set(capability_urls)
+    return _portal_urls_with_parameters() - covered
+
+
 def test_every_portal_url_with_an_id_is_in_the_harness():
-    covered = {case.url_name for case in CASES} | set(CAPABILITY_URLS)
-    missing = _portal_urls_with_parameters() - covered
-    assert not missing, f"Add these URLs to tests/scoping.py: {sorted(missing)}"
+    missing = _uncovered(CASES, CAPABILITY_URLS)
+    assert not missing, f"Add these URLs to a tests/<app>/scoping.py: {sorted(missing)}"
+
+
+def test_the_harness_finds_each_apps_module():
+    found = {module.__name__ for module in scoping.app_modules()}
+    apps = ("accounts", "contracts", "tickets", "notifications")
+    assert {f"tests.{app}.scoping" for app in apps} <= found
+
+
+def test_a_url_left_out_of_every_module_is_reported():
+    cases = [case for case in CASES if case.url_name != "tickets:live"]
+    assert _uncovered(cases, CAPABILITY_URLS) == {"tickets:live"}
+    capability_urls = {
+        k: v for k, v in CAPABILITY_URLS.items() if k != "accounts:invitation_accept"
+    }
+    assert _uncovered(CASES, capability_urls) == {"accounts:invitation_accept"}
+
+
+def test_an_app_without_its_module_leaves_its_urls_uncovered():
+    modules = [m for m in scoping.app_modules() if m.__name__ != "tests.contracts.scoping"]
+    cases, capability_urls = scoping.collect(modules)
+    assert _uncovered(cases, capability_urls) == {
+        "contracts:detail",
+        "contracts:live",
+        "contracts:statement_pdf",
+        "contracts:statement_csv",
+    }
 
 
 def _request(client, case, world):

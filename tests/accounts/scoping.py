@@ -1,0 +1,36 @@
+"""The accounts URLs of the scoping harness (tests/scoping.py)."""
+
+from tests.factories import InvitationFactory
+from tests.scoping import Case
+
+CASES = [
+    Case("accounts:organisation_switch", lambda w: {"organisation_id": w.org.pk}, "post"),
+    Case(
+        "accounts:member_role",
+        lambda w: {"membership_id": w.member.memberships.get().pk},
+        "post",
+        data=lambda w, kw: {"role": "manager"},
+    ),
+    Case(
+        "accounts:member_deactivate",
+        lambda w: {"membership_id": w.member.memberships.get().pk},
+        "post",
+    ),
+    Case(
+        "accounts:member_reactivate",
+        lambda w: {"membership_id": w.member.memberships.get().pk},
+        "post",
+    ),
+    Case(
+        "accounts:invitation_revoke",
+        lambda w: {"invitation_id": InvitationFactory(organisation=w.org).pk},
+        "post",
+    ),
+]
+
+# URLs whose parameter is an unguessable signed token rather than an object id:
+# whoever holds the link may open it, so the harness cannot demand a 404.
+CAPABILITY_URLS = {
+    "accounts:invitation_accept": "signed invitation link (tested in tests/accounts)",
+    "accounts:password_reset_confirm": "Django's signed password reset link",
+}
