@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PluggedConfig(AppConfig):
+    name = "tests.plugged"
+    label = "plugged"

@@ -1,0 +1,3 @@
+from tests.scoping import Case
+
+CASES = [Case("plugged:organisation", lambda w: {"organisation_id": w.org.pk})]
