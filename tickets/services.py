@@ -224,11 +224,7 @@ def comment_add(
         return comment
     ticket.public_reply_count = F("public_reply_count") + 1
     fields = ["public_reply_count"]
-    new_status = None
-    if actor == Actor.CLIENT:
-        new_status = states.status_after_client_reply(ticket.status)
-    elif ticket.status == Status.NEW:
-        new_status = Status.OPEN
+    new_status = states.status_after_reply(ticket.status, actor)
     if new_status:
         _apply_status(ticket, new_status)
         fields += ["status", "resolved_at", "closed_at"]

@@ -1,7 +1,8 @@
 """Ticket statuses and the one table of who may move a ticket from where to where.
 
-Views, the admin and the services all ask `can_transition()`; nothing else
-decides. Pure Python: no database, no Django models.
+Views, the admin and the services all ask this table: `can_transition()` for a
+move someone asks for, `status_after_reply()` for the move a public reply makes
+by itself; nothing else decides. Pure Python: no database, no Django models.
 """
 
 from django.db import models
@@ -34,15 +35,22 @@ _WORKING = [S.NEW, S.OPEN, S.IN_PROGRESS, S.WAITING_ON_CLIENT, S.WAITING_ON_THIR
 # resolved one (confirming the fix) or to reopen it; a client's reply also
 # moves it back to support when it was waiting on them, or reopens it.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {}
+# (actor, from) -> to: the rows marked `on_reply`, the move a public reply by
+# that actor makes by itself. Each is also a move the actor may ask for.
+ON_REPLY: dict[tuple[str, str], str] = {}
 
 
-def _allow(sources, targets, *actors):
+def _allow(sources, targets, *actors, on_reply=False):
+    if on_reply and len(targets) != 1:
+        raise ValueError("A reply moves a ticket to one status.")
     for source in sources:
         for target in targets:
             if source != target:
                 TRANSITIONS[(source, target)] = frozenset(
                     TRANSITIONS.get((source, target), frozenset()) | set(actors)
                 )
+                if on_reply:
+                    ON_REPLY.update({(actor, source): target for actor in actors})
 
 
 _allow(
@@ -50,9 +58,11 @@ _allow(
     [S.OPEN, S.IN_PROGRESS, S.WAITING_ON_CLIENT, S.WAITING_ON_THIRD_PARTY, S.RESOLVED, S.CLOSED],
     AGENT,
 )
-_allow([S.RESOLVED, S.CLOSED], [S.REOPENED], AGENT, CLIENT)
+_allow([S.NEW], [S.OPEN], AGENT, on_reply=True)  # support's first answer
+_allow([S.RESOLVED, S.CLOSED], [S.REOPENED], AGENT)
+_allow([S.RESOLVED, S.CLOSED], [S.REOPENED], CLIENT, on_reply=True)  # not fixed after all
 _allow([S.RESOLVED], [S.CLOSED], AGENT, CLIENT, SYSTEM)  # SYSTEM: auto-close
-_allow([S.WAITING_ON_CLIENT], [S.OPEN], CLIENT)  # the client answered
+_allow([S.WAITING_ON_CLIENT], [S.OPEN], CLIENT, on_reply=True)  # the client answered
 
 OPEN_STATUSES = frozenset(_WORKING)
 DONE_STATUSES = frozenset({S.RESOLVED, S.CLOSED})
@@ -70,13 +80,9 @@ def allowed_targets(source: str, actor: str) -> list[str]:
     ]
 
 
-def status_after_client_reply(status: str) -> str | None:
-    """Where a client's public reply moves the ticket, if anywhere."""
-    if status in DONE_STATUSES:
-        return S.REOPENED
-    if status == S.WAITING_ON_CLIENT:
-        return S.OPEN
-    return None
+def status_after_reply(status: str, actor: str) -> str | None:
+    """Where a public reply by `actor` moves the ticket, if anywhere."""
+    return ON_REPLY.get((actor, status))
 
 
 class Priority(models.TextChoices):

@@ -98,7 +98,19 @@ def test_unknown_actor_or_status_may_do_nothing():
     ],
 )
 def test_status_after_client_reply(status, after):
-    assert states.status_after_client_reply(status) == after
+    assert states.status_after_reply(status, Actor.CLIENT) == after
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_status_after_agent_reply_opens_only_a_new_ticket(status):
+    expected = "open" if status == "new" else None
+    assert states.status_after_reply(status, Actor.AGENT) == expected
+
+
+@pytest.mark.parametrize(("actor", "source"), list(product(ACTORS, STATUSES)))
+def test_a_reply_moves_a_ticket_only_where_the_actor_may_move_it(actor, source):
+    target = states.status_after_reply(source, actor)
+    assert target is None or target in EXPECTED[actor][source]
 
 
 # ticket_transition ----------------------------------------------------------------
