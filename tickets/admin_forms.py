@@ -16,10 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from contracts.services import MAX_ENTRY_MINUTES
+from core.uploads import clean_uploads
 
 from . import states
-from .attachments import clean_uploads
 from .models import RecurringTicket, Ticket
 from .states import Actor, Status
 

@@ -22,7 +22,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.conf import settings
 
-from .attachments import clean_name, upload_from_bytes
+from core.uploads import clean_name, upload_from_bytes
 
 SUFFIX = ".drawio.svg"
 DEFAULT_NAME = "diagram"
@@ -68,7 +68,7 @@ def editor_upload(upload, raw_name: str):
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         upload.name = name  # unread: clean_uploads() refuses it with the size message
         return upload
-    # draw.io's public SVG doctype is dropped by the sanitiser (tickets/svg.py).
+    # draw.io's public SVG doctype is dropped by the sanitiser (core/svg.py).
     return upload_from_bytes(name, upload.read())
 
 

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.uploads import clean_uploads
 
-from .attachments import clean_uploads
 from .models import Category, RequestType, RequestTypeField
 from .secrets import find_secrets
 from .services import CALL_PHONE_MAX, CALL_TIME_MAX, ESCALATION_REASON_MAX

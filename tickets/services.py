@@ -20,9 +20,9 @@ from django.utils.translation import ngettext
 
 from activity.models import Visibility
 from activity.services import record_event
+from core.uploads import CleanUpload
 
 from . import notes, states
-from .attachments import CleanUpload
 from .models import (
     Attachment,
     CallRequest,

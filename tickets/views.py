@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import SESSION_KEY
 from accounts.models import PARTNER, Role, User
 from core.htmx import render_htmx
+from core.uploads import clean_uploads
 from core.views import act
 from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
-from .attachments import clean_uploads
 from .extra import answers as extra_answers
 from .forms import (
     CallForm,

@@ -21,10 +21,10 @@ from activity.describe import describe
 from activity.models import Event
 from contracts.models import BankKind, Contract
 from core import i18n
+from core.uploads import clean_uploads
 from sla.display import format_business_time
 from tests.factories import InvitationFactory, UserFactory
 from tickets import services as ticket_services
-from tickets.attachments import clean_uploads
 from tickets.models import Ticket
 
 MOMENT = datetime(2026, 12, 4, 16, 26, tzinfo=UTC)

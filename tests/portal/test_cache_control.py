@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.uploads import CleanUpload
 from tickets import services
-from tickets.attachments import CleanUpload
 
 
 @pytest.fixture

@@ -29,11 +29,11 @@ from accounts.models import Role
 from accounts.tokens import invitation_token
 from activity.services import record_event
 from contracts.models import BankKind, Contract
+from core.uploads import clean_uploads
 from notifications import unsubscribe
 from notifications.models import DeliveryStatus, Notification
 from tests.tickets.factories import TicketFactory
 from tickets import services
-from tickets.attachments import clean_uploads
 from tickets.models import ClientTask, RequestSection, RequestType, RequestTypeField
 
 ODD = st.sampled_from(

@@ -44,7 +44,7 @@ def _task(w):
 
 
 def _attachment(w):
-    from tickets.attachments import CleanUpload
+    from core.uploads import CleanUpload
     from tickets.services import ticket_open
 
     ticket = ticket_open(

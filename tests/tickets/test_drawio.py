@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from core.uploads import clean_uploads, upload_from_bytes
 from tickets import drawio, services
-from tickets.attachments import clean_uploads, upload_from_bytes
 from tickets.models import Attachment, Comment, Ticket
 from tickets.states import Status
 

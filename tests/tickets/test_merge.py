@@ -12,9 +12,9 @@ from django.utils.translation import gettext
 
 from activity.describe import describe
 from activity.models import Event
+from core.uploads import CleanUpload
 from tests.factories import member_of
 from tickets import services
-from tickets.attachments import CleanUpload
 from tickets.models import Attachment, Comment
 
 pytestmark = pytest.mark.django_db

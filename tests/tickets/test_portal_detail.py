@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Event
+from core.uploads import CleanUpload
 from tickets import services
-from tickets.attachments import CleanUpload
 from tickets.models import CallRequest, Comment, Rating, TicketMute
 from tickets.states import Status
 

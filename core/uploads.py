@@ -1,8 +1,10 @@
-"""What may be attached to a ticket, decided by the bytes, not the name.
+"""What people may upload (to a ticket, a wish, a document to sign…), decided by the bytes.
 
 `clean_uploads()` turns uploaded files into CleanUpload values or raises a
 ValidationError in the user's language; nothing is stored before every file
-has passed. SVG (draw.io diagrams included) is rewritten by tickets/svg.py.
+has passed. SVG (draw.io diagrams included) is rewritten by core/svg.py. Every
+app that takes files uses these checks, so a file refused on a ticket is
+refused everywhere.
 """
 
 import hashlib
