@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import member_q, whole_organisation_q
 from accounts.configtext import LANGS, SOURCE, Translated, fallback_order, translations
 
+from . import states
 from .states import Priority, Status
 
 
@@ -366,6 +367,13 @@ class Ticket(models.Model):
         from django.urls import reverse
 
         return reverse("tickets:detail", args=[self.number])
+
+    @property
+    def takes_replies(self) -> bool:
+        """Whether a public reply is accepted: the portal's reply box and diagrams,
+        and comment_add, all ask this. A merged ticket's conversation goes on in
+        the one it was merged into."""
+        return not self.merged_into_id and states.takes_replies(self.status)
 
     @property
     def is_escalated(self) -> bool:

@@ -199,6 +199,14 @@ def ticket_open(
     return ticket
 
 
+def _reply_refusal(ticket) -> str:
+    if ticket.merged_into_id:
+        return _("This ticket was merged into %(number)s; reply there.") % {
+            "number": ticket.merged_into.number
+        }
+    return _("This ticket no longer takes replies.")
+
+
 @transaction.atomic
 def comment_add(
     *, ticket, author, body: str, internal: bool = False, attachments: Iterable[CleanUpload] = ()
@@ -211,11 +219,8 @@ def comment_add(
     if internal and actor != Actor.AGENT:
         raise ValidationError(_("Only support staff can add internal notes."))
     ticket = _lock(ticket)
-    if ticket.merged_into_id and not internal:
-        raise ValidationError(
-            _("This ticket was merged into %(number)s; reply there.")
-            % {"number": ticket.merged_into.number}
-        )
+    if not internal and not ticket.takes_replies:
+        raise ValidationError(_reply_refusal(ticket))
     comment = Comment.objects.create(ticket=ticket, author=author, body=body, is_internal=internal)
     _store_attachments(ticket, attachments, author, comment=comment, internal=internal)
     if internal:

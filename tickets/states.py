@@ -2,7 +2,8 @@
 
 Views, the admin and the services all ask this table: `can_transition()` for a
 move someone asks for, `status_after_reply()` for the move a public reply makes
-by itself; nothing else decides. Pure Python: no database, no Django models.
+by itself, `takes_replies()` for whether a reply is accepted at all; nothing
+else decides. Pure Python: no database, no Django models.
 """
 
 from django.db import models
@@ -83,6 +84,12 @@ def allowed_targets(source: str, actor: str) -> list[str]:
 def status_after_reply(status: str, actor: str) -> str | None:
     """Where a public reply by `actor` moves the ticket, if anywhere."""
     return ON_REPLY.get((actor, status))
+
+
+def takes_replies(status: str) -> bool:
+    """A ticket support still works on takes replies; a done one only where the
+    client's reply moves it back (reopens it)."""
+    return status not in DONE_STATUSES or (CLIENT, status) in ON_REPLY
 
 
 class Priority(models.TextChoices):

@@ -260,6 +260,7 @@ def _detail_context(request, ticket, reply_form=None):
         "manages_watchers": _manages_watchers(request, ticket),
         "muted": TicketMute.objects.filter(ticket=ticket, user=request.user).exists(),
         "is_open": ticket.status not in states.DONE_STATUSES and not ticket.merged_into_id,
+        "takes_replies": ticket.takes_replies,
     }
 
 
@@ -503,15 +504,6 @@ def attachment(request, number, attachment_id):
 # static/js/drawio.js, which posts it here; see tickets/drawio.py.
 
 
-def _takes_replies(ticket) -> bool:
-    """The reply box is shown (detail.html): a diagram is a reply, so the same rule holds."""
-    if ticket.merged_into_id:
-        return False
-    return ticket.status not in states.DONE_STATUSES or states.can_transition(
-        ticket.status, Status.REOPENED, Actor.CLIENT
-    )
-
-
 @login_required
 @require_GET
 def diagram_editor(request, number):
@@ -541,7 +533,8 @@ def diagram_save(request, number):
     ticket = _get_ticket_light(request, number)
     upload = request.FILES.get("file")
     try:
-        if not _takes_replies(ticket):
+        # A diagram is a reply: refused early, before the drawing is read.
+        if not ticket.takes_replies:
             raise ValidationError(_("This ticket no longer takes replies."))
         if upload is None:
             raise ValidationError(_("No diagram was sent."))

@@ -113,6 +113,18 @@ def test_a_reply_moves_a_ticket_only_where_the_actor_may_move_it(actor, source):
     assert target is None or target in EXPECTED[actor][source]
 
 
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_status_takes_replies_as_the_client_may_reopen_a_done_ticket(status):
+    assert states.takes_replies(status)
+
+
+def test_a_merged_ticket_takes_no_replies(ticket_for):
+    survivor = ticket_for("open")
+    assert survivor.takes_replies
+    assert ticket_for("closed").takes_replies
+    assert not ticket_for("open", merged_into=survivor).takes_replies
+
+
 # ticket_transition ----------------------------------------------------------------
 
 
