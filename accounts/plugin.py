@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from core.plugins import ORGANISATION, Area, DemoStep, Kind, Verb
 
+from .roles import AGENT, SUPERVISOR
+
 
 def _role(value) -> str:
     from .models import PARTNER, Role
@@ -50,3 +52,32 @@ def _demo(demo):
 
 
 DEMO = DemoStep("accounts", _demo)
+
+_VIEW_ACCOUNTS = [
+    "accounts.view_organisation",
+    "accounts.view_user",
+    "accounts.view_membership",
+    "accounts.view_partner",
+    "accounts.view_partnerassignment",
+    "accounts.view_invitation",
+]
+
+# Supervisors also manage organisations, people and partners.
+STAFF = {
+    AGENT: _VIEW_ACCOUNTS,
+    SUPERVISOR: [
+        *_VIEW_ACCOUNTS,
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.add_partner",
+        "accounts.change_partner",
+        "accounts.add_partnerassignment",
+        "accounts.change_partnerassignment",
+        "accounts.delete_partnerassignment",
+        "accounts.change_invitation",
+    ],
+}

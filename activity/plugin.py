@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy
 
+from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import Area, DemoStep, Widget
 
 
@@ -36,3 +37,6 @@ def _latest(request, organisation):
 WIDGETS = [Widget("activity", "activity/widgets/latest.html", _latest, order=20)]
 
 DEMO = DemoStep("activity", _demo, after=("accounts",))
+
+# Everyone on staff reads the events (the admin's history of a ticket, an organisation).
+STAFF = {AGENT: ["activity.view_event"], SUPERVISOR: ["activity.view_event"]}

@@ -6,6 +6,7 @@ Time and hours-bank events, the Contracts page and the demo's contracts.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 
+from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import ALWAYS, MANAGERS, Area, DemoStep, Kind, Verb, Widget
 
 TIME_LOGGED = pgettext_lazy("e-mail subject", "Time logged")
@@ -95,3 +96,33 @@ def _demo(demo):
 
 
 DEMO = DemoStep("contracts", _demo, after=("tickets",))
+
+# Agents log time on tickets and follow the hours banks and objectives. Who may
+# correct an entry, and until when, is contracts.services.can_edit (its author or
+# a supervisor, for TIME_ENTRY_EDIT_DAYS); nobody deletes one: the history is kept.
+_LOG_TIME = [
+    "contracts.view_service",
+    "contracts.view_contract",
+    "contracts.view_timeentry",
+    "contracts.add_timeentry",
+    "contracts.change_timeentry",
+    "contracts.view_timeentryrevision",
+    "contracts.view_bankperiod",
+    "contracts.view_objective",
+]
+
+# Supervisors keep the services catalogue and the contracts (who gets which SLA,
+# the hours bank), and set a contract's objectives and their progress by hand.
+_MANAGE_CONTRACTS = [
+    "contracts.add_service",
+    "contracts.change_service",
+    "contracts.delete_service",
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.delete_contract",
+    "contracts.add_objective",
+    "contracts.change_objective",
+    "contracts.delete_objective",
+]
+
+STAFF = {AGENT: _LOG_TIME, SUPERVISOR: [*_LOG_TIME, *_MANAGE_CONTRACTS]}

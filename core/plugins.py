@@ -15,6 +15,7 @@ walks through an example.
     AREAS      Area     an entry of the portal's navigation
     WIDGETS    Widget   a panel of the client dashboard or of the profile page
     DEMO       DemoStep the app's part of `manage.py demo` (one, or a list)
+    STAFF      dict     {staff group: [permission, ...]}: what its staff may do in the admin
     BEAT       BeatJob  (in tasks.py) a periodic job of the beat schedule
 """
 
@@ -295,6 +296,16 @@ def beat_jobs() -> dict[str, BeatJob]:
     return _keyed(_collect("tasks", "BEAT"), "beat job")
 
 
+@functools.cache
+def staff_permissions() -> dict[str, set[str]]:
+    """{staff group name: {"app_label.codename", ...}}, merged from every app's STAFF."""
+    merged: dict[str, set[str]] = {}
+    for module in _modules("plugin"):
+        for group, permissions in getattr(module, "STAFF", {}).items():
+            merged.setdefault(group, set()).update(permissions)
+    return merged
+
+
 def beat_schedule() -> dict:
     return {name: job.entry() for name, job in beat_jobs().items()}
 
@@ -326,7 +337,16 @@ def subject_of(verb_key: str) -> Subject | None:
 
 
 def clear() -> None:
-    for collected in (kinds, verbs, subjects, areas, _widgets, demo_steps, beat_jobs):
+    for collected in (
+        kinds,
+        verbs,
+        subjects,
+        areas,
+        _widgets,
+        demo_steps,
+        beat_jobs,
+        staff_permissions,
+    ):
         collected.cache_clear()
 
 

@@ -1,5 +1,6 @@
 """What notifications adds to the shared parts (core/plugins.py): its demo step."""
 
+from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import DemoStep, Widget
 
 
@@ -35,3 +36,26 @@ WIDGETS = [
     ),
     Widget("telegram", "notifications/_telegram.html", _telegram, 20, page="profile"),
 ]
+
+# Everyone on staff sees what was sent to whom, on which channel, and why a
+# delivery failed (notifications, webhook deliveries, Telegram links, preferences).
+_VIEW_NOTIFICATIONS = [
+    "notifications.view_notification",
+    "notifications.view_webhookdelivery",
+    "notifications.view_telegramlink",
+    "notifications.view_preference",
+]
+
+# Supervisors send failed deliveries again (the admin's only change to them: the
+# change permission, the forms stay read-only) and manage the organisations'
+# webhook endpoints, whose signing secrets agents never see.
+_MANAGE_NOTIFICATIONS = [
+    "notifications.change_notification",
+    "notifications.change_webhookdelivery",
+    "notifications.view_webhookendpoint",
+    "notifications.add_webhookendpoint",
+    "notifications.change_webhookendpoint",
+    "notifications.delete_webhookendpoint",
+]
+
+STAFF = {AGENT: _VIEW_NOTIFICATIONS, SUPERVISOR: [*_VIEW_NOTIFICATIONS, *_MANAGE_NOTIFICATIONS]}

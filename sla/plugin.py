@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import ALWAYS, UNOWNED, DemoStep, Kind, Verb, Widget
 
 
@@ -77,3 +78,40 @@ DEMO = [
     DemoStep("sla-policies", _policies, after=("accounts",)),
     DemoStep("sla-catch-up", _catch_up, after=("tickets", "contracts")),
 ]
+
+# Everyone on staff sees the SLA setup, each ticket's clocks and the SLA report
+# (the report asks for sla.view_slapolicy).
+_VIEW_SLA = [
+    "sla.view_businesscalendar",
+    "sla.view_workinghours",
+    "sla.view_holiday",
+    "sla.view_slapolicy",
+    "sla.view_slatarget",
+    "sla.view_organisationpolicy",
+    "sla.view_ticketclock",
+]
+
+# Supervisors set the SLAs: calendars, policies, and who gets which.
+# Clocks are moved by sla.services only: nobody edits them in the admin.
+_CONFIGURE_SLA = [
+    "sla.add_businesscalendar",
+    "sla.change_businesscalendar",
+    "sla.delete_businesscalendar",
+    "sla.add_workinghours",
+    "sla.change_workinghours",
+    "sla.delete_workinghours",
+    "sla.add_holiday",
+    "sla.change_holiday",
+    "sla.delete_holiday",
+    "sla.add_slapolicy",
+    "sla.change_slapolicy",
+    "sla.delete_slapolicy",
+    "sla.add_slatarget",
+    "sla.change_slatarget",
+    "sla.delete_slatarget",
+    "sla.add_organisationpolicy",
+    "sla.change_organisationpolicy",
+    "sla.delete_organisationpolicy",
+]
+
+STAFF = {AGENT: _VIEW_SLA, SUPERVISOR: [*_VIEW_SLA, *_CONFIGURE_SLA]}

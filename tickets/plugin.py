@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 
+from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import (
     ALWAYS,
     PERSON,
@@ -350,3 +351,63 @@ def _demo(demo):
 
 
 DEMO = DemoStep("tickets", _demo, after=("accounts", "sla-policies"))
+
+# Agents work tickets (never delete them: a ticket is closed, its history kept)
+# and open one for a client who called or wrote (tickets.services.ticket_open).
+_WORK_TICKETS = [
+    "tickets.view_ticket",
+    "tickets.add_ticket",
+    "tickets.change_ticket",
+    "tickets.add_comment",
+    "tickets.view_comment",
+    "tickets.view_attachment",
+    "tickets.add_attachment",
+    "tickets.view_clienttask",
+    "tickets.add_clienttask",
+    "tickets.change_clienttask",
+    "tickets.view_callrequest",
+    "tickets.view_rating",
+    "tickets.view_category",
+    "tickets.view_requesttype",
+]
+
+# Whoever works tickets may schedule them: a recurring schedule only opens, on
+# a calendar, the ticket an agent could open by hand, with the priority they
+# set. Agents pause a schedule (inactive) rather than delete it.
+_SCHEDULE_TICKETS = [
+    "tickets.view_recurringticket",
+    "tickets.add_recurringticket",
+    "tickets.change_recurringticket",
+]
+
+# Supervisors also shape how tickets are opened and routed, and delete schedules.
+_CONFIGURE_TICKETS = [
+    "tickets.view_requestsection",
+    "tickets.add_requestsection",
+    "tickets.change_requestsection",
+    "tickets.delete_requestsection",
+    "tickets.add_requesttype",
+    "tickets.change_requesttype",
+    "tickets.delete_requesttype",
+    "tickets.view_requesttypefield",
+    "tickets.add_requesttypefield",
+    "tickets.change_requesttypefield",
+    "tickets.delete_requesttypefield",
+    "tickets.add_category",
+    "tickets.change_category",
+    "tickets.delete_category",
+    "tickets.view_priorityrule",
+    "tickets.add_priorityrule",
+    "tickets.change_priorityrule",
+    "tickets.delete_priorityrule",
+    "tickets.view_ticketpolicy",
+    "tickets.add_ticketpolicy",
+    "tickets.change_ticketpolicy",
+    "tickets.delete_ticketpolicy",
+    "tickets.delete_recurringticket",
+]
+
+STAFF = {
+    AGENT: [*_WORK_TICKETS, *_SCHEDULE_TICKETS],
+    SUPERVISOR: [*_WORK_TICKETS, *_SCHEDULE_TICKETS, *_CONFIGURE_TICKETS],
+}

@@ -38,7 +38,7 @@ def plugged(settings):
 
 def test_nothing_outside_its_folder_names_it():
     found = subprocess.run(
-        ["git", "grep", "-l", "plugged", "--", ".", ":!tests/plugged", ":!docs"],
+        ["git", "grep", "-l", "plugged", "--", ".", ":!tests/plugged", ":!docs", ":!README.md"],
         cwd=ROOT,
         capture_output=True,
         text=True,
