@@ -1,11 +1,11 @@
 import logging
 import sys
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -14,13 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from activity.describe import describe
-from activity.feed import feed_for
-from contracts import queries as contract_queries
-from sla import widgets as sla_widgets
-from tickets import queries as ticket_queries
-from tickets.models import Ticket
-from tickets.states import OPEN_STATUSES, Status
+from core import plugins
 
 log = logging.getLogger(__name__)
 
@@ -33,30 +27,39 @@ def home(request):
     return redirect("portal:dashboard")
 
 
+# Where a widget sits, by its order (core.plugins.Widget): across the page under
+# the heading below TOP, in the main column below SIDE, in the side column after.
+TOP, SIDE = 10, 50
+
+
+@dataclass(frozen=True)
+class Panel:
+    widget: plugins.Widget
+    context: dict
+
+
 @login_required
 def dashboard(request):
     if request.user.is_staff:
         return redirect("admin:index")
     organisation = request.access.active
-    events = list(feed_for(request.user, request.access, organisation)[:15])
-    for event in events:
-        event.sentence = describe(event)
-    tickets = Ticket.objects.visible_to(request.user).filter(organisation=organisation)
-    context = {
-        "organisation": organisation,
-        "events": events,
-        "tasks": list(ticket_queries.open_tasks_for(request.user, organisation)[:10]),
-        "recent": list(tickets.select_related("requester").order_by("-last_activity_at")[:5]),
-        "counts": tickets.aggregate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            waiting=Count("pk", filter=Q(status=Status.WAITING_ON_CLIENT)),
-            resolved=Count("pk", filter=Q(status=Status.RESOLVED)),
-        ),
-    }
-    if request.access.sees_whole_organisation:
-        context.update(sla_widgets.month(request, organisation))
-        context["bank"] = contract_queries.current_bank(request.user, organisation)
-    return render(request, "portal/dashboard.html", context)
+    panels = []
+    for widget in plugins.widgets():
+        if widget.whole_organisation and not request.access.sees_whole_organisation:
+            continue
+        context = widget.context(request, organisation)
+        if context is not None:
+            panels.append(Panel(widget, context))
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "organisation": organisation,
+            "top": [p for p in panels if p.widget.order < TOP],
+            "main": [p for p in panels if TOP <= p.widget.order < SIDE],
+            "side": [p for p in panels if p.widget.order >= SIDE],
+        },
+    )
 
 
 def _check_postgres():
