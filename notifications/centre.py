@@ -75,13 +75,14 @@ def render_many(notifications, user) -> list:
     for n in notifications:
         event = n.event
         about = plugins.subject_of(event.verb)
+        key = about.key if about else ""
         reference = event.data.get(about.data_key) if about else None
-        loaded = found.get(about.key, {}) if about else {}
+        loaded = found.get(key, {})
         n.message = render(
             event,
             user,
             subject=loaded.get(reference),
-            visible=reference in visible.get(about.key, ()) or reference not in loaded,
+            visible=reference in visible.get(key, ()) or reference not in loaded,
             excerpt=excerpts.get(event.pk, ("", "")),
         )
     return notifications

@@ -484,3 +484,22 @@ def test_a_blocked_bot_is_announced_with_a_link_to_the_profile(world, client_for
         "Telegram messages have stopped"
         not in client.get(reverse("portal:dashboard")).content.decode()
     )
+
+
+def test_the_centre_shows_events_about_no_subject_beside_ticket_events(world, client_for):
+    """A team change has no subject (no ticket): it is listed with its own link."""
+    ticket = _ticket(world, requester=world.manager)
+    _reply(world, ticket)
+    record_event(
+        organisation=world.org,
+        actor=world.member,
+        verb="member_joined",
+        data={"member": "Diego", "role": "member"},
+    )
+    for pk in Event.objects.filter(dispatched_at__isnull=True).values_list("pk", flat=True):
+        _dispatch(pk)
+    response = client_for(world.manager).get(reverse("notifications:centre"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("accounts:team") in page
+    assert ticket.number in page
