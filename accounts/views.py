@@ -113,14 +113,9 @@ def profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     request.user.refresh_from_db()
-    context = {"form": form, "panels": []}
     # The sections other apps add (notifications: the preferences, Telegram).
-    for panel in plugins.widgets("profile"):
-        extra = panel.context(request, request.access.active)
-        if extra is not None:
-            context.update(extra)
-            context["panels"].append(panel.template)
-    return render(request, "accounts/profile.html", context)
+    panels = plugins.panels(request, request.access.active, page="profile")
+    return render(request, "accounts/profile.html", {"form": form, "panels": panels})
 
 
 @login_required
@@ -169,9 +164,9 @@ def _require_manager(request):
 def _get_membership_for_manager(request, membership_id) -> Membership:
     # Scope first, so that an id from elsewhere is a 404 whatever the role.
     membership = get_object_or_404(
-        Membership.objects.select_related("user", "organisation").filter(
-            organisation=request.access.active
-        ),
+        Membership.objects.visible_to(
+            request.user, organisation=request.access.active
+        ).select_related("user", "organisation"),
         pk=membership_id,
     )
     _require_manager(request)
@@ -183,10 +178,12 @@ def _render_team(request, organisation, invite_form, status=200):
         request,
         "accounts/team.html",
         {
-            "memberships": organisation.memberships.select_related("user").order_by(
-                "-is_active", "user__display_name"
-            ),
-            "invitations": organisation.invitations.pending().select_related("invited_by"),
+            "memberships": Membership.objects.visible_to(request.user, organisation=organisation)
+            .select_related("user")
+            .order_by("-is_active", "user__display_name"),
+            "invitations": Invitation.objects.visible_to(request.user, organisation=organisation)
+            .pending()
+            .select_related("invited_by"),
             "invite_form": invite_form,
             "invitation_ttl_days": settings.INVITATION_TTL_DAYS,
         },
@@ -270,7 +267,8 @@ def member_reactivate(request, membership_id):
 @require_POST
 def invitation_revoke(request, invitation_id):
     invitation = get_object_or_404(
-        Invitation.objects.pending().filter(organisation=request.access.active), pk=invitation_id
+        Invitation.objects.visible_to(request.user, organisation=request.access.active).pending(),
+        pk=invitation_id,
     )
     _require_manager(request)
     services.invitation_revoke(invitation=invitation, by=request.user)

@@ -82,7 +82,14 @@ def _bank(request, organisation):
 
 
 WIDGETS = [
-    Widget("hours_bank", "contracts/widgets/bank.html", _bank, order=60, whole_organisation=True)
+    Widget(
+        "hours_bank",
+        "contracts/widgets/bank.html",
+        _bank,
+        order=60,
+        whole_organisation=True,
+        column="side",
+    )
 ]
 
 

@@ -151,7 +151,10 @@ class Widget:
     """A panel of a portal page another app owns: the dashboard, or the profile.
 
     `context(request, organisation)` returns what `template` needs, or None to
-    leave the panel out (nothing to show, or not for this reader).
+    leave the panel out (nothing to show, or not for this reader). The page
+    renders it with `{% panel %}` (core/templatetags/panels.py): its names are
+    its own, so two apps' panels may both say `recent`. `whole_organisation`:
+    for the organisation's managers and assigned partners only.
     """
 
     key: str
@@ -160,6 +163,16 @@ class Widget:
     order: int = 50
     whole_organisation: bool = False
     page: str = "dashboard"
+    # Where on the page: "top" (across it), "main" or "side" (the dashboard's columns).
+    column: str = "main"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A widget as one reader sees it: its template and the context it computed."""
+
+    widget: Widget
+    context: dict
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,20 @@ def _widgets() -> dict[str, Widget]:
 def widgets(page: str = "dashboard") -> list[Widget]:
     """The panels of `page` ("dashboard", "profile"), in their order."""
     return sorted((w for w in _widgets().values() if w.page == page), key=lambda w: w.order)
+
+
+def panels(request, organisation, page: str = "dashboard") -> list[Panel]:
+    """The widgets of `page` this request's reader sees, each with its context."""
+    access = getattr(request, "access", None)
+    whole = bool(access and access.sees_whole_organisation)
+    found = []
+    for widget in widgets(page):
+        if widget.whole_organisation and not whole:
+            continue
+        context = widget.context(request, organisation)
+        if context is not None:
+            found.append(Panel(widget, context))
+    return found
 
 
 @functools.cache

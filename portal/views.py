@@ -1,6 +1,5 @@
 import logging
 import sys
-from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -27,37 +26,21 @@ def home(request):
     return redirect("portal:dashboard")
 
 
-# Where a widget sits, by its order (core.plugins.Widget): across the page under
-# the heading below TOP, in the main column below SIDE, in the side column after.
-TOP, SIDE = 10, 50
-
-
-@dataclass(frozen=True)
-class Panel:
-    widget: plugins.Widget
-    context: dict
-
-
 @login_required
 def dashboard(request):
     if request.user.is_staff:
         return redirect("admin:index")
     organisation = request.access.active
-    panels = []
-    for widget in plugins.widgets():
-        if widget.whole_organisation and not request.access.sees_whole_organisation:
-            continue
-        context = widget.context(request, organisation)
-        if context is not None:
-            panels.append(Panel(widget, context))
+    panels = plugins.panels(request, organisation)
     return render(
         request,
         "portal/dashboard.html",
         {
             "organisation": organisation,
-            "top": [p for p in panels if p.widget.order < TOP],
-            "main": [p for p in panels if TOP <= p.widget.order < SIDE],
-            "side": [p for p in panels if p.widget.order >= SIDE],
+            **{
+                column: [p for p in panels if p.widget.column == column]
+                for column in ("top", "main", "side")
+            },
         },
     )
 

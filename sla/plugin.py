@@ -54,7 +54,16 @@ def _month(request, organisation):
     return month(request, organisation)
 
 
-WIDGETS = [Widget("sla_month", "sla/widgets/month.html", _month, order=70, whole_organisation=True)]
+WIDGETS = [
+    Widget(
+        "sla_month",
+        "sla/widgets/month.html",
+        _month,
+        order=70,
+        whole_organisation=True,
+        column="side",
+    )
+]
 
 
 def _policies(demo):

@@ -334,9 +334,13 @@ def _widget(name):
 
 
 WIDGETS = [
-    Widget("ticket_counts", "tickets/widgets/counts.html", _widget("counts"), order=5),
+    Widget(
+        "ticket_counts", "tickets/widgets/counts.html", _widget("counts"), order=5, column="top"
+    ),
     Widget("client_tasks", "tickets/widgets/tasks.html", _widget("tasks"), order=10),
-    Widget("recent_tickets", "tickets/widgets/recent.html", _widget("recent"), order=80),
+    Widget(
+        "recent_tickets", "tickets/widgets/recent.html", _widget("recent"), order=80, column="side"
+    ),
 ]
 
 

@@ -31,7 +31,7 @@ def _latest(request, organisation):
     return {"notice": latest[0]} if latest else None
 
 
-WIDGETS = [Widget("latest_notice", "plugged/widget.html", _latest, order=60)]
+WIDGETS = [Widget("latest_notice", "plugged/widget.html", _latest, order=60, column="side")]
 
 
 def _demo(demo):

@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def panel(context, panel):
-    """A dashboard widget's template, rendered with the widget's own context over the page's.
+    """A widget's template (core.plugins.Panel), with its own context over the page's.
 
     Like `{% include %}`, with names that belong to the widget alone: two apps'
     widgets may both say `recent` without one overwriting the other.
