@@ -3,10 +3,24 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import member_q, whole_organisation_q
 from accounts.configtext import Translated, translations
 
 
+def _portal_user(user) -> bool:
+    # Staff read contracts and services in the admin; the portal is the client's view.
+    return user.is_authenticated and user.is_active and not user.is_staff
+
+
 class ServiceQuerySet(models.QuerySet):
+    def visible_to(self, user, *, organisation=None):
+        """The scoping entry point for services: those of the organisations `user`
+        acts for (a member picks them on a new ticket), of `organisation` if given."""
+        if not _portal_user(user):
+            return self.none()
+        services = self.filter(member_q(user) | whole_organisation_q(user))
+        return services if organisation is None else services.filter(organisation=organisation)
+
     def active(self):
         return self.filter(status=Service.Status.ACTIVE)
 
@@ -48,6 +62,19 @@ class Service(Translated):
 
 
 class ContractQuerySet(models.QuerySet):
+    def visible_to(self, user, *, organisation=None):
+        """The scoping entry point for contracts, of `organisation` if given.
+
+        Contracts carry hours and prices, which are manager information:
+        managers and partners (for their assigned clients) see their
+        organisations' contracts; plain members see none. Bank periods, time
+        entries and objectives are read through a visible contract.
+        """
+        if not _portal_user(user):
+            return self.none()
+        contracts = self.filter(whole_organisation_q(user))
+        return contracts if organisation is None else contracts.filter(organisation=organisation)
+
     def active_on(self, day):
         return self.filter(
             models.Q(end_date__isnull=True) | models.Q(end_date__gte=day), start_date__lte=day

@@ -1,8 +1,9 @@
-"""Reads for the client's contract pages, always from `visible_contracts()`.
+"""Reads for the client's contract pages, always from `Contract.objects.visible_to()`.
 
 Contracts carry hours and prices, which are manager information: managers and
 partners (for their assigned clients) see their organisations' contracts;
-plain members see none, so every contract URL is a 404 for them.
+plain members see none, so every contract URL is a 404 for them. What belongs
+to a contract (bank periods, time entries, objectives) is read through it.
 """
 
 import hashlib
@@ -12,7 +13,6 @@ from datetime import date
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
-from accounts.access import whole_organisation_q
 from tickets.models import Ticket
 from tickets.states import DONE_STATUSES
 
@@ -23,17 +23,9 @@ from .models import BankKind, BankPeriod, Contract, Objective, Service, TimeEntr
 TICKETS_SHOWN = 50
 
 
-def visible_contracts(user):
-    """The scoping entry point: contracts of the organisations `user` sees whole."""
-    if not user.is_authenticated or user.is_staff:
-        return Contract.objects.none()
-    return Contract.objects.filter(whole_organisation_q(user))
-
-
 def contract_list(user, organisation):
     return (
-        visible_contracts(user)
-        .filter(organisation=organisation)
+        Contract.objects.visible_to(user, organisation=organisation)
         .select_related("sla_policy")
         .annotate(objective_count=Count("objectives"))
         .order_by("-start_date", "-pk")
@@ -54,8 +46,7 @@ def current_bank(user, organisation):
     """(contract, period) of the hours bank in effect today for the dashboard, or None."""
     today = services.local_date(organisation, timezone.now())
     contract = (
-        visible_contracts(user)
-        .filter(organisation=organisation)
+        Contract.objects.visible_to(user, organisation=organisation)
         .active_on(today)
         .exclude(bank_kind=BankKind.NONE)
         .order_by("-start_date", "-pk")
@@ -68,7 +59,7 @@ def current_bank(user, organisation):
 
 
 def contract_for_page(user, pk) -> Contract:
-    return visible_contracts(user).select_related("organisation", "sla_policy").get(pk=pk)
+    return Contract.objects.visible_to(user).select_related("organisation", "sla_policy").get(pk=pk)
 
 
 def bank_periods(contract) -> list[BankPeriod]:
@@ -76,8 +67,8 @@ def bank_periods(contract) -> list[BankPeriod]:
     return list(BankPeriod.objects.filter(contract=contract).order_by("-start"))
 
 
-def services_of(organisation):
-    return Service.objects.filter(organisation=organisation).order_by("status", "name")
+def services_of(user, organisation):
+    return Service.objects.visible_to(user, organisation=organisation).order_by("status", "name")
 
 
 def _entries(period):

@@ -117,7 +117,7 @@ def contract_detail(request, pk):
     period, periods, current = _periods(request, contract)
     context = {
         **_live_context(request, contract, period, periods, current),
-        "services": list(queries.services_of(contract.organisation)),
+        "services": list(queries.services_of(request.user, contract.organisation)),
     }
     return render_htmx(request, "contracts/detail.html", context, partial="live")
 

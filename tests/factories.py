@@ -1,4 +1,5 @@
 import factory
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import (
@@ -88,3 +89,27 @@ def partner_user_for(*organisations, **user_fields) -> User:
     for organisation in organisations:
         PartnerAssignmentFactory(partner=partner, organisation=organisation)
     return UserFactory(partner=partner, **user_fields)
+
+
+# The personas of a scoping test of `Model.objects.visible_to(user)`, around world.org.
+PERSONAS = [
+    "manager",
+    "member",
+    "partner",
+    "stray_partner",
+    "outsider",
+    "agent",
+    "anonymous",
+    "inactive_manager",
+]
+
+
+def persona(world, name: str):
+    """The user a scoping test asks about: one of `world`'s, nobody logged in, or
+    world.manager whose membership was turned off."""
+    if name == "anonymous":
+        return AnonymousUser()
+    if name == "inactive_manager":
+        Membership.objects.filter(user=world.manager).update(is_active=False)
+        return world.manager
+    return getattr(world, name)
