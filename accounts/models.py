@@ -141,6 +141,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
+def _managed_by(user):
+    """The organisations `user` manages: the team page is theirs only."""
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return None
+    return Membership.objects.filter(
+        user=user, is_active=True, role=Role.MANAGER, organisation__is_active=True
+    ).values("organisation_id")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user, *, organisation=None):
+        """The scoping entry point for memberships: those of the organisations
+        `user` manages (the team page), of `organisation` if given. Members and
+        partners see none."""
+        managed = _managed_by(user)
+        if managed is None:
+            return self.none()
+        memberships = self.filter(organisation__in=managed)
+        return (
+            memberships if organisation is None else memberships.filter(organisation=organisation)
+        )
+
+
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -149,6 +172,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=dj_timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -201,6 +226,18 @@ class PartnerAssignment(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user, *, organisation=None):
+        """The scoping entry point for invitations: as for memberships, those of
+        the organisations `user` manages, of `organisation` if given. The link in
+        an invitation e-mail is its own proof and is not scoped by user."""
+        managed = _managed_by(user)
+        if managed is None:
+            return self.none()
+        invitations = self.filter(organisation__in=managed)
+        return (
+            invitations if organisation is None else invitations.filter(organisation=organisation)
+        )
+
     def pending(self):
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=dj_timezone.now()
