@@ -233,8 +233,8 @@ class TicketNumber(models.Model):
 
 
 class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one scoping entry point for tickets in the portal.
+    def visible_to(self, user, *, organisation=None):
+        """The one scoping entry point for tickets in the portal, of `organisation` if given.
 
         Managers and partners see their organisations' tickets; members see
         those they requested or watch. Merged tickets stay visible (they point
@@ -244,7 +244,8 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         watched = TicketWatcher.objects.filter(ticket=OuterRef("pk"), user=user)
         own = member_q(user) & (Q(requester=user) | Exists(watched))
-        return self.filter(whole_organisation_q(user) | own)
+        tickets = self.filter(whole_organisation_q(user) | own)
+        return tickets if organisation is None else tickets.filter(organisation=organisation)
 
     def open(self):
         from .states import OPEN_STATUSES

@@ -4,6 +4,8 @@ import re
 
 from django.db.models import Prefetch, Q
 
+from accounts.models import User
+
 from . import notes
 from .models import Attachment, ClientTask, Comment, Ticket, TicketWatcher
 
@@ -16,11 +18,9 @@ DIGITS = re.compile(r"[0-9]{1,9}")
 def ticket_list(
     user, *, organisation=None, status=None, priority=None, category=None, requester=None, q=None
 ):
-    tickets = Ticket.objects.visible_to(user).select_related(
+    tickets = Ticket.objects.visible_to(user, organisation=organisation).select_related(
         "requester", "category", "organisation"
     )
-    if organisation is not None:
-        tickets = tickets.filter(organisation=organisation)
     if status:
         tickets = tickets.filter(status__in=status if isinstance(status, list) else [status])
     if priority:
@@ -85,12 +85,23 @@ def ticket_for_detail(user, number) -> Ticket:
     return ticket
 
 
+def requesters(user, organisation):
+    """Who asked for the organisation's tickets the user sees, for the list's filter."""
+    return (
+        User.objects.filter(
+            requested_tickets__in=Ticket.objects.visible_to(user, organisation=organisation)
+        )
+        .distinct()
+        .order_by("display_name")
+    )
+
+
 def open_tasks_for(user, organisation):
     """Client tasks on the dashboard: the organisation's open ones the user can see."""
     return (
         ClientTask.objects.filter(
             done_at__isnull=True,
-            ticket__in=Ticket.objects.visible_to(user).filter(organisation=organisation),
+            ticket__in=Ticket.objects.visible_to(user, organisation=organisation),
         )
         .select_related("ticket", "assignee")
         .order_by("due_date", "pk")

@@ -74,9 +74,7 @@ def _filtered(request):
     access = request.access
     organisations = access.organisations
     requesters = (
-        User.objects.filter(requested_tickets__organisation=access.active)
-        .distinct()
-        .order_by("display_name")
+        queries.requesters(request.user, access.active)
         if access.sees_whole_organisation
         else User.objects.none()
     )
