@@ -9,7 +9,9 @@ from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Organisation, Role, User
 from accounts.roles import AGENT, SUPERVISOR, sync_staff_groups
+from tests.contracts.factories import ContractFactory
 from tests.factories import OrganisationFactory, UserFactory, member_of, partner_user_for
+from tests.tickets.factories import open_ticket
 
 
 @dataclass
@@ -64,6 +66,18 @@ def world(db) -> World:
         agent=agent,
         supervisor=supervisor,
     )
+
+
+@pytest.fixture
+def ticket(world):
+    """world.member's ticket "Router down" in world.org, opened through the service."""
+    return open_ticket(world)
+
+
+@pytest.fixture
+def contract(world):
+    """world.org's contract: 10 hours a month from January 2026 (ContractFactory)."""
+    return ContractFactory(organisation=world.org)
 
 
 @pytest.fixture

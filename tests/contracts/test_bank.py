@@ -8,26 +8,7 @@ from django.db import connection
 
 from activity.models import Event
 from contracts import periods, services
-from contracts.models import BankKind, BankPeriod, Contract, TimeEntry
-from tickets import services as ticket_services
-
-
-@pytest.fixture
-def contract(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Support 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
-
-
-@pytest.fixture
-def ticket(world):
-    return ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Router", description="x"
-    )
+from contracts.models import BankPeriod, TimeEntry
 
 
 def _log(ticket, agent, minutes, when=None, billable=True):

@@ -7,26 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts import services, tasks
-from contracts.models import BankKind, BankPeriod, Contract
-
-
-def _bank(world, **extra):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Soporte 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-        **extra,
-    )
+from contracts.models import BankPeriod
+from tests.contracts.factories import ContractFactory
 
 
 def _today(world):
     return services.local_date(world.org, timezone.now())
 
 
-def test_dashboard_shows_a_bank_with_no_period_yet_without_creating_it(client, world):
-    _bank(world)
+def test_dashboard_shows_a_bank_with_no_period_yet_without_creating_it(client, world, contract):
     assert not BankPeriod.objects.exists()
     client.force_login(world.manager)
     page = client.get(reverse("portal:dashboard")).content.decode()
@@ -35,8 +24,7 @@ def test_dashboard_shows_a_bank_with_no_period_yet_without_creating_it(client, w
     assert "0% of the bank used" in page
 
 
-def test_contract_pages_show_a_missing_period_without_creating_it(client, world):
-    contract = _bank(world)
+def test_contract_pages_show_a_missing_period_without_creating_it(client, world, contract):
     client.force_login(world.manager)
     for name in ("contracts:detail", "contracts:live", "contracts:statement_csv"):
         response = client.get(reverse(name, args=[contract.pk]))
@@ -50,7 +38,7 @@ def test_contract_pages_show_a_missing_period_without_creating_it(client, world)
 
 
 def test_a_missing_period_shows_its_carry_over_from_the_stored_one(client, world):
-    contract = _bank(world, carry_over=True)
+    contract = ContractFactory(organisation=world.org, carry_over=True)
     today = _today(world)
     start = today.replace(day=1)
     previous_start = (start - timedelta(days=1)).replace(day=1)
@@ -70,17 +58,15 @@ def test_a_missing_period_shows_its_carry_over_from_the_stored_one(client, world
     assert (created.carried_minutes, created.allowance_minutes) == (480, 1080)
 
 
-def test_the_beat_task_opens_the_current_period_once(world):
-    contract = _bank(world)
-    ended = Contract.objects.create(
+def test_the_beat_task_opens_the_current_period_once(world, contract):
+    ended = ContractFactory(
         organisation=world.org,
         name="Old",
         start_date=date(2025, 1, 1),
         end_date=date(2025, 6, 30),
-        bank_kind=BankKind.MONTHLY,
         bank_hours=Decimal("5"),
     )
-    Contract.objects.create(organisation=world.org, name="No bank", start_date=date(2026, 1, 1))
+    ContractFactory(organisation=world.org, name="No bank", no_bank=True)
     assert tasks.open_periods() == 1
     assert tasks.open_periods() == 0
     period = BankPeriod.objects.get()

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,31 +12,21 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from contracts import services, statement
-from contracts.models import BankKind, Contract
-from tickets import services as ticket_services
+from tests.contracts.factories import ContractFactory
+from tests.tickets.factories import open_ticket
 
 
 @pytest.fixture
 def contract(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Soporte 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("2"),
-        extra_hour_price=Decimal("45"),
-    )
+    # A small bank, so that March's hours go over it.
+    return ContractFactory(organisation=world.org, bank_hours=Decimal("2"))
 
 
 @pytest.fixture
 def logged(world, contract):
     """March 2026: 3 h counted (1 h over a 2 h bank) and 30 min not billed, two tickets."""
-    router = ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Router down", description="x"
-    )
-    vpn = ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="VPN slow", description="x"
-    )
+    router = open_ticket(world, "Router down")
+    vpn = open_ticket(world, "VPN slow")
     for ticket, minutes, what, billable, day in [
         (router, 90, "Replaced the power supply", True, 3),
         (router, 30, "Follow-up call", False, 4),

@@ -10,34 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts import services
-from contracts.models import BankKind, Contract, Objective, Service
-from tests.tickets.factories import TicketFactory
-from tickets import services as ticket_services
+from contracts.models import Objective, Service
+from tests.contracts.factories import ContractFactory
+from tests.tickets.factories import TicketFactory, open_ticket
 from tickets.states import Status
-
-
-@pytest.fixture
-def contract(world):
-    return _bank(world)
-
-
-def _bank(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Soporte 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-        extra_hour_price=Decimal("45"),
-        currency="EUR",
-    )
-
-
-@pytest.fixture
-def ticket(world):
-    return ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Router down", description="x"
-    )
 
 
 def _log(ticket, agent, minutes, what="Checked the logs", billable=True, when=None):
@@ -60,9 +36,7 @@ def _page(client, user, contract, **params):
 
 
 def test_manager_sees_the_organisations_contracts(client, world, contract):
-    Contract.objects.create(
-        organisation=world.other_org, name="Theirs", start_date=date(2026, 1, 1)
-    )
+    ContractFactory(organisation=world.other_org, name="Theirs")
     client.force_login(world.manager)
     response = client.get(reverse("contracts:list"))
     assert response.status_code == 200
@@ -147,9 +121,7 @@ def test_used_available_and_the_bar(client, world, contract, ticket):
 
 
 def test_the_breakdown_per_ticket_links_each_ticket(client, world, contract, ticket):
-    other = ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="VPN slow", description="x"
-    )
+    other = open_ticket(world, "VPN slow")
     _log(ticket, world.agent, 45)
     _log(ticket, world.agent, 30)
     _log(other, world.agent, 120)
@@ -319,9 +291,7 @@ def test_objectives_progress_from_tickets_or_set_by_support(client, world, contr
 
 
 def test_an_objectives_contract_without_a_bank(client, world):
-    contract = Contract.objects.create(
-        organisation=world.org, name="Rollout", start_date=date(2026, 1, 1)
-    )
+    contract = ContractFactory(organisation=world.org, name="Rollout", no_bank=True)
     ticket = TicketFactory(organisation=world.org, requester=world.member, status=Status.CLOSED)
     Objective.objects.create(contract=contract, title="Survey").tickets.add(ticket)
     body = _page(client, world.manager, contract).content.decode()
@@ -362,5 +332,5 @@ def test_the_dashboard_has_no_bank_widget_without_a_bank(client, world):
     client.force_login(world.manager)
     assert "Hours bank" not in client.get(reverse("portal:dashboard")).content.decode()
     # The same page shows it as soon as the organisation has a bank.
-    _bank(world)
+    ContractFactory(organisation=world.org)
     assert "Hours bank" in client.get(reverse("portal:dashboard")).content.decode()

@@ -2,7 +2,8 @@
 
 They write rows directly, without the services: no events, no counters (a
 comment made here does not change public_reply_count), numbers from their own
-TKT-2026-9xxxx range. To test behaviour, call the services instead.
+TKT-2026-9xxxx range. To test behaviour, call the services instead:
+`open_ticket` opens one through them, as a client would.
 """
 
 import datetime as dt
@@ -11,8 +12,29 @@ import factory
 from django.utils import timezone
 
 from tests.factories import OrganisationFactory, member_of
+from tickets import services
 from tickets.models import Comment, RecurringTicket, Ticket
 from tickets.states import Status
+
+
+def open_ticket(
+    world,
+    subject="Router down",
+    *,
+    description="Nothing loads since 9:00.",
+    organisation=None,
+    requester=None,
+    **fields,
+) -> Ticket:
+    """A ticket opened by tickets.services.ticket_open, with its number, events and
+    clocks: world.member's in world.org unless told otherwise."""
+    return services.ticket_open(
+        organisation=organisation or world.org,
+        requester=requester or world.member,
+        subject=subject,
+        description=description,
+        **fields,
+    )
 
 
 class TicketFactory(factory.django.DjangoModelFactory):
