@@ -68,16 +68,6 @@ def canonical(xml: str) -> str:
     return ElementTree.canonicalize(xml)
 
 
-@pytest.fixture
-def ticket(world):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject="Branch office link",
-        description="Drops every few minutes",
-    )
-
-
 def save(client, ticket, data: bytes, name="network", filename="export.svg"):
     return client.post(
         reverse("tickets:diagram_save", args=[ticket.number]),

@@ -26,16 +26,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture
-def ticket(world):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject="VPN down",
-        description="Since this morning",
-    )
-
-
 def verbs(ticket):
     return list(
         Event.objects.filter(data__number=ticket.number)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.models import Event
+from tests.tickets.factories import open_ticket
 from tickets import notes, services
 from tickets.models import Comment, Ticket
 
@@ -31,16 +32,10 @@ PRIVATE_SUBJECT = "Payroll VPN for the CFO"
 LOOKALIKE = "Looks like the VPN (again) was merged into this ticket."
 
 
-def _open(world, requester, subject):
-    return services.ticket_open(
-        organisation=world.org, requester=requester, subject=subject, description="Details."
-    )
-
-
 @pytest.fixture
 def old_rows(world):
     """An escalation and a merge as the code before 0006/0007 recorded them, in Spanish."""
-    ticket = _open(world, world.member, "Internet down at HQ")
+    ticket = open_ticket(world, requester=world.member, subject="Internet down at HQ")
     # ticket_escalate, as it was: escalated_at only, a public comment, an event on it.
     Ticket.objects.filter(pk=ticket.pk).update(
         escalated_at=timezone.now(), public_reply_count=F("public_reply_count") + 1
@@ -55,7 +50,7 @@ def old_rows(world):
         data={"number": ticket.number, "subject": ticket.subject, "reason": REASON},
     )
     # ticket_merge, as it was: the agent's sentence on the survivor, in the agent's language.
-    duplicate = _open(world, world.other_member, PRIVATE_SUBJECT)
+    duplicate = open_ticket(world, requester=world.other_member, subject=PRIVATE_SUBJECT)
     Ticket.objects.filter(pk=duplicate.pk).update(merged_into=ticket)
     merge = Comment.objects.create(
         ticket=ticket,
@@ -164,7 +159,7 @@ def test_the_old_merge_note_is_worded_for_each_reader(client, world, old_rows):
 
 
 def test_a_merge_of_a_ticket_no_longer_found_names_it_without_a_link(client, world):
-    ticket = _open(world, world.member, "Internet down at HQ")
+    ticket = open_ticket(world, requester=world.member, subject="Internet down at HQ")
     merge = Comment.objects.create(
         ticket=ticket,
         author=world.agent,
@@ -186,7 +181,7 @@ def test_a_merge_of_a_ticket_no_longer_found_names_it_without_a_link(client, wor
 def test_running_it_again_changes_nothing(world, old_rows):
     ticket = old_rows[0]
     # A current escalation (escalated_by already set) is not the migration's to touch.
-    current = _open(world, world.manager, "Printer offline")
+    current = open_ticket(world, requester=world.manager, subject="Printer offline")
     services.ticket_escalate(ticket=current, reason="Whole floor blocked", by=world.manager)
 
     def snapshot():

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -10,16 +9,6 @@ from core.uploads import CleanUpload
 from tickets import services
 from tickets.models import CallRequest, Comment, Rating, TicketMute
 from tickets.states import Status
-
-
-@pytest.fixture
-def ticket(world):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject="VPN down",
-        description="Since this morning",
-    )
 
 
 def _url(ticket, name="tickets:detail", **kw):

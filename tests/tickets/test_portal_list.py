@@ -1,17 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
-
-
-def _open(world, requester=None, subject="Link down", description="Nothing works", org=None):
-    return services.ticket_open(
-        organisation=org or world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description=description,
-    )
 
 
 def _numbers(response):
@@ -19,9 +11,9 @@ def _numbers(response):
 
 
 def test_member_sees_own_and_watched_tickets_only(client, world):
-    mine = _open(world)
-    colleague = _open(world, requester=world.other_member, subject="Colleague's")
-    watched = _open(world, requester=world.other_member, subject="Watched")
+    mine = open_ticket(world)
+    colleague = open_ticket(world, requester=world.other_member, subject="Colleague's")
+    watched = open_ticket(world, requester=world.other_member, subject="Watched")
     services.watcher_add(ticket=watched, user=world.member, by=world.other_member)
     client.force_login(world.member)
     assert _numbers(client.get(reverse("tickets:list"))) == {mine.number, watched.number}
@@ -30,16 +22,16 @@ def test_member_sees_own_and_watched_tickets_only(client, world):
 
 @pytest.mark.parametrize("persona", ["manager", "partner"])
 def test_manager_and_partner_see_the_whole_organisation(client, world, persona):
-    a = _open(world)
-    b = _open(world, requester=world.other_member)
-    _open(world, requester=world.outsider, org=world.other_org)
+    a = open_ticket(world)
+    b = open_ticket(world, requester=world.other_member)
+    open_ticket(world, requester=world.outsider, organisation=world.other_org)
     client.force_login(getattr(world, persona))
     assert _numbers(client.get(reverse("tickets:list"))) == {a.number, b.number}
 
 
 def test_filters_and_search(client, world):
-    slow = _open(world, subject="Slow speed at night", description="Drops to 10 Mbps")
-    down = _open(world, subject="Router dead", description="The fibre ONT light is off")
+    slow = open_ticket(world, subject="Slow speed at night", description="Drops to 10 Mbps")
+    down = open_ticket(world, subject="Router dead", description="The fibre ONT light is off")
     services.ticket_transition(ticket=down, to=Status.RESOLVED, by=world.agent)
     client.force_login(world.manager)
     url = reverse("tickets:list")
@@ -53,7 +45,7 @@ def test_filters_and_search(client, world):
 
 
 def test_bad_filter_values_are_ignored_not_500(client, world):
-    _open(world)
+    open_ticket(world)
     client.force_login(world.manager)
     response = client.get(
         reverse("tickets:list"), {"status": "bogus", "category": "x", "page": "9"}
@@ -62,14 +54,14 @@ def test_bad_filter_values_are_ignored_not_500(client, world):
 
 
 def test_search_never_matches_internal_notes(client, world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.comment_add(ticket=ticket, author=world.agent, body="zebra-secret", internal=True)
     client.force_login(world.manager)
     assert _numbers(client.get(reverse("tickets:list"), {"q": "zebra-secret"})) == set()
 
 
 def test_htmx_request_gets_only_the_results_partial(client, world):
-    _open(world)
+    open_ticket(world)
     client.force_login(world.manager)
     response = client.get(reverse("tickets:list"), headers={"HX-Request": "true"})
     body = response.content.decode()
@@ -79,7 +71,7 @@ def test_htmx_request_gets_only_the_results_partial(client, world):
 
 
 def test_live_endpoint_is_204_until_something_changes(client, world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     client.force_login(world.manager)
     page = client.get(reverse("tickets:list"))
     version = page.context["version"]
@@ -93,12 +85,12 @@ def test_live_endpoint_is_204_until_something_changes(client, world):
 
 def test_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
     for i in range(3):
-        _open(world, subject=f"T{i}")
+        open_ticket(world, subject=f"T{i}")
     client.force_login(world.manager)
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("tickets:list"))
     for i in range(25):
-        _open(world, requester=world.other_member, subject=f"More {i}")
+        open_ticket(world, requester=world.other_member, subject=f"More {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("tickets:list"))
 

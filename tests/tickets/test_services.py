@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activity.models import Event, Visibility
 from tests.factories import member_of
-from tests.tickets.factories import CommentFactory, TicketFactory
+from tests.tickets.factories import CommentFactory, TicketFactory, open_ticket
 from tickets import services
 from tickets.models import (
     Attachment,
@@ -179,18 +179,8 @@ def catalogue(db):
     return {"link": link, "other": other, "fibre": fibre, "radio": radio, "billing": billing}
 
 
-def _open(world, **kwargs):
-    fields = {
-        "organisation": world.org,
-        "requester": world.member,
-        "subject": "No link at the branch",
-        "description": "Since 09:00, every device.",
-    }
-    return services.ticket_open(**{**fields, **kwargs})
-
-
 def test_open_records_the_event_and_the_requester(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
 
     assert ticket.status == Status.NEW
     assert ticket.requester == world.member
@@ -205,7 +195,7 @@ def test_client_chosen_priority_is_kept_when_the_policy_allows(world, catalogue,
     if policy_row:  # no row means the default: the client chooses
         TicketPolicy.objects.create(organisation=world.org, client_sets_priority=True)
 
-    ticket = _open(
+    ticket = open_ticket(
         world, request_type=catalogue["link"], category=catalogue["fibre"], priority="low"
     )
 
@@ -213,7 +203,7 @@ def test_client_chosen_priority_is_kept_when_the_policy_allows(world, catalogue,
 
 
 def test_without_a_client_choice_the_rules_decide(world, catalogue):
-    ticket = _open(world, request_type=catalogue["link"], category=catalogue["fibre"])
+    ticket = open_ticket(world, request_type=catalogue["link"], category=catalogue["fibre"])
     assert ticket.priority == Priority.CRITICAL
 
 
@@ -232,7 +222,7 @@ def test_without_a_client_choice_the_rules_decide(world, catalogue):
 def test_rules_decide_when_the_client_does_not(world, catalogue, type_, category, expected):
     TicketPolicy.objects.create(organisation=world.org, client_sets_priority=False)
 
-    ticket = _open(
+    ticket = open_ticket(
         world,
         request_type=catalogue.get(type_),
         category=catalogue.get(category),
@@ -249,7 +239,7 @@ def test_rules_see_the_category_the_type_defaults_to(world, catalogue):
     link.save()
     TicketPolicy.objects.create(organisation=world.org, client_sets_priority=False)
 
-    ticket = _open(world, request_type=link)
+    ticket = open_ticket(world, request_type=link)
 
     assert ticket.category == catalogue["fibre"]
     assert ticket.priority == Priority.CRITICAL  # the (link, fibre) rule, not (link, *)
@@ -258,7 +248,7 @@ def test_rules_see_the_category_the_type_defaults_to(world, catalogue):
 @pytest.mark.parametrize(("subject", "description"), [("", "text"), ("Help", "  "), (None, None)])
 def test_subject_and_description_are_required(world, subject, description):
     with pytest.raises(ValidationError) as excinfo:
-        _open(world, subject=subject, description=description)
+        open_ticket(world, subject=subject, description=description)
 
     assert excinfo.value.messages == ["Subject and description are required."]
     assert not Ticket.objects.exists()
@@ -266,7 +256,7 @@ def test_subject_and_description_are_required(world, subject, description):
 
 
 def test_open_adds_watchers_but_not_the_requester_twice(world):
-    ticket = _open(world, watchers=[world.member, world.other_member])
+    ticket = open_ticket(world, watchers=[world.member, world.other_member])
 
     assert list(TicketWatcher.objects.filter(ticket=ticket).values_list("user", flat=True)) == [
         world.other_member.pk

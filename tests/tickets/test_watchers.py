@@ -4,14 +4,13 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import member_of
+from tests.tickets.factories import open_ticket
 from tickets import services
 
 
 @pytest.fixture
 def ticket(world):
-    ticket = services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Payroll", description="private"
-    )
+    ticket = open_ticket(world, "Payroll", description="private")
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     return ticket
 
