@@ -21,7 +21,7 @@ def open_ticket(
     world,
     subject="Router down",
     *,
-    description="Nothing loads since 9:00.",
+    description="Since this morning nobody can connect.",
     organisation=None,
     requester=None,
     **fields,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from activity.models import Event, Visibility
 from tests.factories import UserFactory, member_of
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Attachment, Category, ClientTask, Comment, RecurringTicket, Ticket
 from tickets.states import Priority, Status
@@ -24,21 +25,6 @@ QUEUE = reverse("admin:tickets_ticket_changelist")
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def open_ticket(world, subject="VPN down", *, organisation=None, requester=None, **kwargs):
-    return services.ticket_open(
-        organisation=organisation or world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description="Since this morning nobody can connect.",
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def ticket(world):
-    return open_ticket(world)
 
 
 def change_url(ticket):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from sla.models import Kind, TicketClock
 from tests.sla.factories import make_policy
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Priority
 
@@ -14,15 +15,6 @@ from tickets.states import Priority
 def policy(db):
     targets = dict.fromkeys(Priority.values, (30, 120, 960))
     return make_policy(name="Standard", is_global_default=True, targets=targets)
-
-
-def open_ticket(world):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject="VPN down",
-        description="Nobody can connect.",
-    )
 
 
 def sla_block(body):

@@ -4,21 +4,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Category, PriorityRule
 from tickets.states import Priority, Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
-
-
-def open_ticket(world, subject, **kwargs):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject=subject,
-        description="Since this morning nobody can connect.",
-        **kwargs,
-    )
 
 
 def listed(client, **params):

@@ -4,21 +4,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.tickets.factories import CommentFactory, TicketFactory
+from tests.tickets.factories import CommentFactory, TicketFactory, open_ticket
 from tickets import services
 from tickets.models import Comment
 from tickets.states import Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
-
-
-def open_ticket(world, subject, requester=None):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description="Since this morning nobody can connect.",
-    )
 
 
 def found(client, query, **params):
