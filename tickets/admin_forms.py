@@ -4,15 +4,9 @@ They validate only. What a form asks for is done by tickets/admin.py through
 the services, which stay the one authority on what may change.
 """
 
-import re
-from datetime import timedelta
-
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
@@ -60,95 +54,12 @@ class MultipleFileField(forms.FileField):
         return clean_uploads(files)
 
 
-# --- Time spent ------------------------------------------------------------
-#
-# Durations are typed the way agents say them: "90", "90m", "1:30", "1h30",
-# "1h 30m", "2h" or "1.5h". The ticket's Log time panel and the time entry admin
-# (contracts/admin/time_entries.py) share the field; contracts.services validates the entry.
-
-_MINUTES = re.compile(r"(\d+)\s*(?:m|min)?")
-_HOURS_MINUTES = re.compile(r"(\d+)\s*(?::\s*(\d\d)|h\s*(?:(\d{1,2})\s*(?:m|min)?)?)")
-_DECIMAL_HOURS = re.compile(r"(\d+)[.,](\d{1,2})\s*h")
-# The "when" of a time entry is prefilled when the page is shown; a clock a
-# little ahead of the server's must not make it "in the future".
-FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-def parse_duration(text: str) -> int | None:
-    """Minutes in `text`, or None when it does not read as a duration."""
-    text = text.strip().lower()
-    if match := _MINUTES.fullmatch(text):
-        return int(match[1])
-    if match := _HOURS_MINUTES.fullmatch(text):
-        minutes = int(match[2] or match[3] or 0)
-        return int(match[1]) * 60 + minutes if minutes < 60 else None
-    if match := _DECIMAL_HOURS.fullmatch(text):
-        return round(float(f"{match[1]}.{match[2]}") * 60)
-    return None
-
-
-def format_minutes(minutes: int) -> str:
-    """90 -> "1:30" (hours and minutes)."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def now_to_the_minute():
-    return timezone.now().replace(second=0, microsecond=0)
-
-
-class DurationField(forms.Field):
-    """A duration typed as minutes or hours and minutes; cleaned to whole minutes."""
-
-    widget = forms.TextInput(attrs={"size": 8})
-    default_error_messages = {
-        "invalid": _("Write minutes (90) or hours and minutes (1:30 or 1h30)."),
-        "range": _("A time entry lasts between 1 minute and 24 hours."),
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int):
-            return value
-        minutes = parse_duration(str(value))
-        if minutes is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return minutes
-
-    def validate(self, value):
-        super().validate(value)
-        if value is not None and not 0 < value <= MAX_ENTRY_MINUTES:
-            raise ValidationError(self.error_messages["range"], code="range")
-
-    def prepare_value(self, value):
-        return format_minutes(value) if isinstance(value, int) else value
-
-
-class MinuteSplitDateTime(AdminSplitDateTime):
-    """The admin's date and time pickers, the time shown to the minute."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.widgets[1].format = "%H:%M"
-        # One <label> points at the date input only: each input says what it is.
-        self.widgets[0].attrs["aria-label"] = _("Date")
-        self.widgets[1].attrs["aria-label"] = _("Time")
-
-
-def check_not_in_the_future(moment):
-    if moment is not None and moment > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError(_("Time is logged for work already done: this is in the future."))
-
-
-def when_help_text() -> str:
-    return _("In your time zone (%(zone)s).") % {"zone": timezone.get_current_timezone_name()}
-
-
-LOG_TIME_FIELDS = ("log_minutes", "log_performed_at", "log_description", "log_billable")
-
-
 class TicketWorkForm(forms.ModelForm):
-    """Status, priority and assignee, a reply, an internal note and time spent, on one page."""
+    """Status, priority and assignee, a reply and an internal note, on one page.
+
+    The apps above tickets join their own fields to it (tickets/parts.py: the
+    time spent, contracts/admin/ticket_time.py).
+    """
 
     reply = forms.CharField(
         label=_("Message"),
@@ -165,26 +76,6 @@ class TicketWorkForm(forms.ModelForm):
     )
     note_files = MultipleFileField(label=_("Attachments"))
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
-    # Logged by contracts.services.time_entry_add when a duration is given.
-    log_minutes = DurationField(
-        label=_("Time spent"),
-        required=False,
-        help_text=_("Minutes (90) or hours and minutes (1:30, 1h30)."),
-    )
-    log_performed_at = forms.SplitDateTimeField(
-        label=_("When"), required=False, initial=now_to_the_minute, widget=MinuteSplitDateTime
-    )
-    log_billable = forms.BooleanField(
-        label=_("Billable"),
-        required=False,
-        initial=True,
-        help_text=_("Counts against the client's hours bank."),
-    )
-    log_description = forms.CharField(
-        label=_("What was done"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "ticket-composer__text"}),
-    )
 
     class Meta:
         model = Ticket
@@ -213,8 +104,6 @@ class TicketWorkForm(forms.ModelForm):
             )
             field.empty_label = _("Nobody")
         self.fields["seen"].initial = self.seen_value(ticket)
-        if "log_performed_at" in self.fields:
-            self.fields["log_performed_at"].help_text = when_help_text()
 
     def _post_clean(self):
         # The model validates the posted values, then the instance goes back to
@@ -251,39 +140,10 @@ class TicketWorkForm(forms.ModelForm):
                 _("This ticket was merged into %(number)s: write there.")
                 % {"number": self.instance.merged_into.number}
             )
-        self._clean_time_log(cleaned)
         if self.refusal:
             field, error = self.refusal
             self.add_error(field if field in self.fields else None, error)
         return cleaned
-
-    def _clean_time_log(self, cleaned):
-        if "log_minutes" not in self.fields or "log_minutes" in self.errors:
-            return
-        minutes = cleaned.get("log_minutes")
-        described = (cleaned.get("log_description") or "").strip()
-        if minutes and not described:
-            self.add_error("log_description", _("Say what was done."))
-        elif described and not minutes:
-            self.add_error("log_minutes", _("How long did it take?"))
-        if minutes:
-            try:
-                check_not_in_the_future(cleaned.get("log_performed_at"))
-            except ValidationError as error:
-                self.add_error("log_performed_at", error)
-
-    @property
-    def logs_time(self) -> bool:
-        return bool(self.cleaned_data.get("log_minutes"))
-
-    @cached_property
-    def changed_data(self):
-        # The Log time panel is prefilled (now, billable): untouched unless a
-        # duration was typed, whatever the clock says since the page was shown.
-        changed = super().changed_data
-        if "log_minutes" not in changed:
-            changed = [name for name in changed if name not in LOG_TIME_FIELDS]
-        return changed
 
 
 class MergeForm(forms.Form):

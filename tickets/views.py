@@ -17,7 +17,6 @@ from accounts.models import PARTNER, Role, User
 from core.htmx import render_htmx
 from core.uploads import clean_uploads
 from core.views import act
-from sla.display import deadlines_for, describe_hours
 
 from . import drawio, queries, services, states
 from .extra import answers as extra_answers
@@ -31,6 +30,7 @@ from .forms import (
     WatcherForm,
 )
 from .models import RequestSection, RequestType, Ticket, TicketMute
+from .parts import parts
 from .states import Actor, Status
 
 PAGE_SIZE = 25
@@ -114,7 +114,7 @@ def ticket_list(request):
     context = {
         "form": form,
         "page": page,
-        "deadlines": deadlines_for(page.object_list),
+        **_columns(page.object_list),
         "version": _version(tickets),
         "query": _query_without_page(request),
     }
@@ -137,11 +137,17 @@ def ticket_list_live(request):
         {
             "form": form,
             "page": page,
-            "deadlines": deadlines_for(page.object_list),
+            **_columns(page.object_list),
             "version": version,
             "query": _query_without_page(request),
         },
     )
+
+
+def _columns(tickets) -> dict:
+    """The columns the apps above tickets add to the list (tickets/parts.py)."""
+    columns = [column for part in parts() if (column := part.list_column(tickets))]
+    return {"columns": columns, **{column.name: column.context for column in columns}}
 
 
 def _query_without_page(request):
@@ -236,13 +242,14 @@ def ticket_create(request):
 
 def _detail_context(request, ticket, reply_form=None):
     actor = Actor.CLIENT
-    deadlines = deadlines_for([ticket])[ticket.pk]
     calls = list(ticket.call_requests.select_related("done_by")[:CALLS_SHOWN])
+    # The cards the apps above tickets add at the top of the side column (tickets/parts.py).
+    side = [panel for part in parts() if (panel := part.side_panel(request, ticket))]
     return {
         "ticket": ticket,
         "extra_answers": extra_answers(ticket),
-        "deadlines": deadlines,
-        "sla_hours": describe_hours(ticket.clocks.first().policy) if deadlines else "",
+        "side_panels": side,
+        **{panel.name: panel.context for panel in side},
         "reply_form": reply_form or ReplyForm(),
         "can_close": states.can_transition(ticket.status, Status.CLOSED, actor),
         "can_reopen": states.can_transition(ticket.status, Status.REOPENED, actor),

@@ -8,7 +8,10 @@ By subdomain (Django autodiscovers this package):
 - time_entries: TimeEntryAdmin, written through contracts.services, and the
   earlier versions of an entry;
 - objectives: ObjectiveAdmin, the objectives of a contract and their tickets;
-- common: the stylesheet and the ticket link they share.
+- ticket_time: the time spent on the agents' ticket page (a part of the ticket
+  admin, tickets/parts.py, added in contracts.apps);
+- durations: time spent as agents type and read it;
+- common: the stylesheet they share.
 
 Importing the submodules registers their admins, in the order contracts/admin.py did.
 """

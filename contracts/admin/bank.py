@@ -11,11 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
-from tickets.admin_forms import format_minutes
 
 from .. import periods
 from ..models import BankPeriod
 from .common import ADMIN_CSS
+from .durations import format_minutes
 
 # --- Hours bank periods (read-only: services.time_entry_add moves them) -----
 

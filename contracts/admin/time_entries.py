@@ -19,7 +19,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, admin_link
-from tickets.admin_forms import (
+
+from .. import services
+from ..models import BankKind, TimeEntry, TimeEntryRevision
+from .common import ADMIN_CSS
+from .durations import (
     DurationField,
     MinuteSplitDateTime,
     check_not_in_the_future,
@@ -27,10 +31,6 @@ from tickets.admin_forms import (
     now_to_the_minute,
     when_help_text,
 )
-
-from .. import services
-from ..models import BankKind, TimeEntry, TimeEntryRevision
-from .common import ADMIN_CSS
 
 # --- Time entries ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.roles import AGENT
 from activity.models import Event
 from contracts import services
+from contracts.admin.durations import parse_duration
 from contracts.models import (
     BankKind,
     BankPeriod,
@@ -24,7 +25,6 @@ from contracts.models import (
 )
 from tests.factories import UserFactory
 from tickets import services as ticket_services
-from tickets.admin_forms import parse_duration
 from tickets.models import Comment
 from tickets.states import Status
 

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from contracts.models import Contract
+from sla.display import SHOWN
 from sla.models import (
     BusinessCalendar,
     Kind,
@@ -21,9 +22,9 @@ from sla.models import (
     TicketClock,
     WorkingHours,
 )
+from sla.queries import NO_SLA, mark_filters, ticket_mark, with_marks
 from sla.rules import Mark
 from tickets import services
-from tickets.admin import NO_SLA, queue_mark
 from tickets.models import Ticket
 from tickets.states import Priority, Status
 
@@ -378,7 +379,7 @@ def test_queue_column_says_what_each_ticket_state_means(client_for, world, ticke
     response = listed(client_for(world.agent), status="all")
     body = response.content.decode()
     now = timezone.now()
-    marks = {t.number: queue_mark(t, now) for t in response.context["cl"].result_list}
+    marks = {t.number: ticket_mark(t, now) for t in response.context["cl"].result_list}
     for name, ticket in tickets_in_every_state.items():
         assert marks[ticket.number] == EXPECTED_MARK[name], name
         row = re.search(rf"<tr>.*?{ticket.number}.*?</tr>", body, re.S).group(0)
@@ -414,6 +415,20 @@ def test_queue_filters_by_sla_mark(client_for, world, tickets_in_every_state):
     }
     choices = listed(client).context["cl"].filter_specs
     assert any(spec.title == "SLA" for spec in choices)
+
+
+@pytest.mark.parametrize("kinds", [None, SHOWN], ids=["every target", "the client's"])
+def test_the_column_and_the_filters_are_one_rule(tickets_in_every_state, kinds):
+    """ticket_mark (the queue's column) and mark_filters (its filter, the dashboard's
+    tickets at risk) put every ticket under the same one mark."""
+    now = timezone.now()
+    marked = with_marks(Ticket.objects.all(), kinds=kinds)
+    filters = mark_filters(now)
+    for name, ticket in tickets_in_every_state.items():
+        shown = ticket_mark(marked.get(pk=ticket.pk), now)
+        assert shown == EXPECTED_MARK[name], name
+        found = [mark for mark, q in filters.items() if marked.filter(q, pk=ticket.pk).exists()]
+        assert found == [shown or NO_SLA], name
 
 
 def test_queue_sorts_by_next_deadline_on_request_only(client_for, world, policy):

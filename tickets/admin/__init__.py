@@ -1,6 +1,6 @@
 """The tickets admin, by subdomain (Django autodiscovers this package).
 
-- queue: the changelist (filters, SLA marks, ranks, columns, search, actions);
+- queue: the changelist (filters, ranks, columns, search, actions);
 - ticket: TicketAdmin, the ticket page and its workflow (and merging);
 - displays: the read-only parts of the ticket page;
 - inlines: the client tasks on the ticket page;
@@ -8,6 +8,9 @@
   categories, priority rules, ticket policies, recurring tickets);
 - records: read-only ratings, call requests and attachments;
 - common: the stylesheet and links they share.
+
+The apps above tickets add their parts to the queue and the ticket page
+(tickets/parts.py): sla its marks and deadlines, contracts the time spent.
 
 Importing the submodules registers their admins, in the order tickets/admin.py did.
 """
@@ -23,23 +26,11 @@ from .config import (
     TicketPolicyAdmin,
 )
 from .inlines import ClientTaskInline, NewClientTaskFormSet, NewClientTaskInline
-from .queue import (
-    NO_SLA,
-    QUEUE_RANKS,
-    SLA_FLAGS,
-    STATUS_QUEUE_ORDER,
-    AssignedFilter,
-    SLAMarkFilter,
-    StatusFilter,
-    queue_mark,
-    sla_mark_filters,
-)
+from .queue import QUEUE_RANKS, STATUS_QUEUE_ORDER, AssignedFilter, StatusFilter
 from .records import AttachmentAdmin, CallRequestAdmin, RatingAdmin, ReadOnlyAdmin
 
 __all__ = [
-    "NO_SLA",
     "QUEUE_RANKS",
-    "SLA_FLAGS",
     "STATUS_QUEUE_ORDER",
     "AssignedFilter",
     "AttachmentAdmin",
@@ -55,10 +46,7 @@ __all__ = [
     "RequestSectionAdmin",
     "RequestTypeAdmin",
     "RequestTypeFieldInline",
-    "SLAMarkFilter",
     "StatusFilter",
     "TicketAdmin",
     "TicketPolicyAdmin",
-    "queue_mark",
-    "sla_mark_filters",
 ]

@@ -1,4 +1,4 @@
-"""The read-only parts of the ticket page: summary, deadlines, thread, merges, history.
+"""The read-only parts of the ticket page: summary, thread, merges, history.
 
 TicketPageDisplaysMixin holds them for TicketAdmin (tickets/admin/ticket.py).
 """
@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from activity.describe import describe, detail
 from activity.models import Event
 from core.admin import admin_link
-from sla.display import STAFF_ONLY, deadlines_for, describe_hours
 
 from .. import notes
 from ..extra import answers as extra_answers
@@ -32,22 +31,6 @@ class TicketPageDisplaysMixin:
                 if obj.assignee_id
                 else _("Unassigned")
             ),
-        )
-
-    @admin.display(description=_("service levels"))
-    def sla_deadlines(self, obj):
-        # The client's deadlines exactly as the portal shows them, then support's own.
-        client = deadlines_for([obj])[obj.pk]
-        staff = deadlines_for([obj], kinds=STAFF_ONLY)[obj.pk]
-        clock = obj.clocks.select_related("policy__calendar").first()
-        return render_to_string(
-            "admin/tickets/ticket/deadlines.html",
-            {
-                "client": client,
-                "staff": staff,
-                "policy": clock.policy if clock else None,
-                "hours": describe_hours(clock.policy) if clock else "",
-            },
         )
 
     @admin.display(description=_("requester"))

@@ -1,24 +1,23 @@
-"""The ticket queue: the changelist's filters, SLA marks, ranks, columns, search and actions.
+"""The ticket queue: the changelist's filters, ranks, columns, search and actions.
 
 TicketQueueMixin holds the changelist part of TicketAdmin (tickets/admin/ticket.py).
+The apps above tickets add their columns and filters (tickets/parts.py: the SLA
+mark and next deadline come from sla/parts.py).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sla.admin import mark_label
-from sla.models import TicketClock
-from sla.rules import Mark
-
 from .. import admin_followups, services
 from ..admin_forms import AGENT_STATUS_CHOICES, agent_status_label
+from ..parts import parts
 from ..search import comments_matching
 from ..states import OPEN_STATUSES, PRIORITY_RANK, Status
 
@@ -122,87 +121,11 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
-# --- SLA in the queue --------------------------------------------------------
-#
-# The mark of a ticket is the worst mark (sla.rules.mark) of its current targets:
-# - running clocks, read from the stored nearest deadline and warning
-#   (Ticket.sla_due_at / sla_warn_at, kept by sla.services);
-# - otherwise paused clocks;
-# - otherwise the finished ones: met, or breached if any was met late.
-# The flags below say the rest without a query per row: four EXISTS in the
-# queue's one query. `queue_mark` (the column) and `sla_mark_filters` (the
-# filter) are the same rule written twice; tests/sla/test_admin.py keeps them equal.
-
-
-def _clocks(**conditions):
-    return Exists(TicketClock.objects.filter(ticket=OuterRef("pk"), **conditions))
-
-
-SLA_FLAGS = {
-    # A clock not met nor stopped, breached (still owed, and late).
-    "sla_open_breached": _clocks(
-        met_at__isnull=True, stopped_at__isnull=True, breached_at__isnull=False
-    ),
-    "sla_paused": _clocks(running_since__isnull=True, met_at__isnull=True, stopped_at__isnull=True),
-    "sla_met": _clocks(met_at__isnull=False),
-    "sla_met_late": _clocks(met_at__isnull=False, breached_at__isnull=False),
-}
-NO_SLA = "none"
-
-
-def queue_mark(ticket, now) -> str | None:
-    """The ticket's SLA mark from the stored columns and the SLA_FLAGS annotations."""
-    if ticket.sla_open_breached or (ticket.sla_due_at is not None and ticket.sla_due_at <= now):
-        return Mark.BREACHED
-    if ticket.sla_due_at is not None:
-        if ticket.sla_warn_at is not None and ticket.sla_warn_at <= now:
-            return Mark.AT_RISK
-        return Mark.ON_TRACK
-    if ticket.sla_paused:
-        return Mark.PAUSED
-    if ticket.sla_met_late:
-        return Mark.BREACHED
-    if ticket.sla_met:
-        return Mark.MET
-    return None
-
-
-def sla_mark_filters(now) -> dict[str, Q]:
-    """queue_mark as one filter per mark, on the annotated queryset."""
-    running, stopped = Q(sla_due_at__isnull=False), Q(sla_due_at__isnull=True)
-    past_due, not_breached = Q(sla_due_at__lte=now), Q(sla_open_breached=False)
-    return {
-        Mark.ON_TRACK: running
-        & not_breached
-        & Q(sla_due_at__gt=now)
-        & (Q(sla_warn_at__isnull=True) | Q(sla_warn_at__gt=now)),
-        Mark.AT_RISK: running & not_breached & Q(sla_due_at__gt=now, sla_warn_at__lte=now),
-        Mark.BREACHED: past_due
-        | Q(sla_open_breached=True)
-        | (stopped & Q(sla_paused=False, sla_met_late=True)),
-        Mark.PAUSED: stopped & not_breached & Q(sla_paused=True),
-        Mark.MET: stopped & Q(sla_paused=False, sla_met=True, sla_met_late=False),
-        NO_SLA: stopped & Q(sla_paused=False, sla_met=False),
-    }
-
-
-class SLAMarkFilter(admin.SimpleListFilter):
-    title = _("SLA")
-    parameter_name = "sla"
-
-    def lookups(self, request, model_admin):
-        return [
-            (Mark.ON_TRACK, Mark.ON_TRACK.label),
-            (Mark.AT_RISK, Mark.AT_RISK.label),
-            (Mark.BREACHED, Mark.BREACHED.label),
-            (Mark.PAUSED, Mark.PAUSED.label),
-            (Mark.MET, Mark.MET.label),
-            (NO_SLA, _("No SLA")),
-        ]
-
-    def queryset(self, request, queryset):
-        condition = sla_mark_filters(timezone.now()).get(self.value())
-        return queryset if condition is None else queryset.filter(condition)
+def _after(items, anchor, contributed):
+    """`items` with the parts' `contributed` columns or filters right after `anchor`."""
+    at = list(items).index(anchor) + 1
+    added = [item for part in parts() for item in getattr(part, contributed)]
+    return [*items[:at], *added, *items[at:]]
 
 
 class TicketQueueMixin:
@@ -214,8 +137,6 @@ class TicketQueueMixin:
         "client",
         "status_label",
         "priority_label",
-        "sla_mark",
-        "next_deadline",
         admin_followups.escalation,
         "assigned_to",
         "client_activity",
@@ -224,7 +145,6 @@ class TicketQueueMixin:
     list_filter = [
         StatusFilter,
         "priority",
-        SLAMarkFilter,
         admin_followups.EscalationFilter,
         AssignedFilter,
         "organisation",
@@ -248,8 +168,17 @@ class TicketQueueMixin:
     list_per_page = 50
     actions = ["assign_to_me", "merge_tickets"]
 
+    def get_list_display(self, request):
+        return _after(self.list_display, "priority_label", "queue_columns")
+
+    def get_list_filter(self, request):
+        return _after(self.list_filter, "priority", "queue_filters")
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**SLA_FLAGS, **QUEUE_RANKS)
+        queryset = super().get_queryset(request).annotate(**QUEUE_RANKS)
+        for part in parts():
+            queryset = part.annotate(queryset)
+        return queryset
 
     def changelist_view(self, request, extra_context=None):
         # The queue needs the page's width for its columns (SLA, deadline,
@@ -313,22 +242,6 @@ class TicketQueueMixin:
     @admin.display(description=_("assigned to"), ordering="assignee__display_name")
     def assigned_to(self, obj):
         return obj.assignee or "—"
-
-    @admin.display(description=_("SLA"))
-    def sla_mark(self, obj):
-        return mark_label(queue_mark(obj, timezone.now()))
-
-    @admin.display(description=_("next deadline"), ordering="sla_due_at")
-    def next_deadline(self, obj):
-        if obj.sla_due_at is None:
-            return "—"
-        moment = timezone.localtime(obj.sla_due_at)
-        return format_html(
-            '<time datetime="{}">{}<br>{}</time>',
-            moment.isoformat(),
-            date_format(moment, "SHORT_DATE_FORMAT"),
-            date_format(moment, "TIME_FORMAT"),
-        )
 
     # --- Actions ---
 

@@ -2,14 +2,15 @@
 
 The ticket changelist is the queue; the change form is where an agent works a
 ticket: reads the thread, replies or writes an internal note, sets status,
-priority and assignee, asks the client for tasks, logs the time spent. Every
-one of those changes goes through tickets.services or contracts.services (never
-`ticket.save()`), so each records its event. A change the services refuse
-leaves nothing saved and comes back as a form error (see
-TicketAdmin.changeform_view).
+priority and assignee, asks the client for tasks, and what the apps above
+tickets add (tickets/parts.py: the SLA deadlines, the time spent). Every one of
+those changes goes through a service (never `ticket.save()`), so each records
+its event. A change the services refuse leaves nothing saved and comes back as
+a form error (see TicketAdmin.changeform_view).
 """
 
 from contextlib import contextmanager
+from dataclasses import replace
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -20,17 +21,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts import services as contract_services
-from contracts.models import BankPeriod
 from core.admin import change_url
 
 from .. import admin_followups, services
-from ..admin_forms import LOG_TIME_FIELDS, MergeForm, TicketWorkForm, format_minutes
+from ..admin_forms import MergeForm, TicketWorkForm
 from ..admin_open import open_for_client_view
 from ..models import Ticket
+from ..parts import parts
 from ..states import Actor
 from .common import ADMIN_CSS
 from .displays import TicketPageDisplaysMixin
@@ -55,6 +54,7 @@ def _refusal_goes_to(field):
 
 
 COMPOSER_FIELDS = ["reply", "reply_files", "note", "note_files"]
+HISTORY = "ticket-history-set"  # the class of the History fieldset
 
 
 @admin.register(Ticket)
@@ -75,7 +75,6 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
         "extra_fields",
         "opening_attachments",
         "state_summary",
-        "sla_deadlines",
         "merge_links",
         "conversation",
         "history",
@@ -101,6 +100,16 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
         with transaction.atomic():
             return open_for_client_view(self, request)
 
+    def __getattr__(self, name):
+        # The parts' columns and read-only fields are found by name, like the admin's own.
+        for part in parts():
+            if name in part.queue_columns or name in part.ticket_fields:
+                return getattr(part, name)
+        raise AttributeError(name)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *(f for part in parts() for f in part.ticket_fields)]
+
     # --- The change form ---
 
     def _composer_fields(self, request, obj):
@@ -113,18 +122,16 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                 fields += ["reply_files", "note_files"]
         return fields
 
-    def _may_log_time(self, request, obj):
+    def _workable(self, request, obj):
+        """The ticket takes work from this agent (not merged away, and theirs to change)."""
         return (
-            obj is not None
-            and not obj.merged_into_id
-            and self.has_change_permission(request, obj)
-            and request.user.has_perm("contracts.add_timeentry")
+            obj is not None and not obj.merged_into_id and self.has_change_permission(request, obj)
         )
 
     def get_fieldsets(self, request, obj=None):
         details = [
             ("number", "state_summary"),
-            "sla_deadlines",
+            *(f for part in parts() for f in part.ticket_fields),
             "subject",
             ("organisation", "requester_contact"),
             ("request_type", "category"),
@@ -159,7 +166,7 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                     },
                 )
             )
-        if obj is not None and not obj.merged_into_id and self.has_change_permission(request, obj):
+        if self._workable(request, obj):
             fieldsets.append(
                 (
                     _("Status, priority and assignee"),
@@ -169,25 +176,12 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                     },
                 )
             )
-        if self._may_log_time(request, obj):
-            fieldsets.append(
-                (
-                    _("Log time"),
-                    {
-                        "fields": [
-                            "log_minutes",
-                            "log_description",
-                            "log_performed_at",
-                            "log_billable",
-                        ],
-                        "classes": ["ticket-time-log"],
-                    },
-                )
-            )
+            for part in parts():
+                fieldsets += part.ticket_fieldsets(request, obj)
         fieldsets += [
             (
                 _("History"),
-                {"fields": ["history"], "classes": ["collapse", "ticket-history-set"]},
+                {"fields": ["history"], "classes": ["collapse", HISTORY]},
             ),
             (
                 _("Dates"),
@@ -204,13 +198,15 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._workable(request, obj):
+            # The parts' fields join the ticket's form (tickets/parts.py).
+            joined = [f for part in parts() if (f := part.ticket_form(request, obj)) is not None]
+            if joined:
+                kwargs["form"] = type(self.form)(self.form.__name__, (*joined, self.form), {})
         form = super().get_form(request, obj, change, **kwargs)
         allowed = set(self._composer_fields(request, obj))
         for name in COMPOSER_FIELDS:
             if name not in allowed:
-                form.base_fields.pop(name, None)
-        if not self._may_log_time(request, obj):
-            for name in LOG_TIME_FIELDS:
                 form.base_fields.pop(name, None)
         form.refusal = getattr(request, "_ticket_refusal", None)
         return form
@@ -237,40 +233,20 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm("contracts.view_timeentry"):
-            context["time_log"] = self._time_log(request, obj)
         if obj is not None:
-            may_change = self.has_change_permission(request, obj) and not obj.merged_into_id
-            context["followups"] = admin_followups.panel(request, obj, may_change)
+            context["ticket_panels"] = self._panels(request, obj, context["adminform"])
+            context.update({panel.name: panel.context for panel in context["ticket_panels"]})
+            context["followups"] = admin_followups.panel(request, obj, self._workable(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _time_log(self, request, ticket):
-        """The ticket's time entries for templates/admin/tickets/ticket/time_entries.html."""
-        entries = list(ticket.time_entries.select_related("agent"))
-        may_change = request.user.has_perm("contracts.change_timeentry")
-        rows = [
-            {
-                "entry": entry,
-                "duration": format_minutes(entry.minutes),
-                "edit_url": (
-                    change_url(entry)
-                    if may_change and contract_services.can_edit(entry, request.user)
-                    else None
-                ),
-            }
-            for entry in entries
+    def _panels(self, request, ticket, adminform):
+        """The parts' panels, each before its fieldset or, when that is not shown, the history."""
+        shown = {c for _name, options in adminform.fieldsets for c in options.get("classes", [])}
+        return [
+            replace(panel, before=panel.before if panel.before in shown else HISTORY)
+            for part in parts()
+            for panel in part.ticket_panels(request, ticket)
         ]
-        return {
-            "rows": rows,
-            "total": format_minutes(sum(e.minutes for e in entries)),
-            "billable": format_minutes(sum(e.minutes for e in entries if e.billable)),
-            "bank": _bank_summary(ticket.organisation),
-            # The list comes just before the Log time panel, or before the
-            # history for staff who may only look.
-            "before": (
-                "ticket-time-log" if self._may_log_time(request, ticket) else "ticket-history-set"
-            ),
-        }
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -308,16 +284,10 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                     internal=True,
                     attachments=data.get("note_files") or (),
                 )
-        if form.logs_time:
-            with _refusal_goes_to("log_minutes"):
-                contract_services.time_entry_add(
-                    ticket=obj,
-                    agent=by,
-                    minutes=data["log_minutes"],
-                    description=data["log_description"],
-                    billable=data["log_billable"],
-                    performed_at=data.get("log_performed_at"),
-                )
+        for part in parts():
+            # A refusal names its fields: ValidationError({field: message}).
+            with _refusal_goes_to(None):
+                part.save(request, obj, form)
         if form.touched("status"):
             # A first reply moves a new ticket to open by itself.
             current = Ticket.objects.values_list("status", flat=True).get(pk=obj.pk)
@@ -404,21 +374,3 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
             *admin_followups.urls(self),
             *super().get_urls(),
         ]
-
-
-def _bank_summary(organisation):
-    """The organisation's hours bank this period, read without creating the period."""
-    today = contract_services.local_date(organisation, timezone.now())
-    contract = contract_services.bank_contract_for(organisation, today)
-    if contract is None:
-        return None
-    period = BankPeriod.objects.filter(contract=contract, start__lte=today, end__gt=today).first()
-    if period is None:
-        return {"contract": contract, "period": None}
-    return {
-        "contract": contract,
-        "period": period,
-        "used": format_minutes(period.used_minutes),
-        "allowance": format_minutes(period.allowance_minutes),
-        "overage": format_minutes(period.overage_minutes) if period.overage_minutes else None,
-    }

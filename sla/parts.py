@@ -1,0 +1,101 @@
+"""The SLA on tickets' pages, a part of them (tickets/parts.py) added in sla.apps.
+
+- The client's ticket list: a Deadlines column; the ticket page: a Service level
+  card (the deadlines, what the marks mean, the business hours).
+- The agents' queue: the SLA mark and the next deadline, after the priority,
+  and a filter by mark (sla.queries: the column and the filter are one rule);
+  the ticket page: the deadlines as the client sees them, then support's own.
+"""
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from tickets.parts import Panel, TicketPart
+
+from .admin import mark_label
+from .display import STAFF_ONLY, deadlines_for, describe_hours
+from .queries import NO_SLA, mark_filters, ticket_mark, with_marks
+from .rules import Mark
+
+
+class SLAMarkFilter(admin.SimpleListFilter):
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Mark.ON_TRACK, Mark.ON_TRACK.label),
+            (Mark.AT_RISK, Mark.AT_RISK.label),
+            (Mark.BREACHED, Mark.BREACHED.label),
+            (Mark.PAUSED, Mark.PAUSED.label),
+            (Mark.MET, Mark.MET.label),
+            (NO_SLA, _("No SLA")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = mark_filters(timezone.now()).get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class Deadlines(TicketPart):
+    key = "sla.deadlines"
+
+    # --- The client's pages ---
+
+    def list_column(self, tickets) -> Panel:
+        return Panel("sla_deadlines", "sla/_ticket_list_column.html", deadlines_for(tickets))
+
+    def side_panel(self, request, ticket) -> Panel | None:
+        deadlines = deadlines_for([ticket])[ticket.pk]
+        if not deadlines:
+            return None
+        hours = describe_hours(ticket.clocks.first().policy)
+        return Panel("sla", "sla/_ticket_card.html", {"deadlines": deadlines, "hours": hours})
+
+    # --- The agents' queue ---
+
+    queue_columns = ("sla_mark", "next_deadline")
+    queue_filters = (SLAMarkFilter,)
+
+    def annotate(self, queryset):
+        return with_marks(queryset)
+
+    @admin.display(description=_("SLA"))
+    def sla_mark(self, obj):
+        return mark_label(ticket_mark(obj, timezone.now()))
+
+    @admin.display(description=_("next deadline"), ordering="sla_due_at")
+    def next_deadline(self, obj):
+        if obj.sla_due_at is None:
+            return "—"
+        moment = timezone.localtime(obj.sla_due_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+            date_format(moment, "TIME_FORMAT"),
+        )
+
+    # --- The agents' ticket page ---
+
+    ticket_fields = ("sla_deadlines",)
+
+    @admin.display(description=_("service levels"))
+    def sla_deadlines(self, obj):
+        # The client's deadlines exactly as the portal shows them, then support's own.
+        client = deadlines_for([obj])[obj.pk]
+        staff = deadlines_for([obj], kinds=STAFF_ONLY)[obj.pk]
+        clock = obj.clocks.select_related("policy__calendar").first()
+        return render_to_string(
+            "admin/sla/ticket_deadlines.html",
+            {
+                "client": client,
+                "staff": staff,
+                "policy": clock.policy if clock else None,
+                "hours": describe_hours(clock.policy) if clock else "",
+            },
+        )

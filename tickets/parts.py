@@ -1,0 +1,93 @@
+"""Where the apps above tickets add to its pages, without tickets importing them.
+
+sla shows the deadlines on the client's ticket list and page and in the agents'
+queue and ticket page; contracts adds the time spent to the agents' ticket page.
+Each subclasses TicketPart, overrides the hooks it needs (every default adds
+nothing) and adds an instance from its AppConfig.ready():
+
+    from tickets import parts
+    parts.add(SlaPart())
+
+The pages call the hooks of every part, in the order the parts were added, each
+at one fixed place. The client's pages (tickets/views.py):
+- list_column(tickets): a column of the ticket list, before "Last update": a
+  Panel whose template has the partials "head" (its <th>) and "cell" (its <td>
+  for `ticket`);
+- side_panel(request, ticket): a card at the top of the ticket page's side column.
+The agents' admin (tickets/admin):
+- queue_columns, queue_filters: queue columns (names of the part's
+  admin.display methods) and list filters, right after the priority's;
+- annotate(queryset): what those read, in the queue's one query;
+- ticket_fields: read-only fields of the ticket page (names of the part's
+  admin.display methods), right after its number and status;
+- ticket_form(request, ticket): a form class whose fields join the ticket's
+  form, shown in the part's ticket_fieldsets() (before the history) and saved
+  by its save() in the admin's transaction, after the reply and note and before
+  the status; a ValidationError({field: message}) from save() undoes the whole
+  submission and shows the message on the form;
+- ticket_panels(request, ticket): read-only blocks between the page's fieldsets.
+A Panel's `context` is in its page's context under its `name`, where its
+template and the tests find it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A template a part adds to a page, and what it shows."""
+
+    name: str
+    template: str
+    context: Any
+    # On the agents' ticket page: the class of the fieldset it comes before.
+    before: str = ""
+
+
+class TicketPart:
+    key = ""  # adding a part with the same key again replaces it
+
+    # --- The client's pages ---
+
+    def list_column(self, tickets) -> Panel | None:
+        return None
+
+    def side_panel(self, request, ticket) -> Panel | None:
+        return None
+
+    # --- The agents' admin: the queue ---
+
+    queue_columns: tuple[str, ...] = ()
+    queue_filters: tuple = ()
+
+    def annotate(self, queryset):
+        return queryset
+
+    # --- The agents' admin: the ticket page ---
+
+    ticket_fields: tuple[str, ...] = ()
+
+    def ticket_form(self, request, ticket):
+        return None
+
+    def ticket_fieldsets(self, request, ticket) -> list:
+        return []
+
+    def save(self, request, ticket, form) -> None:
+        pass
+
+    def ticket_panels(self, request, ticket) -> list[Panel]:
+        return []
+
+
+_parts: dict[str, TicketPart] = {}
+
+
+def add(part: TicketPart) -> None:
+    # AppConfig.ready() runs again when a test changes INSTALLED_APPS: replace, never repeat.
+    _parts[part.key or type(part).__qualname__] = part
+
+
+def parts() -> list[TicketPart]:
+    return list(_parts.values())
