@@ -2,14 +2,14 @@
 
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from tickets.models import Ticket
 
 from .display import SHOWN
-from .models import TicketClock
+from .queries import mark_filters, with_marks
 from .report import monthly_report
+from .rules import Mark
 
 
 def month(request, organisation) -> dict:
@@ -17,9 +17,9 @@ def month(request, organisation) -> dict:
     now = timezone.now()
     local = timezone.localtime(now, ZoneInfo(organisation.timezone))
     rows = monthly_report(organisation, local.year, local.month, now=now)
-    # Judged by the targets clients see (first response, resolution); the
-    # ticket's own nearest deadline also counts the internal acknowledgement.
-    shown = TicketClock.objects.running().filter(ticket=OuterRef("pk"), kind__in=SHOWN)
+    # The marks of the targets clients see (first response, resolution), as
+    # their tickets show them; the queue's also count the internal acknowledgement.
+    marked, marks = with_marks(tickets.open(), kinds=SHOWN), mark_filters(now)
     return {
         # Priorities with nothing decided or running yet are left out.
         "sla_month": [
@@ -27,11 +27,6 @@ def month(request, organisation) -> dict:
             for row in rows[:-1]
             if row.response.decided + row.response.running + row.resolution.decided
         ],
-        "at_risk": list(
-            tickets.open()
-            .filter(Exists(shown.filter(warn_at__lte=now, due_at__gt=now)))
-            .exclude(Exists(shown.filter(due_at__lte=now)))
-            .order_by("sla_due_at")[:10]
-        ),
-        "breached_now": tickets.open().filter(Exists(shown.filter(due_at__lte=now))).count(),
+        "at_risk": list(marked.filter(marks[Mark.AT_RISK]).order_by("sla_due_at")[:10]),
+        "breached_now": marked.filter(marks[Mark.BREACHED]).count(),
     }
