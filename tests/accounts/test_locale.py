@@ -19,12 +19,12 @@ from accounts.tasks import send_invitation
 from accounts.templatetags.labels import colon
 from activity.describe import describe
 from activity.models import Event
-from contracts.models import BankKind, Contract
 from core import i18n
 from core.uploads import clean_uploads
 from sla.display import format_business_time
+from tests.contracts.factories import ContractFactory
 from tests.factories import InvitationFactory, UserFactory
-from tickets import services as ticket_services
+from tests.tickets.factories import open_ticket
 from tickets.models import Ticket
 
 MOMENT = datetime(2026, 12, 4, 16, 26, tzinfo=UTC)
@@ -50,9 +50,7 @@ def test_the_language_activated_carries_the_region(language, zone, expected):
 
 
 def _ticket_at(world, moment):
-    ticket = ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Router down", description="x"
-    )
+    ticket = open_ticket(world)
     Ticket.objects.filter(pk=ticket.pk).update(created_at=moment, last_activity_at=moment)
     return ticket
 
@@ -93,13 +91,7 @@ def test_the_invitation_email_uses_the_organisations_locale(world):
 
 
 def test_the_pdf_statement_uses_the_readers_locale(client, world):
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name="Support",
-        start_date=datetime(2026, 1, 1).date(),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=2,
-    )
+    contract = ContractFactory(organisation=world.org, name="Support", bank_hours=2)
     world.manager.language, world.manager.timezone = "en", "Europe/London"
     world.manager.save(update_fields=["language", "timezone"])
     client.force_login(world.manager)

@@ -1,12 +1,8 @@
 """Inputs a fuzzer found: each answers a page or a message, never a 500."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from contracts.models import BankKind, Contract
 from tests.tickets.factories import TicketFactory
 
 NUMBER = "TKT-2026-00024"
@@ -121,18 +117,6 @@ def test_an_unknown_feed_parameter_neither_filters_nor_says_so(client, world):
     assert response.status_code == 200
     assert response.context["filtered"] is False
     assert "since" not in response.context["query"]
-
-
-@pytest.fixture
-def contract(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Soporte 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-        currency="EUR",
-    )
 
 
 @pytest.mark.parametrize("period", ["garbage", "9999-12-01", "2025-13-45", "²"])

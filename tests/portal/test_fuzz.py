@@ -11,8 +11,6 @@ fails it until it is fuzzed here or excluded with a reason.
 
 import json
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -28,10 +26,10 @@ from accounts import services as account_services
 from accounts.models import Role
 from accounts.tokens import invitation_token
 from activity.services import record_event
-from contracts.models import BankKind, Contract
 from core.uploads import clean_uploads
 from notifications import unsubscribe
 from notifications.models import DeliveryStatus, Notification
+from tests.contracts.factories import ContractFactory
 from tests.tickets.factories import TicketFactory
 from tickets import services
 from tickets.models import ClientTask, RequestSection, RequestType, RequestTypeField
@@ -317,14 +315,7 @@ def portal(world, settings):
         RequestTypeField.objects.create(
             request_type=request_type, key=key, label=key, kind=kind, choices=choices
         )
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name="Soporte",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-        currency="EUR",
-    )
+    contract = ContractFactory(organisation=world.org, name="Soporte")
     invitations = [
         account_services.invitation_create(
             organisation=world.org, email=email, role=Role.MEMBER, invited_by=world.manager

@@ -1,7 +1,5 @@
 """Texts staff configure (request types, fields, categories, services) in the reader's language."""
 
-from datetime import date
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.configtext import organisation_language
-from contracts.models import Contract, Service
+from contracts.models import Service
 from tests.tickets.factories import TicketFactory
 from tickets.models import Category, RequestSection, RequestType, RequestTypeField, Ticket
 
@@ -277,10 +275,7 @@ def test_ticket_list_queries_do_not_grow_with_categories_and_types(
 # Services on the contracts page ------------------------------------------------------
 
 
-def test_service_names_and_kinds_are_in_the_readers_language(client, world):
-    contract = Contract.objects.create(
-        organisation=world.org, name="Soporte 2026", start_date=date(2026, 1, 1)
-    )
+def test_service_names_and_kinds_are_in_the_readers_language(client, world, contract):
     Service.objects.create(
         organisation=world.org,
         name="Managed firewall",
