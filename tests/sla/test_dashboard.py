@@ -66,3 +66,15 @@ def test_resolved_tickets_are_never_at_risk(client, world):
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     client.force_login(world.manager)
     assert client.get(reverse("portal:dashboard")).context["at_risk"] == []
+
+
+def test_a_ticket_paused_after_its_deadline_is_past_it_as_its_page_says(client, world):
+    _policy()
+    late = _open(world, "Late, then waiting on the client")
+    backdate(late, minutes=90)
+    services.ticket_transition(ticket=late, to=Status.WAITING_ON_CLIENT, by=world.agent)
+    client.force_login(world.manager)
+    response = client.get(reverse("portal:dashboard"))
+    # The client's ticket page marks its first response Breached: so does the dashboard.
+    assert response.context["breached_now"] == 1
+    assert response.context["at_risk"] == []
