@@ -18,12 +18,13 @@ from contracts.admin.durations import parse_duration
 from contracts.models import (
     BankKind,
     BankPeriod,
-    Contract,
     Objective,
     TimeEntry,
     TimeEntryRevision,
 )
+from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
+from tests.tickets.factories import open_ticket
 from tickets import services as ticket_services
 from tickets.models import Comment
 from tickets.states import Status
@@ -34,27 +35,9 @@ ENTRIES = reverse("admin:contracts_timeentry_changelist")
 
 @pytest.fixture
 def contract(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Andes Support",
-        start_date=date(2020, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
+    return ContractFactory(
+        organisation=world.org, name="Andes Support", start_date=date(2020, 1, 1)
     )
-
-
-def open_ticket(world, subject="VPN down", organisation=None, requester=None):
-    return ticket_services.ticket_open(
-        organisation=organisation or world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description="Nobody can connect.",
-    )
-
-
-@pytest.fixture
-def ticket(world):
-    return open_ticket(world)
 
 
 @pytest.fixture
