@@ -4,19 +4,9 @@ from tests.scoping import Case
 
 
 def _contract(w):
-    from datetime import date
-    from decimal import Decimal
+    from tests.contracts.factories import ContractFactory
 
-    from contracts.models import BankKind, Contract
-
-    contract = Contract.objects.create(
-        organisation=w.org,
-        name="Scoped bank",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
-    return {"pk": contract.pk}
+    return {"pk": ContractFactory(organisation=w.org, name="Scoped bank").pk}
 
 
 # Contracts are for managers and partners; tests/contracts/test_views.py checks

@@ -4,11 +4,9 @@ from tests.scoping import Case
 
 
 def _ticket(w):
-    from tickets.services import ticket_open
+    from tests.tickets.factories import open_ticket
 
-    return ticket_open(
-        organisation=w.org, requester=w.member, subject="Scoped", description="Only for org"
-    )
+    return open_ticket(w, "Scoped", description="Only for org")
 
 
 def _number(w):
@@ -45,12 +43,11 @@ def _task(w):
 
 def _attachment(w):
     from core.uploads import CleanUpload
-    from tickets.services import ticket_open
+    from tests.tickets.factories import open_ticket
 
-    ticket = ticket_open(
-        organisation=w.org,
-        requester=w.member,
-        subject="With file",
+    ticket = open_ticket(
+        w,
+        "With file",
         description="See log",
         attachments=[CleanUpload(name="log.txt", content_type="text/plain", data=b"hello")],
     )
