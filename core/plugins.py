@@ -177,7 +177,7 @@ class Panel:
 
 @dataclass(frozen=True)
 class DemoStep:
-    """An app's part of the demo: `run(demo)` after the steps named in `after`.
+    """An app's part of the demo: `run(demo)` after the steps named in `after`, before `before`.
 
     `demo` carries `organisations` and `users` (by slug and e-mail, filled by the
     accounts step) and `first_load`; a step may add to it for the steps after it.
@@ -187,6 +187,9 @@ class DemoStep:
     name: str
     run: Callable
     after: tuple[str, ...] = ()
+    # Steps of lower apps this one must run before (the SLA policies, before the
+    # tickets they time): a lower app never names an upper one.
+    before: tuple[str, ...] = ()
     # After every other step (the fan-out of the whole history's notifications).
     at_end: bool = False
 
@@ -299,6 +302,12 @@ def demo_steps() -> list[DemoStep]:
         ],
         "demo step",
     )
+    waits = {name: list(step.after) for name, step in steps.items()}
+    for step in steps.values():
+        for name in step.before:
+            if name not in steps:
+                raise ImproperlyConfigured(f"Demo step {step.name!r} runs before {name!r}: none.")
+            waits[name].append(step.name)
     ordered, placing = [], set()
 
     def place(step):
@@ -307,7 +316,7 @@ def demo_steps() -> list[DemoStep]:
         if step.name in placing:
             raise ImproperlyConfigured(f"Demo steps wait for each other around {step.name!r}.")
         placing.add(step.name)
-        for name in step.after:
+        for name in waits[step.name]:
             if name not in steps:
                 raise ImproperlyConfigured(f"Demo step {step.name!r} waits for {name!r}: none.")
             place(steps[name])

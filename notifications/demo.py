@@ -36,7 +36,7 @@ def load(orgs, users):
     )
     for pk in pending:
         _dispatch(pk)
-    # The history is back-dated (sla.demo.dated): each notification arrived when
+    # The history is back-dated (core.demo.dated): each notification arrived when
     # its event happened, not when the demo was loaded.
     Notification.objects.filter(event_id__in=pending).update(
         created_at=Subquery(Event.objects.filter(pk=OuterRef("event_id")).values("created_at"))

@@ -84,7 +84,7 @@ def _catch_up(demo):
 
 
 DEMO = [
-    DemoStep("sla-policies", _policies, after=("accounts",)),
+    DemoStep("sla-policies", _policies, after=("accounts",), before=("tickets",)),
     DemoStep("sla-catch-up", _catch_up, after=("tickets", "contracts")),
 ]
 

@@ -354,7 +354,7 @@ def _demo(demo):
     tickets_demo.load_tickets(orgs, demo.users)
 
 
-DEMO = DemoStep("tickets", _demo, after=("accounts", "sla-policies"))
+DEMO = DemoStep("tickets", _demo, after=("accounts",))
 
 # Agents work tickets (never delete them: a ticket is closed, its history kept)
 # and open one for a client who called or wrote (tickets.services.ticket_open).

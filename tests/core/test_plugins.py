@@ -61,8 +61,15 @@ def test_demo_steps_run_after_what_they_wait_for_and_the_last_ones_last(declared
         module(DEMO=DemoStep("fan-out", print, after=("base",), at_end=True)),
         module(DEMO=[DemoStep("late", print, after=("early",)), DemoStep("base", print)]),
         module(DEMO=DemoStep("early", print, after=("base",))),
+        module(DEMO=DemoStep("policies", print, after=("base",), before=("early",))),
     ]
-    assert [s.name for s in plugins.demo_steps()] == ["base", "early", "late", "fan-out"]
+    assert [s.name for s in plugins.demo_steps()] == [
+        "base",
+        "policies",
+        "early",
+        "late",
+        "fan-out",
+    ]
 
 
 def test_demo_steps_waiting_for_each_other_or_for_nothing_are_refused(declared):
