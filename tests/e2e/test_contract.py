@@ -1,17 +1,15 @@
 """An agent logs time on a ticket in the admin; the client's manager, with the
 contract page open, sees the new total arrive without reloading."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
 from contracts import services
-from contracts.models import BankKind, Contract, TimeEntry
+from contracts.models import TimeEntry
+from tests.contracts.factories import ContractFactory
 from tests.e2e.conftest import PHONE, assert_accessible
 from tests.factories import PASSWORD
-from tickets import services as ticket_services
+from tests.tickets.factories import open_ticket
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +26,8 @@ def test_time_logged_in_the_admin_shows_live_on_the_contract_page(
     live_world, live_server, page, browser, browser_errors
 ):
     world, url = live_world, live_server.url
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name="Soporte 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
-    ticket = ticket_services.ticket_open(
-        organisation=world.org, requester=world.member, subject="Router down", description="x"
-    )
+    contract = ContractFactory(organisation=world.org)
+    ticket = open_ticket(world)
     services.time_entry_add(
         ticket=ticket, agent=world.agent, minutes=120, description="Remote diagnosis"
     )

@@ -6,8 +6,7 @@ window, and axe-core finds no serious or critical accessibility problem.
 Screenshots of every page land in test-artifacts/layout_<lang>_<width>_<page>.png."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -17,10 +16,12 @@ from playwright.sync_api import expect
 from accounts.tokens import invitation_token
 from activity.models import Event
 from contracts import services as contract_services
-from contracts.models import BankKind, Contract, Objective, Service
+from contracts.models import Objective, Service
 from notifications.fanout import fan_out
+from tests.contracts.factories import ContractFactory
 from tests.e2e.conftest import DESKTOP, PHONE, artifact_path, assert_accessible, axe_violations
 from tests.factories import PASSWORD, InvitationFactory, MembershipFactory
+from tests.tickets.factories import open_ticket
 from tickets import services
 
 pytestmark = pytest.mark.e2e
@@ -51,22 +52,11 @@ def long_words(live_world):
     # Two organisations: the member gets the organisation switcher (a menu).
     MembershipFactory(user=world.member, organisation=world.other_org)
 
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name=f"Soporte {TEXT_WORD}",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
+    contract = ContractFactory(organisation=world.org, name=f"Soporte {TEXT_WORD}")
     Service.objects.create(
         organisation=world.org, name=f"Fibra {TEXT_WORD}", kind="Internet", identifier=TEXT_WORD
     )
-    ticket = services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject=f"Router {SUBJECT_WORD}",
-        description=f"It fails: {TEXT_WORD}",
-    )
+    ticket = open_ticket(world, f"Router {SUBJECT_WORD}", description=f"It fails: {TEXT_WORD}")
     services.comment_add(ticket=ticket, author=world.agent, body=f"We see {TEXT_WORD}")
     services.comment_add(ticket=ticket, author=world.member, body=f"Still {TEXT_WORD}")
     services.client_task_add(
