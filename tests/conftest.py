@@ -70,7 +70,7 @@ def world(db) -> World:
 
 @pytest.fixture
 def ticket(world):
-    """world.member's ticket "Router down" in world.org, opened through the service."""
+    """world.member's ticket "Router down in Valparaíso" in world.org, through the service."""
     return open_ticket(world)
 
 

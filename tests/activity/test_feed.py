@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -14,22 +13,14 @@ from accounts.access import SESSION_KEY, load_access
 from activity import feed
 from activity.models import Event, Visibility
 from activity.services import record_event
-from contracts.models import BankKind, Contract
+from tests.contracts.factories import ContractFactory
+from tests.tickets.factories import open_ticket
 from tickets import services
 
 pytestmark = pytest.mark.django_db
 
 FEED = reverse("activity:feed")
 LIVE = reverse("activity:feed_live")
-
-
-def _open(world, requester=None, subject="Router down in Valparaíso", org=None):
-    return services.ticket_open(
-        organisation=org or world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description="Nothing loads since 9:00.",
-    )
 
 
 def _shown(response) -> list[int]:
@@ -43,16 +34,6 @@ def _verbs(response) -> set[str]:
 
 def _ids(**filters) -> set[int]:
     return set(Event.objects.filter(**filters).values_list("pk", flat=True))
-
-
-def _contract(world):
-    return Contract.objects.create(
-        organisation=world.org,
-        name="Support 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
 
 
 def _bank_event(world, contract):
@@ -86,14 +67,16 @@ def _at(event, moment):
 def scene(world):
     """A ticket of the member, one of a colleague watched by the member, one not
     watched, a team event, an hours-bank event and another organisation's ticket."""
-    mine = _open(world, subject="Mine")
-    watched = _open(world, requester=world.other_member, subject="Watched by Diego")
+    mine = open_ticket(world, subject="Mine")
+    watched = open_ticket(world, requester=world.other_member, subject="Watched by Diego")
     services.watcher_add(ticket=watched, user=world.member, by=world.other_member)
-    colleague = _open(world, requester=world.other_member, subject="Colleague's private")
+    colleague = open_ticket(world, requester=world.other_member, subject="Colleague's private")
     services.comment_add(ticket=colleague, author=world.agent, body="Public answer")
     team = _team_event(world)
-    bank = _bank_event(world, _contract(world))
-    elsewhere = _open(world, requester=world.outsider, subject="Elsewhere", org=world.other_org)
+    bank = _bank_event(world, ContractFactory(organisation=world.org, name="Support 2026"))
+    elsewhere = open_ticket(
+        world, requester=world.outsider, subject="Elsewhere", organisation=world.other_org
+    )
     return {
         "mine": mine,
         "watched": watched,
@@ -202,7 +185,7 @@ def test_rows_link_to_what_the_reader_may_open(client_for, world, scene):
 
 
 def test_each_row_is_one_sentence_with_the_actor(client_for, world):
-    ticket = _open(world, subject="Fibre cut")
+    ticket = open_ticket(world, subject="Fibre cut")
     services.comment_add(ticket=ticket, author=world.agent, body="Crew on the way")
     body = client_for(world.member).get(FEED).content.decode()
     assert f"Ana Agent replied on {ticket.number}" in body
@@ -213,7 +196,7 @@ def test_each_row_is_one_sentence_with_the_actor(client_for, world):
 
 
 def test_filter_by_kind(client_for, world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.comment_add(ticket=ticket, author=world.agent, body="On it")
     _team_event(world)
     client = client_for(world.manager)
@@ -223,7 +206,7 @@ def test_filter_by_kind(client_for, world):
 
 
 def test_members_cannot_filter_on_the_hours_bank(client_for, world):
-    _bank_event(world, _contract(world))
+    _bank_event(world, ContractFactory(organisation=world.org, name="Support 2026"))
     member = client_for(world.member)
     page = member.get(FEED).content.decode()
     assert 'value="hours_bank"' not in page
@@ -331,7 +314,7 @@ def test_older_pages_follow_a_cursor_without_gaps_or_repeats(client_for, world):
 
 def test_the_cursor_keeps_the_filters(client_for, world):
     _many(world, feed.PAGE_SIZE + 5, timezone.now())
-    ticket = _open(world)
+    ticket = open_ticket(world)
     _at(Event.objects.get(verb="ticket_opened"), timezone.now() - timedelta(days=1))
     client = client_for(world.manager)
     first = client.get(FEED, {"kind": "team"})
@@ -343,7 +326,7 @@ def test_the_cursor_keeps_the_filters(client_for, world):
 
 
 def test_queries_per_page_do_not_grow_with_the_events(client_for, world):
-    _open(world)
+    open_ticket(world)
     client = client_for(world.member)
 
     def count():
@@ -352,7 +335,7 @@ def test_queries_per_page_do_not_grow_with_the_events(client_for, world):
         return len(queries)
 
     few = count()
-    ticket = _open(world, subject="Second")
+    ticket = open_ticket(world, subject="Second")
     for index in range(12):
         services.comment_add(ticket=ticket, author=world.agent, body=f"Update {index}")
     _many(world, 60, timezone.now())
@@ -369,7 +352,7 @@ def _poller_after(response) -> int:
 
 
 def test_live_answers_204_until_something_new_then_the_new_rows(client_for, world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     client = client_for(world.member)
     page = client.get(FEED)
     after = _poller_after(page)
@@ -404,14 +387,14 @@ def test_live_on_an_empty_page_brings_a_day_and_removes_the_empty_state(client_f
 
 
 def test_live_respects_scope_filters_and_visibility(client_for, world):
-    mine = _open(world)
-    colleague = _open(world, requester=world.other_member, subject="Colleague's")
+    mine = open_ticket(world)
+    colleague = open_ticket(world, requester=world.other_member, subject="Colleague's")
     client = client_for(world.member)
     after = _poller_after(client.get(FEED))
     # A colleague's ticket, an internal note and another organisation: nothing for Diego.
     services.comment_add(ticket=colleague, author=world.agent, body="For the colleague")
     services.comment_add(ticket=mine, author=world.agent, body="zebra-secret", internal=True)
-    _open(world, requester=world.outsider, org=world.other_org)
+    open_ticket(world, requester=world.outsider, organisation=world.other_org)
     assert client.get(LIVE, {"after": after}).status_code == 204
     # A reply on his own ticket arrives, but not when filtering on another kind.
     services.comment_add(ticket=mine, author=world.agent, body="For you")
@@ -456,8 +439,8 @@ def test_everyone_finds_it_in_the_navigation(client_for, world):
 
 
 def test_dashboard_shows_members_only_their_feed(client_for, world):
-    mine = _open(world, subject="Mine on the dashboard")
-    _open(world, requester=world.other_member, subject="Colleague secret subject")
+    mine = open_ticket(world, subject="Mine on the dashboard")
+    open_ticket(world, requester=world.other_member, subject="Colleague secret subject")
     member = client_for(world.member).get(reverse("portal:dashboard"))
     body = member.content.decode()
     assert "Colleague secret subject" not in body

@@ -13,6 +13,7 @@ from activity.services import record_event
 from activity.tasks import _dispatch
 from notifications.context_processors import notifications as notices_for
 from notifications.models import Notification, TelegramLink
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -25,12 +26,7 @@ READ_ALL = reverse("notifications:read_all")
 
 def _ticket(world, subject="Router down in Valparaíso", requester=None):
     """A ticket support already picked up, without the notifications of getting there."""
-    ticket = services.ticket_open(
-        organisation=world.org,
-        requester=requester or world.member,
-        subject=subject,
-        description="Nothing since 9:00.",
-    )
+    ticket = open_ticket(world, subject, requester=requester)
     services.ticket_transition(ticket=ticket, to=Status.IN_PROGRESS, by=world.agent)
     for event in Event.objects.filter(data__number=ticket.number, dispatched_at__isnull=True):
         _dispatch(event.pk)

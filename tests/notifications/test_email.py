@@ -21,6 +21,7 @@ from notifications.delivery import send_notification
 from notifications.fanout import recipients
 from notifications.models import DeliveryStatus, Notification
 from notifications.render import render
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Comment
 from tickets.states import Status
@@ -38,15 +39,6 @@ IN_LANGUAGE = {
     "pt": ("Ana Agent passou {n} para o status aguardando você", "Olá, Diego,"),
     "fr": ("Ana Agent a fait passer {n} au statut en attente de votre réponse", "Bonjour Diego,"),
 }
-
-
-def _open(world, subject=SUBJECT):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject=subject,
-        description="Nothing since 9:00.",
-    )
 
 
 def _event(verb, ticket=None):
@@ -80,7 +72,7 @@ def _html(parsed):
 def test_subject_both_parts_and_the_recipients_language(world, language):
     world.member.language = language
     world.member.save(update_fields=["language"])
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.ticket_transition(ticket=ticket, to=Status.WAITING_ON_CLIENT, by=world.agent)
 
     _row, parsed = _wire(_event("ticket_status_changed"), world.member)
@@ -112,7 +104,7 @@ def test_subject_both_parts_and_the_recipients_language(world, language):
 
 
 def test_a_subject_typed_with_a_line_break_stays_one_header(world):
-    ticket = _open(world, subject="Router down\r\nBcc: everyone@example.test")
+    ticket = open_ticket(world, subject="Router down\r\nBcc: everyone@example.test")
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
 
     _row, parsed = _wire(_event("ticket_resolved"), world.member)
@@ -124,7 +116,7 @@ def test_a_subject_typed_with_a_line_break_stays_one_header(world):
 
 
 def test_message_id_is_unique_per_delivery_and_kept_on_a_retry(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     resolved = _event("ticket_resolved")
@@ -140,8 +132,8 @@ def test_message_id_is_unique_per_delivery_and_kept_on_a_retry(world):
 
 
 def test_one_ticket_is_one_thread_and_two_tickets_are_two(world):
-    first = _open(world)
-    second = _open(world, subject="Slow VPN")
+    first = open_ticket(world)
+    second = open_ticket(world, subject="Slow VPN")
     services.comment_add(ticket=first, author=world.agent, body="Looking into it.")
     services.ticket_transition(ticket=first, to=Status.RESOLVED, by=world.agent)
     services.ticket_transition(ticket=second, to=Status.RESOLVED, by=world.agent)
@@ -173,7 +165,7 @@ def test_one_ticket_is_one_thread_and_two_tickets_are_two(world):
 
 
 def test_links_are_absolute_to_the_site(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     comment = services.comment_add(ticket=ticket, author=world.agent, body="Try now.")
     replied = _event("ticket_replied")
 
@@ -189,7 +181,7 @@ def test_links_are_absolute_to_the_site(world):
 
 
 def test_a_public_reply_is_quoted(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     body = "Please restart the ONT & tell us if the <PON> light turns green."
     services.comment_add(ticket=ticket, author=world.agent, body=body)
 
@@ -201,7 +193,7 @@ def test_a_public_reply_is_quoted(world):
 
 
 def test_no_internal_note_reaches_any_part_of_any_email(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.comment_add(ticket=ticket, author=world.supervisor, body=SECRET, internal=True)
@@ -250,7 +242,7 @@ def smtp(settings):
 
 @pytest.fixture
 def resolved_for_member(world):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     return _row(_event("ticket_resolved"), world.member)
 

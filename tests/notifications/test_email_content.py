@@ -14,7 +14,7 @@ from notifications.channels.email import EmailChannel
 from notifications.channels.telegram import TelegramChannel
 from notifications.models import Notification
 from notifications.render import render
-from tests.tickets.factories import TicketFactory
+from tests.tickets.factories import TicketFactory, open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SUBJECT = "Router down"
 SECRET = "The root password is hunter2-7f3a"
-
-
-def _open(world):
-    return services.ticket_open(
-        organisation=world.org, requester=world.member, subject=SUBJECT, description="No link."
-    )
 
 
 def _wire(event, user):
@@ -95,7 +89,7 @@ def test_an_sla_event_without_a_deadline_says_none(world):
 
 
 def test_the_resolved_e_mail_quotes_how_it_was_solved(world):
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.comment_add(ticket=ticket, author=world.agent, body="Checking the ONT.")
     services.comment_add(ticket=ticket, author=world.agent, body="Replaced the ONT; link is up.")
     services.comment_add(ticket=ticket, author=world.agent, body=SECRET, internal=True)
@@ -113,7 +107,7 @@ def test_the_resolved_e_mail_quotes_how_it_was_solved(world):
 
 
 def test_a_ticket_resolved_without_a_reply_has_no_empty_quote(world):
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
 
     parsed = _wire(Event.objects.get(verb="ticket_resolved"), world.member)
@@ -123,7 +117,7 @@ def test_a_ticket_resolved_without_a_reply_has_no_empty_quote(world):
 
 
 def test_the_escalation_e_mail_gives_the_reason(world):
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.ticket_escalate(ticket=ticket, reason="Whole office is offline", by=world.member)
 
     parsed = _wire(Event.objects.get(verb="ticket_escalated"), world.supervisor)
@@ -134,7 +128,7 @@ def test_the_escalation_e_mail_gives_the_reason(world):
 
 
 def test_each_e_mail_of_a_ticket_says_what_changed_and_stays_in_the_thread(world):
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.comment_add(ticket=ticket, author=world.agent, body="On it.")
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     replied = _wire(Event.objects.get(verb="ticket_replied"), world.member)
@@ -150,7 +144,7 @@ def test_each_e_mail_of_a_ticket_says_what_changed_and_stays_in_the_thread(world
 def test_the_subject_is_in_the_readers_language(world):
     world.member.language = "es"
     world.member.save(update_fields=["language"])
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
 
     parsed = _wire(Event.objects.get(verb="ticket_resolved"), world.member)
@@ -161,7 +155,7 @@ def test_the_subject_is_in_the_readers_language(world):
 
 
 def test_ticket_e_mails_carry_a_one_click_mute_link(world):
-    ticket = _open(world)
+    ticket = open_ticket(world, SUBJECT)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
 
     parsed = _wire(Event.objects.get(verb="ticket_resolved"), world.member)

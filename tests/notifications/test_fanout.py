@@ -7,6 +7,7 @@ from activity.services import record_event
 from notifications import preferences
 from notifications.fanout import fan_out, recipients
 from notifications.models import DeliveryStatus, Notification, Preference
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import TicketMute
 from tickets.states import Status
@@ -14,22 +15,12 @@ from tickets.states import Status
 pytestmark = pytest.mark.django_db
 
 
-def _open(world, **kwargs):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=kwargs.pop("requester", world.member),
-        subject="Router down in Valparaíso",
-        description="Nothing since 9:00.",
-        **kwargs,
-    )
-
-
 def _rows(**filters):
     return set(Notification.objects.filter(**filters).values_list("user__email", "channel"))
 
 
 def test_a_new_ticket_reaches_the_supervisors_not_its_requester(world, dispatch):
-    _open(world)
+    open_ticket(world)
     dispatch()
     opened = Event.objects.get(verb="ticket_opened")
     assert {u.email for u in recipients(opened)} == {world.supervisor.email}
@@ -40,7 +31,7 @@ def test_a_new_ticket_reaches_the_supervisors_not_its_requester(world, dispatch)
 
 
 def test_an_agent_reply_reaches_requester_and_watchers_not_the_agent(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     dispatch()
@@ -55,7 +46,7 @@ def test_an_agent_reply_reaches_requester_and_watchers_not_the_agent(world, disp
 
 
 def test_a_client_reply_reaches_the_assigned_agent_only_on_staff_side(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.comment_add(ticket=ticket, author=world.member, body="Still down.")
     dispatch()
@@ -64,7 +55,7 @@ def test_a_client_reply_reaches_the_assigned_agent_only_on_staff_side(world, dis
 
 
 def test_internal_events_reach_staff_only(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.comment_add(ticket=ticket, author=world.supervisor, body="Secret", internal=True)
     dispatch()
@@ -75,7 +66,7 @@ def test_internal_events_reach_staff_only(world, dispatch):
 
 
 def test_muted_ticket_sends_the_muter_nothing(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     TicketMute.objects.create(ticket=ticket, user=world.member)
     services.comment_add(ticket=ticket, author=world.agent, body="Any news?")
@@ -88,7 +79,7 @@ def test_muted_ticket_sends_the_muter_nothing(world, dispatch):
 
 
 def test_a_requester_who_left_the_organisation_is_not_notified(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     world.member.memberships.update(is_active=False)
     services.comment_add(ticket=ticket, author=world.agent, body="Fixed?")
@@ -100,7 +91,7 @@ def test_a_requester_who_left_the_organisation_is_not_notified(world, dispatch):
 
 
 def test_resolution_emails_by_default_and_preferences_override(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     Preference.objects.create(
         user=world.member, kind="ticket_resolved", channel="email", enabled=False
     )
@@ -134,7 +125,7 @@ def test_hours_bank_events_reach_the_managers(world, dispatch):
 
 
 def test_fan_out_twice_writes_each_notification_once(world, dispatch):
-    _open(world)
+    open_ticket(world)
     event = Event.objects.get(verb="ticket_opened")
     fan_out(event)
     fan_out(event)

@@ -8,18 +8,13 @@ from notifications.fanout import recipients
 from notifications.models import Notification
 from notifications.render import render
 from tests.factories import member_of
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import TicketMute, TicketWatcher
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE_SUBJECT = "Payroll VPN for the CFO"
-
-
-def _open(world, requester, subject="Router down in Valparaíso"):
-    return services.ticket_open(
-        organisation=world.org, requester=requester, subject=subject, description="Since 9:00."
-    )
 
 
 def _rows(event):
@@ -31,9 +26,9 @@ def _rows(event):
 
 @pytest.fixture
 def merged(world, dispatch):
-    survivor = _open(world, world.member)
+    survivor = open_ticket(world, requester=world.member)
     services.ticket_assign(ticket=survivor, assignee=world.agent, by=world.supervisor)
-    duplicate = _open(world, world.other_member, subject=PRIVATE_SUBJECT)
+    duplicate = open_ticket(world, requester=world.other_member, subject=PRIVATE_SUBJECT)
     dispatch()
     Notification.objects.all().delete()
     services.ticket_merge(source=duplicate, target=survivor, by=world.supervisor)
@@ -65,8 +60,8 @@ def test_the_survivors_people_hear_a_duplicate_joined_without_its_subject(world,
 
 
 def test_a_survivor_watcher_who_muted_it_hears_nothing(world, dispatch):
-    survivor = _open(world, world.member)
-    duplicate = _open(world, world.other_member)
+    survivor = open_ticket(world, requester=world.member)
+    duplicate = open_ticket(world, requester=world.other_member)
     TicketMute.objects.create(ticket=survivor, user=world.member)
     services.ticket_merge(source=duplicate, target=survivor, by=world.agent)
     dispatch()
@@ -92,7 +87,7 @@ def _task(world, ticket, assignee):
 def test_a_task_for_a_member_who_cannot_see_the_ticket_makes_them_a_follower(
     world, dispatch, client
 ):
-    ticket = _open(world, world.member)
+    ticket = open_ticket(world, requester=world.member)
     colleague = member_of(world.org, email="colleague@andes.test")
     client.force_login(colleague)
     url = reverse("tickets:detail", args=[ticket.number])
@@ -115,7 +110,7 @@ def test_a_task_for_a_member_who_cannot_see_the_ticket_makes_them_a_follower(
 
 
 def test_a_task_for_someone_who_sees_the_ticket_adds_no_follower_but_tells_them(world, dispatch):
-    ticket = _open(world, world.member)
+    ticket = open_ticket(world, requester=world.member)
 
     _task(world, ticket, world.member)
     dispatch()
@@ -127,7 +122,7 @@ def test_a_task_for_someone_who_sees_the_ticket_adds_no_follower_but_tells_them(
 
 
 def test_a_task_without_assignee_tells_nobody_by_name(world, dispatch):
-    ticket = _open(world, world.member)
+    ticket = open_ticket(world, requester=world.member)
     _task(world, ticket, None)
     dispatch()
     assert not Event.objects.filter(verb="client_task_assigned").exists()
@@ -135,7 +130,7 @@ def test_a_task_without_assignee_tells_nobody_by_name(world, dispatch):
 
 
 def test_a_task_for_a_person_who_left_reaches_nobody(world, dispatch):
-    ticket = _open(world, world.member)
+    ticket = open_ticket(world, requester=world.member)
     _task(world, ticket, world.other_member)
     world.other_member.memberships.update(is_active=False)
     assert recipients(Event.objects.get(verb="client_task_assigned")) == []
@@ -145,7 +140,7 @@ def test_a_task_for_a_person_who_left_reaches_nobody(world, dispatch):
 
 
 def test_a_former_watcher_keeps_the_notification_but_not_the_subject(world, dispatch, client):
-    ticket = _open(world, world.member, subject=PRIVATE_SUBJECT)
+    ticket = open_ticket(world, requester=world.member, subject=PRIVATE_SUBJECT)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     services.comment_add(ticket=ticket, author=world.agent, body="We found the cause.")
     dispatch()
@@ -179,9 +174,9 @@ def test_a_former_watcher_keeps_the_notification_but_not_the_subject(world, disp
 
 
 def test_the_reply_banner_names_a_ticket_no_longer_visible_by_number_only(world, dispatch, client):
-    ticket = _open(world, world.member, subject=PRIVATE_SUBJECT)
+    ticket = open_ticket(world, requester=world.member, subject=PRIVATE_SUBJECT)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
-    other = _open(world, world.member, subject="Printer jam")
+    other = open_ticket(world, requester=world.member, subject="Printer jam")
     services.watcher_add(ticket=other, user=world.other_member, by=world.member)
     services.comment_add(ticket=ticket, author=world.agent, body="We found the cause.")
     services.comment_add(ticket=other, author=world.agent, body="Paper tray replaced.")
@@ -198,7 +193,7 @@ def test_the_reply_banner_names_a_ticket_no_longer_visible_by_number_only(world,
 
 
 def test_a_single_reply_banner_without_subject_reads_cleanly(world, dispatch, client):
-    ticket = _open(world, world.member, subject=PRIVATE_SUBJECT)
+    ticket = open_ticket(world, requester=world.member, subject=PRIVATE_SUBJECT)
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)
     services.comment_add(ticket=ticket, author=world.agent, body="We found the cause.")
     dispatch()

@@ -9,16 +9,12 @@ has one, and another language than English wherever the catalog translates
 the sentence.
 """
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.utils import translation
 from django.utils.html import escape
 
 from activity.models import Event, Visibility
 from activity.services import record_event
-from contracts.models import BankKind, Contract
 from core import plugins
 from core.plugins import MANAGERS, ORGANISATION
 from notifications.channels.email import EmailChannel
@@ -26,6 +22,7 @@ from notifications.channels.telegram import TelegramChannel
 from notifications.models import Notification
 from notifications.render import render
 from notifications.webhooks import payload
+from tests.contracts.factories import ContractFactory
 from tests.tickets.factories import CommentFactory, TicketFactory
 from tickets import services
 from tickets.states import Status
@@ -94,13 +91,7 @@ NON_TICKET = {
 @pytest.fixture
 def scene(world):
     ticket = TicketFactory(organisation=world.org, requester=world.member, subject=SUBJECT)
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name="Support 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
+    contract = ContractFactory(organisation=world.org, name="Support 2026")
     return world, ticket, contract
 
 

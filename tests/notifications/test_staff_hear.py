@@ -11,7 +11,7 @@ from activity.services import record_event
 from notifications import preferences
 from notifications.fanout import fan_out, recipients
 from notifications.models import Notification
-from tests.tickets.factories import TicketFactory
+from tests.tickets.factories import TicketFactory, open_ticket
 from tickets import services
 from tickets.models import TicketWatcher
 from tickets.states import Status
@@ -108,17 +108,8 @@ def test_the_defaults_per_side():
         assert preferences.default(kind, "email", staff=True)
 
 
-def _open(world):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject="Router down in Valparaíso",
-        description="Nothing since 9:00.",
-    )
-
-
 def test_a_client_reply_and_reopening_e_mail_the_assigned_agent(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.comment_add(ticket=ticket, author=world.agent, body="Restart the router, please.")
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
@@ -138,7 +129,7 @@ def test_a_client_reply_and_reopening_e_mail_the_assigned_agent(world, dispatch)
 
 
 def test_a_client_reply_on_an_unowned_ticket_reaches_the_supervisors(world, dispatch):
-    ticket = _open(world)
+    ticket = open_ticket(world)
     services.comment_add(ticket=ticket, author=world.member, body="Any news?")
     services.comment_add(ticket=ticket, author=world.agent, body="Looking now.")
     dispatch()

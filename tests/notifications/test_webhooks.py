@@ -23,6 +23,7 @@ from activity.models import Event
 from notifications import webhooks
 from notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from notifications.tasks import send_webhooks
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -106,15 +107,6 @@ def receiver_verify():
     namespace = {}
     exec(code, namespace)  # noqa: S102 (our own documentation, checked here)
     return namespace["verify"]
-
-
-def open_ticket(world, organisation=None, requester=None):
-    return services.ticket_open(
-        organisation=organisation or world.org,
-        requester=requester or world.member,
-        subject="Router down in Valparaíso",
-        description="Nothing since 9:00.",
-    )
 
 
 def delivery_for(verb, endpoint=None) -> WebhookDelivery:

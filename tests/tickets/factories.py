@@ -19,7 +19,7 @@ from tickets.states import Status
 
 def open_ticket(
     world,
-    subject="Router down",
+    subject="Router down in Valparaíso",
     *,
     description="Since this morning nobody can connect.",
     organisation=None,
