@@ -24,6 +24,7 @@ from sla.models import (
 )
 from sla.queries import NO_SLA, mark_filters, ticket_mark, with_marks
 from sla.rules import Mark
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Ticket
 from tickets.states import Priority, Status
@@ -50,16 +51,6 @@ def policy(db):
             resolution_minutes=minutes * 4,
         )
     return policy
-
-
-def open_ticket(world, subject="VPN down", **kwargs):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject=subject,
-        description="Nobody can connect.",
-        **kwargs,
-    )
 
 
 def set_deadlines(ticket, *, due, warn):

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from sla.demo import backdate
 from sla.models import BusinessCalendar, SLAPolicy, SLATarget
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -21,23 +22,13 @@ def _policy():
         )
 
 
-def _open(world, subject, priority="high"):
-    return services.ticket_open(
-        organisation=world.org,
-        requester=world.member,
-        subject=subject,
-        description="x",
-        priority=priority,
-    )
-
-
 def test_manager_sees_month_share_and_tickets_at_risk(client, world):
     _policy()
-    answered = _open(world, "Answered in time")
+    answered = open_ticket(world, "Answered in time", priority="high")
     services.comment_add(ticket=answered, author=world.agent, body="On it")
-    risky = _open(world, "Close to the deadline")
+    risky = open_ticket(world, "Close to the deadline", priority="high")
     backdate(risky, minutes=55)
-    late = _open(world, "Past the deadline", priority="medium")
+    late = open_ticket(world, "Past the deadline", priority="medium")
     backdate(late, minutes=90)
     client.force_login(world.manager)
     response = client.get(reverse("portal:dashboard"))
@@ -52,7 +43,7 @@ def test_manager_sees_month_share_and_tickets_at_risk(client, world):
 
 def test_members_do_not_get_the_organisation_figures(client, world):
     _policy()
-    _open(world, "Mine")
+    open_ticket(world, "Mine", priority="high")
     client.force_login(world.member)
     response = client.get(reverse("portal:dashboard"))
     assert "sla_month" not in response.context
@@ -61,7 +52,7 @@ def test_members_do_not_get_the_organisation_figures(client, world):
 
 def test_resolved_tickets_are_never_at_risk(client, world):
     _policy()
-    ticket = _open(world, "Done")
+    ticket = open_ticket(world, "Done", priority="high")
     backdate(ticket, minutes=55)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     client.force_login(world.manager)
@@ -70,7 +61,7 @@ def test_resolved_tickets_are_never_at_risk(client, world):
 
 def test_a_ticket_paused_after_its_deadline_is_past_it_as_its_page_says(client, world):
     _policy()
-    late = _open(world, "Late, then waiting on the client")
+    late = open_ticket(world, "Late, then waiting on the client", priority="high")
     backdate(late, minutes=90)
     services.ticket_transition(ticket=late, to=Status.WAITING_ON_CLIENT, by=world.agent)
     client.force_login(world.manager)
