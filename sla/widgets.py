@@ -13,7 +13,7 @@ from .rules import Mark
 
 
 def month(request, organisation) -> dict:
-    tickets = Ticket.objects.visible_to(request.user).filter(organisation=organisation)
+    tickets = Ticket.objects.visible_to(request.user, organisation=organisation)
     now = timezone.now()
     local = timezone.localtime(now, ZoneInfo(organisation.timezone))
     rows = monthly_report(organisation, local.year, local.month, now=now)

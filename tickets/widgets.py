@@ -8,7 +8,7 @@ from .states import OPEN_STATUSES, Status
 
 
 def _tickets(request, organisation):
-    return Ticket.objects.visible_to(request.user).filter(organisation=organisation)
+    return Ticket.objects.visible_to(request.user, organisation=organisation)
 
 
 def counts(request, organisation) -> dict:
