@@ -14,7 +14,7 @@ TIME_LOGGED = pgettext_lazy("e-mail subject", "Time logged")
 
 def _contract_page(event, *, staff):
     # A supervisor told of an exhausted bank goes to the contract itself.
-    if not event.target_id:
+    if not event.target_id.isdecimal():
         return None
     if staff:
         return reverse("admin:contracts_contract_change", args=[event.target_id])

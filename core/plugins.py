@@ -100,6 +100,17 @@ class Verb:
 
 
 @dataclass(frozen=True)
+class MuteTexts:
+    """How a subject's mute link speaks, whole phrases for each language (%(number)s: its ref)."""
+
+    link: Promise  # under an e-mail: "Mute this ticket"
+    question: Promise  # the page's heading before: "Stop notifications about %(number)s?"
+    explained: Promise  # what muting does
+    done: Promise  # the heading after: "%(number)s is muted"
+    done_explained: Promise  # how to undo it
+
+
+@dataclass(frozen=True)
 class Subject:
     """A thing events are about, named in each event's data by `data_key`.
 
@@ -114,7 +125,10 @@ class Subject:
       on it, when given); `admin_url(obj)`: its page for staff.
 
     Its objects have an `organisation_id`: a reference in an event of another
-    organisation leads nowhere, whatever the event's data says.
+    organisation leads nowhere, whatever the event's data says. Its events keep
+    its title in their data as `subject` (hidden from a reader who can no longer
+    open it). `label` names it in a message ("Ticket"); `mute_texts` word its
+    mute link and page.
     """
 
     key: str
@@ -128,6 +142,7 @@ class Subject:
     muted: Callable | None = None
     mute: Callable | None = None
     label: Promise | None = None
+    mute_texts: MuteTexts | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +268,15 @@ def verbs() -> dict[str, Verb]:
             raise ImproperlyConfigured(f"Verb {verb.key!r} has an unknown kind {verb.kind!r}.")
         if verb.audience in (SUBJECT, PERSON) and verb.subject not in subjects_:
             raise ImproperlyConfigured(f"Verb {verb.key!r} names no known subject.")
+        if (
+            verb.supervisors == ALWAYS
+            and verb.audience in (ORGANISATION, MANAGERS)
+            and not known[verb.kind].supervisors
+        ):
+            # Supervisors would hear of it with no row in their preferences to turn it off.
+            raise ImproperlyConfigured(
+                f"Verb {verb.key!r} reaches the supervisors: its kind needs supervisors=True."
+            )
     return found
 
 

@@ -1,4 +1,4 @@
-"""Demo part: a preference, a webhook, and the notifications of the demo's history.
+"""Demo part: a webhook, and the notifications of the demo's history.
 
 Runs the fan-out for the demo's events at once, so that the bells show counts
 on the first page load; the e-mails go through the worker as usual (the
@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery
 from activity.models import Event
 from activity.tasks import _dispatch
 
-from .models import Notification, Preference, WebhookEndpoint
+from .models import Notification, WebhookEndpoint
 
 # Nothing listens there: its deliveries show the retry and failed states in the admin.
 DEMO_WEBHOOK = "http://127.0.0.1:9/portal-events"
@@ -19,13 +19,6 @@ DEMO_WEBHOOK = "http://127.0.0.1:9/portal-events"
 def load(orgs, users):
     # The assignments that give the agent notifications are in the tickets' own
     # history (tickets/demo.py), dated when the supervisor made them.
-    # Diego also wants replies by e-mail: the profile's matrix shows a choice.
-    Preference.objects.get_or_create(
-        user=users["member@andes.example"],
-        kind="ticket_replied",
-        channel="email",
-        defaults={"enabled": True},
-    )
     WebhookEndpoint.objects.get_or_create(
         organisation=orgs["northwind-it"],
         url=DEMO_WEBHOOK,

@@ -29,7 +29,7 @@ class Message:
     kind_label: str
     path: str
     number: str = ""
-    ticket_subject: str = ""
+    subject_line: str = ""
     excerpt: str = ""
     organisation: str = ""
     extra: dict = field(default_factory=dict)
@@ -38,6 +38,9 @@ class Message:
     # and what the excerpt is when it is not a reply.
     kind: str = ""
     subject_key: str = ""
+    # What the subject is called ("Ticket") and its mute link's words, in the reader's language.
+    subject_label: str = ""
+    mute_label: str = ""
     action: str = ""
     deadline: str = ""
     excerpt_label: str = ""
@@ -54,7 +57,7 @@ class Message:
         References header (channels.email.thread_headers).
         """
         if self.number:
-            parts = [part for part in (self.action, self.ticket_subject) if part]
+            parts = [part for part in (self.action, self.subject_line) if part]
             return f"[{self.number}] " + ": ".join(parts)
         return self.headline
 
@@ -87,11 +90,13 @@ def render(event, user, *, subject=None, visible=None, excerpt=None) -> Message:
             kind_label=str(kinds[verb.kind].label) if verb else "",
             path=_path(event, user, verb, about, reference, None if hidden else subject),
             number=reference,
-            ticket_subject="" if hidden else event.data.get("subject", ""),
+            subject_line="" if hidden else event.data.get("subject", ""),
             organisation=event.organisation.name if event.organisation_id else "",
         )
         if about is not None:
             message.subject_key = about.key
+            message.subject_label = str(about.label or "")
+            message.mute_label = str(about.mute_texts.link) if about.mute_texts else ""
         if verb is not None:
             message.kind = verb.kind
             message.action = str(verb.action or kinds[verb.kind].label)

@@ -61,18 +61,34 @@ def _read(value):
     raise Http404
 
 
+def _mute_page(subject):
+    """The mute page's words for a subject, with its reference in them; None for a kind."""
+    if subject is None:
+        return None
+    about, found = subject
+    number = {"number": getattr(found, about.data_key)}
+    texts = about.mute_texts
+    return {
+        "link": texts.link,
+        "question": texts.question % number,
+        "explained": texts.explained,
+        "done": texts.done % number,
+        "done_explained": texts.done_explained,
+    }
+
+
 @csrf_exempt  # the token is the credential; mail clients POST without a form of ours
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     user, subject, kind = _read(token)
-    context = {
-        "ticket": subject[1] if subject else None,
-        "kind": plugins.kinds().get(kind),
-        "token": token,
-    }
     # Whoever opens the link is its recipient, seldom signed in: their language,
     # not the browser's.
     with i18n.override_for(user):
+        context = {
+            "subject": _mute_page(subject),
+            "kind": plugins.kinds().get(kind),
+            "token": token,
+        }
         return _answer(request, user, subject, kind, context)
 
 

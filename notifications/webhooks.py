@@ -156,7 +156,7 @@ def payload(event) -> dict:
     }
     if message.number:
         # What the event is about, under its subject's key ("ticket").
-        body[message.subject_key] = {"number": message.number, "subject": message.ticket_subject}
+        body[message.subject_key] = {"number": message.number, "subject": message.subject_line}
     return body
 
 

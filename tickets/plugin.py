@@ -18,6 +18,7 @@ from core.plugins import (
     Area,
     DemoStep,
     Kind,
+    MuteTexts,
     Subject,
     Verb,
     Widget,
@@ -80,7 +81,20 @@ SUBJECTS = [
         owner=lambda ticket: ticket.assignee_id,
         muted=_muted,
         mute=_mute,
-        label=gettext_lazy("ticket"),
+        label=gettext_lazy("Ticket"),
+        mute_texts=MuteTexts(
+            link=gettext_lazy("Mute this ticket"),
+            question=gettext_lazy("Stop notifications about %(number)s?"),
+            explained=gettext_lazy(
+                "You will no longer be told about anything on this ticket, on any channel. "
+                "You can turn its notifications back on from the ticket's page."
+            ),
+            done=gettext_lazy("%(number)s is muted"),
+            done_explained=gettext_lazy(
+                "You will get no more notifications about this ticket. To hear about it again, "
+                "open it in the portal and turn its notifications back on."
+            ),
+        ),
     )
 ]
 
@@ -345,6 +359,8 @@ WIDGETS = [
 
 
 def _demo(demo):
+    from notifications.models import Preference
+
     from . import demo as tickets_demo
     from .models import Ticket
 
@@ -352,6 +368,13 @@ def _demo(demo):
     demo.first_load = not Ticket.objects.filter(organisation__in=orgs.values()).exists()
     tickets_demo.load_catalogue()
     tickets_demo.load_tickets(orgs, demo.users)
+    # Diego also wants replies by e-mail: the profile's matrix shows a choice.
+    Preference.objects.get_or_create(
+        user=demo.users["member@andes.example"],
+        kind="ticket_replied",
+        channel="email",
+        defaults={"enabled": True},
+    )
 
 
 DEMO = DemoStep("tickets", _demo, after=("accounts",))

@@ -130,3 +130,22 @@ def test_a_real_beat_loads_the_collected_schedule(tmp_path):
     output = "".join(lines)
     for name, job in plugins.beat_jobs().items():
         assert f"<ScheduleEntry: {name} {job.task}()" in output, output
+
+
+def test_an_organisation_verb_for_supervisors_needs_a_kind_they_can_turn_off(declared):
+    declared.append(
+        module(
+            KINDS=[Kind("bank", _("Bank"))],
+            VERBS=[Verb("bank_empty", _("Empty"), "bank", "managers", supervisors="always")],
+        )
+    )
+    with pytest.raises(ImproperlyConfigured, match="supervisors=True"):
+        plugins.verbs()
+    declared[:] = [
+        module(
+            KINDS=[Kind("bank", _("Bank"), supervisors=True)],
+            VERBS=[Verb("bank_empty", _("Empty"), "bank", "managers", supervisors="always")],
+        )
+    ]
+    plugins.clear()
+    assert list(plugins.verbs()) == ["bank_empty"]

@@ -149,7 +149,7 @@ def test_a_former_watcher_keeps_the_notification_but_not_the_subject(world, disp
 
     # The control: while they follow it, the subject and the reply are there.
     before = render(replied, world.other_member)
-    assert before.ticket_subject == PRIVATE_SUBJECT
+    assert before.subject_line == PRIVATE_SUBJECT
     assert before.excerpt == "We found the cause."
     assert PRIVATE_SUBJECT in render(opened, world.other_member).headline
 
@@ -157,7 +157,7 @@ def test_a_former_watcher_keeps_the_notification_but_not_the_subject(world, disp
 
     after = render(replied, world.other_member)
     assert after.number == ticket.number
-    assert after.ticket_subject == "" and PRIVATE_SUBJECT not in after.subject
+    assert after.subject_line == "" and PRIVATE_SUBJECT not in after.subject
     assert after.excerpt == ""
     assert after.path != reverse("tickets:detail", args=[ticket.number])
     assert PRIVATE_SUBJECT not in render(opened, world.other_member).headline
