@@ -100,7 +100,9 @@ def test_a_stale_exception_fails(tree):
     pyproject = tree / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     stale = 'ignore_imports = ["activity.feed -> sla.models"]\n'
-    pyproject.write_text(text.replace("broken_contract_guidance", stale + "broken_contract_guidance", 1))
+    pyproject.write_text(
+        text.replace("broken_contract_guidance", stale + "broken_contract_guidance", 1)
+    )
     result = _lint_imports(tree)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "activity.feed -> sla.models" in result.stdout + result.stderr
