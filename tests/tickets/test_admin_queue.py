@@ -1,11 +1,14 @@
 """The agents' queue: ordered by what priority and status mean, open tickets by default."""
 
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.tickets.factories import open_ticket
 from tickets import services
+from tickets.admin import TicketAdmin
 from tickets.models import Category, PriorityRule
 from tickets.states import Priority, Status
 
@@ -20,6 +23,10 @@ def listed(client, **params):
 
 def numbers(response):
     return [t.number for t in response.context["cl"].result_list]
+
+
+def paginator(response):
+    return re.search(r'<p class="paginator">(.*?)</p>', response.content.decode(), re.S)[1]
 
 
 def column(response, name):
@@ -155,3 +162,44 @@ def test_priority_rules_sort_by_urgency_too(client_for, world):
     assert [r.pk for r in response.context["cl"].result_list] == [
         made[p].pk for p in ("critical", "high", "medium", "low")
     ]
+
+
+def test_queue_pages_read_one_row_past_the_page_and_count_nothing(client_for, world, monkeypatch):
+    monkeypatch.setattr(TicketAdmin, "list_per_page", 2)
+    made = [open_ticket(world, f"Ticket {n}") for n in range(5)]
+    newest_first = [t.number for t in reversed(made)]
+    client = client_for(world.agent)
+
+    with CaptureQueriesContext(connection) as first:
+        page = listed(client)
+    sqls = [q["sql"] for q in first.captured_queries]
+    assert not [sql for sql in sqls if "COUNT(" in sql and '"tickets_ticket"' in sql]
+    reads = [sql for sql in sqls if re.match(r'SELECT .* FROM "tickets_ticket"', sql)]
+    assert len(reads) == 1 and reads[0].endswith("LIMIT 3")  # the page and one row more
+    assert numbers(page) == newest_first[:2]
+    # A next page, the tickets of every page for the actions, and no count.
+    assert 'href="?p=2"' in paginator(page) and "…" in paginator(page)
+    assert "tickets" not in paginator(page)
+    assert "Select every matching ticket" in page.content.decode()
+
+    middle = listed(client, p=2)
+    assert numbers(middle) == newest_first[2:4]
+    assert 'href="?p=1"' in paginator(middle) and 'href="?p=3"' in paginator(middle)
+
+    last = listed(client, p=3)
+    assert numbers(last) == newest_first[4:]
+    # The end of the list: the count is known and shown as Django shows it.
+    assert last.context["cl"].count_known and last.context["cl"].result_count == 5
+    assert "5 tickets" in paginator(last) and "…" not in paginator(last)
+    assert "Select all 5 tickets" in last.content.decode()
+
+    # Past the end: the default queue, as for any page that does not exist.
+    assert client.get(QUEUE, {"p": 4})["Location"].endswith("?e=1")
+
+
+def test_a_queue_on_one_page_counts_its_tickets_as_before(client_for, world):
+    for n in range(3):
+        open_ticket(world, f"Printer {n}")
+    page = listed(client_for(world.agent), q="Printer")
+    assert page.context["cl"].count_known
+    assert "3 results" in page.content.decode() and "3 tickets" in paginator(page)

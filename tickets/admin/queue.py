@@ -20,6 +20,7 @@ from ..admin_forms import AGENT_STATUS_CHOICES, agent_status_label
 from ..parts import parts
 from ..search import comments_matching
 from ..states import OPEN_STATUSES, PRIORITY_RANK, Status
+from .paging import QueueChangeList
 
 # --- The queue -------------------------------------------------------------
 
@@ -163,10 +164,14 @@ class TicketQueueMixin:
         "replies and internal notes."
     )
     ordering = ["-last_client_activity_at", "-pk"]
-    # The queue is paged without recounting every ticket on every page.
+    # The queue is paged without counting every ticket on every page
+    # (paging.QueueChangeList reads one row past the page instead).
     show_full_result_count = False
     list_per_page = 50
     actions = ["assign_to_me", "merge_tickets"]
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_list_display(self, request):
         return _after(self.list_display, "priority_label", "queue_columns")
