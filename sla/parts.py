@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets.parts import Panel, TicketPart
 
 from .admin import mark_label
-from .display import STAFF_ONLY, deadlines_for, describe_hours
+from .display import SHOWN, STAFF_ONLY, deadlines_for, describe_hours
 from .queries import NO_SLA, mark_filters, ticket_mark, with_marks
 from .rules import Mark
 
@@ -87,8 +87,9 @@ class Deadlines(TicketPart):
     @admin.display(description=_("service levels"))
     def sla_deadlines(self, obj):
         # The client's deadlines exactly as the portal shows them, then support's own.
-        client = deadlines_for([obj])[obj.pk]
-        staff = deadlines_for([obj], kinds=STAFF_ONLY)[obj.pk]
+        both = deadlines_for([obj], kinds=(*SHOWN, *STAFF_ONLY))[obj.pk]
+        client = [deadline for deadline in both if deadline.kind in SHOWN]
+        staff = [deadline for deadline in both if deadline.kind in STAFF_ONLY]
         clock = obj.clocks.select_related("policy__calendar").first()
         return render_to_string(
             "admin/sla/ticket_deadlines.html",

@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activity.models import Event, Visibility
+from contracts.services import time_entry_add
 from tests.factories import UserFactory, member_of
+from tests.sla.factories import make_policy
 from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Attachment, Category, ClientTask, Comment, RecurringTicket, Ticket
@@ -20,6 +22,9 @@ from tickets.states import Priority, Status
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 QUEUE = reverse("admin:tickets_ticket_changelist")
+# Queries of a ticket page with an SLA, a reply, a task and time logged (the
+# shell's included): a new one should be a deliberate choice.
+TICKET_PAGE_QUERIES = 22
 
 
 @pytest.fixture(autouse=True)
@@ -181,6 +186,8 @@ def test_merge_action_asks_for_the_survivor_then_moves_the_thread(client_for, wo
     assert f'href="{change_url(survivor)}"' in body
     assert "was merged into" in body
     assert 'name="reply"' not in body  # nothing more is written on a merged ticket
+    assert 'name="_save"' not in body and 'name="_continue"' not in body
+    assert 'name="_save"' in client.get(change_url(survivor)).content.decode()
 
 
 def test_merge_refuses_a_ticket_of_another_organisation(client_for, world, ticket):
@@ -390,6 +397,32 @@ def test_client_task_assignee_must_belong_to_the_ticket_organisation(client_for,
 
 
 # --- Permissions -----------------------------------------------------------
+
+
+def test_the_ticket_page_reads_the_ticket_and_its_people_once(
+    client_for, world, contract, django_assert_max_num_queries
+):
+    make_policy(name="Standard", is_global_default=True)
+    category = Category.objects.create(name="Network", slug="network")
+    ticket = open_ticket(world, category=category)
+    services.ticket_assign(ticket=ticket, assignee=world.supervisor, by=world.agent)
+    services.comment_add(ticket=ticket, author=world.agent, body="Looking at it.")
+    services.client_task_add(
+        ticket=ticket, title="Reboot", details="", due_date=None, assignee=None, by=world.agent
+    )
+    time_entry_add(ticket=ticket, agent=world.agent, minutes=30, description="Remote check")
+    client = client_for(world.agent)
+
+    with django_assert_max_num_queries(TICKET_PAGE_QUERIES) as page:
+        assert client.get(change_url(ticket)).status_code == 200
+    sqls = [q["sql"] for q in page.captured_queries]
+    # The ticket once, with its organisation, people and category.
+    assert len([sql for sql in sqls if sql.startswith('SELECT "tickets_ticket"."id"')]) == 1
+    for user in (world.member, world.supervisor):
+        assert not [sql for sql in sqls if f'"accounts_user"."id" = {user.pk} LIMIT' in sql]
+    assert not [sql for sql in sqls if sql.startswith('SELECT "tickets_category"')]
+    # Whom a task may be asked of: once for the blank row and the row template.
+    assert len([sql for sql in sqls if '"accounts_membership"."organisation_id"' in sql]) == 1
 
 
 def test_agent_cannot_delete_tickets(client_for, world, ticket):

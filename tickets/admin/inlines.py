@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -36,11 +37,34 @@ class ClientTaskInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("assignee", "created_by")
 
 
+class _ReadOnce(BaseChoiceIterator):
+    """Choices read from their field's queryset the first time a row shows them, then kept.
+
+    Shared by the rows of one formset (the blank row and the row template offer
+    the same people); its copies share what was read.
+    """
+
+    def __init__(self, choices):
+        self.choices, self.read = choices, []
+
+    def __iter__(self):
+        if not self.read:
+            # Through iter(): extending by the choices themselves would count them first.
+            self.read.extend(iter(self.choices))
+        return iter(self.read)
+
+
 class NewClientTaskFormSet(BaseInlineFormSet):
     creates_through_service = True
+    _assignees = None
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        assignee = form.fields.get("assignee")
+        if assignee is not None:
+            if self._assignees is None:
+                self._assignees = _ReadOnce(assignee.choices)
+            assignee.choices = self._assignees
         # A tabular row has column headings, not labels: name each input for
         # screen readers.
         for field in form.fields.values():

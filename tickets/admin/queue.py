@@ -180,10 +180,14 @@ class TicketQueueMixin:
         return _after(self.list_filter, "priority", "queue_filters")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(**QUEUE_RANKS)
+        queryset = self.tickets(request).annotate(**QUEUE_RANKS)
         for part in parts():
             queryset = part.annotate(queryset)
         return queryset
+
+    def tickets(self, request):
+        """The tickets as the admin reads them, without what the queue's columns read."""
+        return super().get_queryset(request)
 
     def changelist_view(self, request, extra_context=None):
         # The queue needs the page's width for its columns (SLA, deadline,

@@ -54,6 +54,16 @@ def _refusal_goes_to(field):
 
 
 COMPOSER_FIELDS = ["reply", "reply_files", "note", "note_files"]
+# What the ticket page shows of the ticket's relations, read with the ticket.
+PAGE_RELATED = [
+    "organisation",
+    "requester",
+    "assignee",
+    "category",
+    "request_type",
+    "escalated_by",
+    "merged_into",
+]
 HISTORY = "ticket-history-set"  # the class of the History fieldset
 
 
@@ -221,18 +231,20 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
             inlines = [i for i in inlines if not isinstance(i, ClientTaskInline)]
         return inlines
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        ticket = self.get_object(request, unquote(object_id))
-        if ticket is not None and ticket.merged_into_id:
-            # Nothing is written on a merged ticket: its conversation continues elsewhere.
-            extra_context = {
-                **(extra_context or {}),
-                "show_save": False,
-                "show_save_and_continue": False,
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_object(self, request, object_id, from_field=None):
+        # One query for the ticket and its relations the page shows, without the
+        # queue's columns (its ranks and SLA marks), which the page does not show.
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        tickets = self.tickets(request).select_related(*PAGE_RELATED)
+        try:
+            return tickets.get(**{field.name: field.to_python(object_id)})
+        except (Ticket.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.merged_into_id:
+            # Nothing is written on a merged ticket: its conversation continues elsewhere.
+            context.update(show_save=False, show_save_and_continue=False)
         if obj is not None:
             context["ticket_panels"] = self._panels(request, obj, context["adminform"])
             context.update({panel.name: panel.context for panel in context["ticket_panels"]})
