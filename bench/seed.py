@@ -6,7 +6,8 @@ replies, sometimes internal notes, watchers and attachment metadata (rows only: 
 file is written, the pages measured only list attachments). Tickets, comments,
 attachments and watchers are written with COPY in chunks; the whole ticket load
 is one transaction, so an interrupted seed leaves nothing half-done, and a later
-run tops the data up to BENCH_TICKETS (or skips when it is already there).
+run tops the data up to BENCH_TICKETS (or skips when it is already there). Then
+the tickets' SLA clocks, as the services would have left them (bench/seed_sla.py).
 """
 
 import os
@@ -17,6 +18,8 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+
+from bench import seed_sla
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
@@ -135,11 +138,13 @@ def seed(tickets: int = TICKETS):
     """Seed what is missing; return (dataset counts, personas by name)."""
     from accounts.models import Organisation, User
     from activity.models import Event
+    from sla.models import TicketClock
     from tickets.models import Attachment, Comment, Ticket
 
     loaded = _seed_people()
     agents = _seed_agents()
     loaded = _seed_tickets(tickets, agents) or loaded
+    loaded = bool(seed_sla.seed()) or loaded
     loaded = _seed_contract(agents) or loaded
     loaded = _seed_notifications() or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
@@ -154,6 +159,7 @@ def seed(tickets: int = TICKETS):
         "comments": Comment.objects.count(),
         "attachments": Attachment.objects.count(),
         "events": Event.objects.count(),
+        "sla_clocks": TicketClock.objects.count(),
         "time_entries_in_contract_period": _contract_period().entries.count(),
     }
     return dataset, _personas(agents)

@@ -1,5 +1,6 @@
-"""The bench seed (bench/seed.py), at a small size: consistent data, idempotent, and
-every benchmarked page answers with the status the benchmark expects.
+"""The bench seed (bench/seed.py, bench/seed_sla.py), at a small size: consistent data,
+SLA clocks as the services leave them, idempotent, and every benchmarked page
+answers with the status the benchmark expects.
 
 Counts are taken over the bench organisations only: the test database is shared
 with whatever else commits to it meanwhile.
@@ -78,3 +79,58 @@ def test_every_bench_page_answers_as_expected(small):
             client.force_login(user)
         response = client.get(path)
         assert response.status_code == (expected[0] if expected else 200), name
+
+
+@pytest.mark.django_db
+def test_sla_clocks_are_what_the_services_leave(small):
+    from django.utils import timezone
+
+    from bench import seed_sla
+    from sla import services
+    from sla.models import TicketClock
+
+    seed.seed(tickets=300)
+    assert seed_sla.seed() == 0  # every ticket has its clocks already
+    now = timezone.now()
+    tickets = Ticket.objects.filter(**BENCH).select_related("organisation")
+    clocks = TicketClock.objects.filter(ticket__in=tickets).select_related("policy__calendar")
+    assert clocks.count() == 3 * tickets.count()
+    by_ticket: dict[int, list] = {}
+    for clock in clocks:
+        by_ticket.setdefault(clock.ticket_id, []).append(clock)
+    policies = {}
+    marks = set()
+    for ticket in tickets:
+        mine = by_ticket[ticket.pk]
+        policy = policies.setdefault(
+            ticket.organisation_id, services.policy_for(ticket.organisation)
+        )
+        assert {c.policy_id for c in mine} == {policy.pk}
+        assert policy.calendar.always_open == (int(ticket.organisation.slug[6:]) % 2 == 1)
+        running = [c for c in mine if c.running_since is not None]
+        kinds = {c.kind: c for c in mine}
+        if ticket.status in ("resolved", "closed"):
+            assert not running
+            assert kinds["resolution"].met_at == ticket.resolved_at
+            assert all(c.met_at <= ticket.resolved_at for c in mine)
+        elif ticket.status in policy.pausing_statuses:
+            assert not running
+            assert all(c.due_at is None for c in mine if c.met_at is None)
+        else:
+            assert kinds["resolution"] in running
+        calendar = services.calendar_for(policy)
+        for clock in running:
+            assert clock.due_at == calendar.add(clock.running_since, clock.target - clock.elapsed)
+            # The sweep marked what came due; a reopened clock keeps its earlier marks.
+            if ticket.status != "reopened":
+                assert (clock.warned_at is not None) == (clock.warn_at <= now)
+                assert (clock.breached_at is not None) == (clock.due_at <= now)
+        for clock in mine:
+            if clock.met_at is not None:
+                # Met late: breached at its deadline.
+                late = clock.met_at > clock.due_at
+                assert clock.breached_at == (clock.due_at if late else None)
+        assert ticket.sla_due_at == min((c.due_at for c in running), default=None)
+        assert ticket.sla_warn_at == min((c.warn_at for c in running), default=None)
+        marks.add(bool(running))
+    assert marks == {True, False}
