@@ -6,14 +6,24 @@ Writes bench/results.json:
  "jobs": {...}, "idle_tab": {...}, "timing": {...}}
 Each page also records its path, the status it must answer (200, or 204 for an idle
 live poll) and the server CPU per request: `app_cpu_ms` in the gunicorn workers,
-`db_cpu_ms` in their PostgreSQL backends (Linux /proc; null elsewhere).
+`db_cpu_ms` in their PostgreSQL backends (Linux /proc; null elsewhere), `cpu_ms` both.
+The first page is "floor-auth" (bench/floor.py): a bare signed-in page served by the
+same gunicorn with the same settings, but for ROOT_URLCONF=bench.urls (which adds it).
+It is measured again after every FLOOR_EVERY pages and at the end (`runs`: the
+machine's drift shows there); `vs_floor` of every page is its cost as a multiple of
+the floor's (`reference`, the mean of those runs): `rps` is the floor's requests per
+second over the page's, `cpu` the page's CPU per request over the floor's. Absolute
+figures drift with whatever else the machine runs; the ratios much less. Every page
+answering 200 but healthz is then profiled in process (bench/profile.py):
+bench/profiles/<page>.txt and a summary under `profile`.
 `idle_tab` is what one open ticket page costs the server per minute while nothing
 changes (it polls every 4 s and gets 204), with the same for an open list (every 5 s).
 `jobs` is the SLA sweep's time over 100,000 and 1,000,000 open tickets, each size on a
 database of its own (bench/jobs.py), and the notification fan-out's throughput: 10,000
 events through real workers to delivered e-mails and Telegram messages against local
 fakes (bench/fanout.py, keys `fanout_*`). BENCH_SKIP_PAGES=1, BENCH_SKIP_JOBS=1 or
-BENCH_SKIP_FANOUT=1 skips a part, keeping what the last results.json had for it.
+BENCH_SKIP_FANOUT=1 skips a part, keeping what the last results.json had for it;
+BENCH_SKIP_PROFILES=1 measures the pages without profiling them.
 Everything runs on this machine against loopback only, with bounded request counts.
 """
 
@@ -40,13 +50,9 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "40"))  # requests before measuring each page
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+FLOOR_EVERY = 8  # pages measured between two runs of the floor
 # How often an open page polls (templates/tickets/detail.html and list.html).
 POLL_SECONDS = {"ticket live poll (idle, 204)": 4, "list live poll (idle, 204)": 5}
-# The page whose rendered hx-get a poll must match: poll NAME -> (page NAME, URL pattern).
-POLL_SOURCES = {
-    "ticket live poll (idle, 204)": ("ticket detail", r'hx-get="(/tickets/[^"/]+/live/[^"]*)"'),
-    "list live poll (idle, 204)": ("ticket list", r'hx-get="(/tickets/live/[^"]*)"'),
-}
 
 ENV = {
     **os.environ,
@@ -62,10 +68,12 @@ ENV = {
     "SITE_URL": f"http://127.0.0.1:{PORT}",
     "EMAIL_URL": "consolemail://",
 }
+# The pages are served, counted and profiled with the portal's URLs plus the floor's.
+PAGES_ENV = {**ENV, "ROOT_URLCONF": "bench.urls"}
 
 
 def _setup_django():
-    os.environ.update(ENV)
+    os.environ.update(PAGES_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -222,7 +230,7 @@ def _serve():
             "warning",
         ],
         cwd=ROOT,
-        env=ENV,
+        env=PAGES_ENV,
     )
     for _ in range(150):
         try:
@@ -279,6 +287,56 @@ def _page_spec(spec) -> tuple:
     return user, path, (rest[0] if rest else 200)
 
 
+def cpu_ms(measured) -> float | None:
+    """Server CPU per request: the workers' and their PostgreSQL backends'."""
+    app, db = measured.get("app_cpu_ms"), measured.get("db_cpu_ms")
+    return round(app + db, 2) if app is not None and db is not None else None
+
+
+def floor_reference(*runs) -> dict:
+    """The floor's requests per second and CPU per request: the mean of its runs."""
+    cpus = [cpu_ms(run) for run in runs]
+    return {
+        "rps": round(statistics.mean(run["rps"] for run in runs), 1),
+        "cpu_ms": round(statistics.mean(cpus), 2) if None not in cpus else None,
+    }
+
+
+def vs_floor(measured, reference) -> dict:
+    """A page's cost as a multiple of the floor's: `rps` is the floor's requests per
+    second over the page's, `cpu` the page's CPU per request over the floor's."""
+    cpu = cpu_ms(measured)
+    return {
+        "rps": round(reference["rps"] / measured["rps"], 2) if measured["rps"] else None,
+        "cpu": round(cpu / reference["cpu_ms"], 2)
+        if cpu is not None and reference["cpu_ms"]
+        else None,
+    }
+
+
+def _floor_run(measured, after) -> dict:
+    """One measure of the floor, and how many pages were measured before it."""
+    keys = ("rps", "p50_ms", "app_cpu_ms", "db_cpu_ms")
+    return {**{key: measured[key] for key in keys}, "cpu_ms": cpu_ms(measured), "after": after}
+
+
+def _table(pages) -> str:
+    """Every page with its ratios to the floor and its profile's top costs."""
+    lines = [
+        f"{'page':<32} {'rps':>7} {'cpu ms':>7} {'x rps':>6} {'x cpu':>6} {'queries':>7}"
+        "  top costs (profiled ms per request)"
+    ]
+    for name, page in pages.items():
+        ratio = page.get("vs_floor", {})
+        profile = page.get("profile")
+        top = "; ".join(f"{t['function']} {t['ms']}" for t in profile["top"]) if profile else ""
+        lines.append(
+            f"{name:<32} {page['rps']:>7} {cpu_ms(page) or '-':>7} {ratio.get('rps') or '-':>6}"
+            f" {ratio.get('cpu') or '-':>6} {page['queries']:>7}  {top}"
+        )
+    return "\n".join(lines)
+
+
 def _pages(started) -> dict:
     """The page benchmark: dataset, pages, idle_tab and its timing."""
     # Other work on the machine moves latency and rps; CPU per request much less.
@@ -286,22 +344,38 @@ def _pages(started) -> dict:
     _prepare_database()
     prepare_seconds = time.perf_counter() - started
     _setup_django()
-    from bench import seed
+    from bench import pages as bench_pages
+    from bench import profile, seed
 
     seed_started = time.perf_counter()
     dataset, personas = seed.seed()
     seed_seconds = time.perf_counter() - seed_started
     print(f"Seeded in {seed_seconds:.1f} s: {dataset}")
-    pages = {name: _page_spec(spec) for name, spec in seed.pages(personas).items()}
+    pages = {name: _page_spec(spec) for name, spec in bench_pages.pages(personas).items()}
     results = {"dataset": dataset, "pages": {}}
+    measured_pages = results["pages"]
     server = _serve()
+    cookies = {}
+
+    def cookie_of(user):
+        if user is None:
+            return ""
+        if user.pk not in cookies:
+            cookies[user.pk] = _session_cookie(user)
+        return cookies[user.pk]
+
+    floor_runs = []
+
+    def run_floor(after):
+        user, path, status = pages[bench_pages.FLOOR]
+        floor_runs.append(_floor_run(_load(path, cookie_of(user), status, server=server), after))
+
     try:
-        cookies = {}
-        for name, (user, path, status) in pages.items():
-            if user is not None and user.pk not in cookies:
-                cookies[user.pk] = _session_cookie(user)
-            cookie = cookies.get(user.pk) if user is not None else ""
-            source = POLL_SOURCES.get(name)
+        for done, (name, (user, path, status)) in enumerate(pages.items()):
+            if done and done % FLOOR_EVERY == 0:
+                run_floor(after=done)
+            cookie = cookie_of(user)
+            source = bench_pages.POLL_SOURCES.get(name)
             if source and source[0] in pages:
                 rendered = _poll_path_from_page(pages[source[0]][1], cookie, source[1])
                 if rendered is None:
@@ -309,23 +383,43 @@ def _pages(started) -> dict:
                 elif rendered != path:
                     print(f"  {name}: the page polls {rendered}, not {path}; measuring the page's")
                     path = rendered
+                    pages[name] = (user, path, status)
             _load(path, cookie, status, requests=WARMUP)  # every worker has served it
             measured = _load(path, cookie, status, server=server)
             measured["queries"] = _count_queries(user, path, status)
             measured["path"] = path
             measured["status"] = status
-            results["pages"][name] = measured
+            measured["cpu_ms"] = cpu_ms(measured)
+            measured_pages[name] = measured
             print(
-                f"{name:<30} rps {measured['rps']:>7}  p50 {measured['p50_ms']:>7} ms"
+                f"{name:<32} rps {measured['rps']:>7}  p50 {measured['p50_ms']:>7} ms"
                 f"  p99 {measured['p99_ms']:>7} ms  queries {measured['queries']:>3}"
                 f"  cpu app/db {measured['app_cpu_ms']}/{measured['db_cpu_ms']} ms"
             )
+        run_floor(after=len(pages))
     finally:
         _stop(server)
-    results["idle_tab"] = _idle_tab(results["pages"])
+    floor = measured_pages[bench_pages.FLOOR]
+    floor["runs"] = [_floor_run(floor, after=0), *floor_runs]
+    floor["reference"] = floor_reference(*floor["runs"])
+    print(
+        "Floor runs (rps, cpu ms): "
+        + ", ".join(f"{run['rps']} {run['cpu_ms']}" for run in floor["runs"])
+        + f"; pages are compared with their mean, {floor['reference']}"
+    )
+    for measured in measured_pages.values():
+        measured["vs_floor"] = vs_floor(measured, floor["reference"])
+    profiled_started = time.perf_counter()
+    if os.environ.get("BENCH_SKIP_PROFILES") != "1":
+        print(f"Profiling {profile.REQUESTS} requests of each page in process (bench/profiles/)")
+        for name, (user, path, status) in pages.items():
+            if status == 200 and name != "healthz":
+                measured_pages[name]["profile"] = profile.profile(name, user, path, status)
+    results["idle_tab"] = _idle_tab(measured_pages)
     results["timing"] = {
         "migrate_collectstatic_s": round(prepare_seconds, 1),
         "seed_s": round(seed_seconds, 1),
+        "profiles_s": round(time.perf_counter() - profiled_started, 1),
         "pages_s": round(time.perf_counter() - started, 1),
         "requests_per_page": REQUESTS - REQUESTS % CONCURRENCY,
         "concurrency": CONCURRENCY,
@@ -334,6 +428,7 @@ def _pages(started) -> dict:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
     print(f"Idle tab: {json.dumps(results['idle_tab'])}")
+    print(_table(measured_pages))
     return results
 
 

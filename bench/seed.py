@@ -29,7 +29,7 @@ AGENTS = int(os.environ.get("BENCH_AGENTS", "8"))
 YEAR = 2026  # numbers TKT-2026-NNNNN, formatted as tickets.services._next_number does
 CHUNK = 10_000  # tickets generated and copied at a time
 SEARCH_WORD = "router"  # in one subject template of twelve, no description: the search's q
-DETAIL_REPLIES = 6  # the ticket detail page shows a ticket with this many public replies
+DETAIL_REPLIES = 5  # the ticket detail page shows a ticket with this many public replies
 
 # Status spread: about what a year of support looks like (mostly done, a working queue).
 STATUS_WEIGHTS = {
@@ -437,7 +437,7 @@ class _TicketLoader:
         org = self.orgs[(self.generated - 1) % len(self.orgs)]
         people = self.members[org]
         if first:
-            # A known ticket for the detail page: bench-0's first member's, six replies.
+            # A known ticket for the detail page: bench-0's first member's, DETAIL_REPLIES replies.
             requester = people[1] if len(people) > 1 else people[0]
             status, replies, internal_notes = "in_progress", DETAIL_REPLIES, 2
         else:
@@ -607,64 +607,3 @@ def _personas(agents) -> dict:
         raise RuntimeError(f"no ticket of {member} with {DETAIL_REPLIES} replies to show")
     personas["detail_ticket"] = detail
     return personas
-
-
-def _unread(user) -> int:
-    from notifications.models import Notification
-
-    return Notification.objects.filter(user=user, channel="portal", read_at__isnull=True).count()
-
-
-def ticket_version(ticket) -> str:
-    """The `v` an idle ticket page sends: its last_activity_at as the page rendered it."""
-    return f"{ticket.last_activity_at.timestamp():.6f}"
-
-
-def list_version(user, organisation=None, **filters) -> str:
-    """The `v` an idle list page sends: the max last_activity_at of its filtered list."""
-    from django.db.models import Max
-
-    from tickets import queries
-
-    if organisation is None:
-        from accounts.access import load_access
-
-        organisation = load_access(user, None).active
-    tickets = queries.ticket_list(user, organisation=organisation, **filters)
-    latest = tickets.order_by().aggregate(latest=Max("last_activity_at"))["latest"]
-    return f"{latest.timestamp():.6f}" if latest else "0"
-
-
-def pages(personas):
-    """NAME -> (user, path) or (user, path, expected status)."""
-    manager, member = personas["manager"], personas["member"]
-    detail = personas["detail_ticket"]
-    return {
-        "login": (None, "/account/login/"),
-        "dashboard": (member, "/dashboard/"),
-        "team (40 people)": (manager, "/account/team/"),
-        "healthz": (None, "/healthz"),
-        "ticket list": (manager, "/tickets/"),
-        "ticket list (member)": (member, "/tickets/"),
-        "ticket list filtered": (manager, "/tickets/?status=active&priority=high"),
-        "ticket list search": (manager, f"/tickets/?q={SEARCH_WORD}"),
-        "ticket detail": (member, f"/tickets/{detail.number}/"),
-        "contract page (10,000 entries)": (manager, f"/contracts/{_contract().pk}/"),
-        "activity feed": (manager, "/activity/"),
-        "activity feed (member)": (member, "/activity/"),
-        "notification centre (5,000)": (member, "/notifications/"),
-        "bell poll (idle, 204)": (member, f"/notifications/bell/?n={_unread(member)}", 204),
-        "admin queue": (personas["agent"], "/admin/tickets/ticket/"),
-        "admin queue (any open)": (personas["agent"], "/admin/tickets/ticket/?status=any_open"),
-        # What an open tab polls while nothing changes (the URLs its page renders).
-        "ticket live poll (idle, 204)": (
-            member,
-            f"/tickets/{detail.number}/live/?v={ticket_version(detail)}",
-            204,
-        ),
-        "list live poll (idle, 204)": (
-            manager,
-            f"/tickets/live/?page=1&v={list_version(manager)}",
-            204,
-        ),
-    }

@@ -89,7 +89,8 @@ MIDDLEWARE = [
 # DEBUG shows tracebacks but, unless this is on, the portal's own 404 page.
 DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
-ROOT_URLCONF = "config.urls"
+# `make bench` sets bench.urls: the portal's URLs and its floor page (bench/floor.py).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="config.urls")
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

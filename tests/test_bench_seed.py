@@ -1,6 +1,6 @@
 """The bench seed (bench/seed.py, bench/seed_sla.py), at a small size: consistent data,
 SLA clocks as the services leave them, idempotent, and every benchmarked page
-answers with the status the benchmark expects.
+(bench/pages.py) answers with the status the benchmark expects.
 
 Counts are taken over the bench organisations only: the test database is shared
 with whatever else commits to it meanwhile.
@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Count, F, Q
 from django.test import Client
 
-from bench import seed
+from bench import pages, seed
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
 from tickets.states import Priority, Status
 
@@ -68,12 +68,13 @@ def test_seed_is_consistent_and_idempotent(small):
 
 
 @pytest.mark.django_db
+@pytest.mark.urls("bench.urls")  # the URLconf the bench serves: the floor too
 def test_every_bench_page_answers_as_expected(small):
     _, personas = seed.seed(tickets=200)
     detail = personas["detail_ticket"]
     assert detail.requester == personas["member"]
     assert detail.comments.filter(is_internal=False).count() == seed.DETAIL_REPLIES
-    for name, (user, path, *expected) in seed.pages(personas).items():
+    for name, (user, path, *expected) in pages.pages(personas).items():
         client = Client()
         if user is not None:
             client.force_login(user)

@@ -1,0 +1,113 @@
+"""The pages `make bench` measures, on the data bench/seed.py leaves, and whom as.
+
+`pages(personas)`: NAME -> (user, path) or (user, path, expected status). The first is
+FLOOR, the bare page every other one is compared with (bench/floor.py). An idle poll
+answers 204; its path here is what its page would render, and bench/run.py takes the
+one the page really renders (POLL_SOURCES) when they differ.
+"""
+
+from bench.floor import FLOOR_PATH
+from bench.seed import SEARCH_WORD, _contract
+
+FLOOR = "floor-auth"
+
+# The page whose rendered hx-get a poll must match: poll NAME -> (page NAME, URL pattern).
+POLL_SOURCES = {
+    "ticket live poll (idle, 204)": ("ticket detail", r'hx-get="(/tickets/[^"/]+/live/[^"]*)"'),
+    "list live poll (idle, 204)": ("ticket list", r'hx-get="(/tickets/live/[^"]*)"'),
+    "bell poll (idle, 204)": ("dashboard", r'hx-get="(/notifications/bell/[^"]*)"'),
+    "feed live poll (idle, 204)": ("activity feed", r'hx-get="(/activity/live/[^"]*)"'),
+    "contract live poll (idle, 204)": (
+        "contract page (10,000 entries)",
+        r'hx-get="(/contracts/\d+/live/[^"]*)"',
+    ),
+}
+
+
+def _unread(user) -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(user=user, channel="portal", read_at__isnull=True).count()
+
+
+def ticket_version(ticket) -> str:
+    """The `v` an idle ticket page sends: its last_activity_at as the page rendered it."""
+    return f"{ticket.last_activity_at.timestamp():.6f}"
+
+
+def list_version(user, organisation=None, **filters) -> str:
+    """The `v` an idle list page sends: the max last_activity_at of its filtered list."""
+    from django.db.models import Max
+
+    from tickets import queries
+
+    if organisation is None:
+        from accounts.access import load_access
+
+        organisation = load_access(user, None).active
+    tickets = queries.ticket_list(user, organisation=organisation, **filters)
+    latest = tickets.order_by().aggregate(latest=Max("last_activity_at"))["latest"]
+    return f"{latest.timestamp():.6f}" if latest else "0"
+
+
+def contract_version(contract) -> str:
+    """The `v` an idle contract page sends: the live version of its current period."""
+    from contracts.queries import live_version
+    from contracts.services import current_period_shown
+
+    return live_version(contract, current_period_shown(contract))
+
+
+def newest_event() -> int:
+    """An `after` no event is newer than: what an idle feed's poll sends."""
+    from django.db.models import Max
+
+    from activity.models import Event
+
+    return Event.objects.aggregate(newest=Max("pk"))["newest"] or 0
+
+
+def pages(personas):
+    """NAME -> (user, path) or (user, path, expected status)."""
+    manager, member, agent = personas["manager"], personas["member"], personas["agent"]
+    detail = personas["detail_ticket"]
+    contract = _contract()
+    return {
+        FLOOR: (member, FLOOR_PATH),
+        "login": (None, "/account/login/"),
+        "dashboard": (member, "/dashboard/"),
+        "dashboard (manager)": (manager, "/dashboard/"),
+        "team (40 people)": (manager, "/account/team/"),
+        "healthz": (None, "/healthz"),
+        "ticket list": (manager, "/tickets/"),
+        "ticket list (member)": (member, "/tickets/"),
+        "ticket list filtered": (manager, "/tickets/?status=active&priority=high"),
+        "ticket list search": (manager, f"/tickets/?q={SEARCH_WORD}"),
+        "ticket detail": (member, f"/tickets/{detail.number}/"),
+        "new ticket form": (member, "/tickets/new/"),
+        "contract page (10,000 entries)": (manager, f"/contracts/{contract.pk}/"),
+        "activity feed": (manager, "/activity/"),
+        "activity feed (member)": (member, "/activity/"),
+        "notification centre (5,000)": (member, "/notifications/"),
+        "admin queue": (agent, "/admin/tickets/ticket/"),
+        "admin queue (any open)": (agent, "/admin/tickets/ticket/?status=any_open"),
+        "admin ticket page": (agent, f"/admin/tickets/ticket/{detail.pk}/change/"),
+        # What an open tab polls while nothing changes (the URLs its page renders).
+        "ticket live poll (idle, 204)": (
+            member,
+            f"/tickets/{detail.number}/live/?v={ticket_version(detail)}",
+            204,
+        ),
+        "list live poll (idle, 204)": (
+            manager,
+            f"/tickets/live/?page=1&v={list_version(manager)}",
+            204,
+        ),
+        "bell poll (idle, 204)": (member, f"/notifications/bell/?n={_unread(member)}", 204),
+        "feed live poll (idle, 204)": (manager, f"/activity/live/?after={newest_event()}", 204),
+        "contract live poll (idle, 204)": (
+            manager,
+            f"/contracts/{contract.pk}/live/?v={contract_version(contract)}",
+            204,
+        ),
+    }
