@@ -7,11 +7,14 @@
   the ticket page: the deadlines as the client sees them, then support's own.
 """
 
+from functools import lru_cache
+
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tickets.parts import Panel, TicketPart
@@ -41,6 +44,12 @@ class SLAMarkFilter(admin.SimpleListFilter):
         return queryset if condition is None else queryset.filter(condition)
 
 
+@lru_cache(maxsize=64)
+def _mark_label(mark, language):
+    # The queue's column shows the same few labels on every row: each once per language.
+    return mark_label(mark)
+
+
 class Deadlines(TicketPart):
     key = "sla.deadlines"
 
@@ -66,7 +75,7 @@ class Deadlines(TicketPart):
 
     @admin.display(description=_("SLA"))
     def sla_mark(self, obj):
-        return mark_label(ticket_mark(obj, timezone.now()))
+        return _mark_label(ticket_mark(obj, timezone.now()), get_language())
 
     @admin.display(description=_("next deadline"), ordering="sla_due_at")
     def next_deadline(self, obj):

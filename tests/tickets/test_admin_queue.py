@@ -2,14 +2,17 @@
 
 import re
 
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from tests.factories import UserFactory, member_of
 from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.admin import TicketAdmin
-from tickets.models import Category, PriorityRule
+from tickets.models import Category, PriorityRule, Ticket
 from tickets.states import Priority, Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
@@ -203,3 +206,45 @@ def test_a_queue_on_one_page_counts_its_tickets_as_before(client_for, world):
     page = listed(client_for(world.agent), q="Printer")
     assert page.context["cl"].count_known
     assert "3 results" in page.content.decode() and "3 tickets" in paginator(page)
+
+
+def test_queue_rows_write_djangos_checkbox_and_links(client_for, world):
+    ticket = open_ticket(world, """<b>"Router" & 'switch'</b>""")
+    body = listed(client_for(world.agent)).content.decode()
+    model_admin = admin.site._registry[Ticket]
+    assert model_admin.action_checkbox(ticket) == admin.ModelAdmin.action_checkbox(
+        model_admin, ticket
+    )
+    assert model_admin.action_checkbox(ticket) in body
+    # The number and the subject link to the ticket, as Django links them.
+    change = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    assert body.count(f'href="{change}"') == 2
+
+
+def test_queue_names_people_as_everywhere_else(client_for, world):
+    nameless = member_of(world.org, email="noname@andes.test", display_name="")
+    agent = UserFactory(email="nameless.agent@support.test", display_name="", is_staff=True)
+    ticket = open_ticket(world, "Printer", requester=nameless)
+    services.ticket_assign(ticket=ticket, assignee=agent, by=world.agent)
+    named = open_ticket(world, "Scanner")
+    rows = {row.number: row for row in listed(client_for(world.agent)).context["cl"].result_list}
+    model_admin = admin.site._registry[Ticket]
+    # str(user): the display name, else the e-mail; no assignee is a dash.
+    assert model_admin.client(rows[ticket.number]) == (
+        'noname@andes.test<br><small class="ticket-queue__organisation">Andes Fibra</small>'
+    )
+    assert str(model_admin.assigned_to(rows[ticket.number])) == "nameless.agent@support.test"
+    assert model_admin.client(rows[named.number]).startswith("Diego<br>")
+    assert str(model_admin.assigned_to(rows[named.number])) == "—"
+
+
+def test_queue_labels_are_in_the_readers_language(client_for, world):
+    open_ticket(world, "VPN down", priority=Priority.HIGH)
+    client = client_for(world.agent)
+    assert ">New</span>" in listed(client).content.decode()
+    world.agent.language = "es"
+    world.agent.save(update_fields=["language"])
+    body = listed(client).content.decode()
+    with translation.override("es"):
+        new, high = str(Status.NEW.label), str(Priority.HIGH.label)
+    assert new != "New" and f">{new}</span>" in body and f">{high}</span>" in body

@@ -9,9 +9,14 @@ as far as the next page.
 """
 
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import InvalidPage, Paginator
+from django.urls import reverse
 from django.utils.functional import cached_property
+
+# Stands for the ticket in the change URL reversed once per page.
+_PK = "~"
 
 
 class LookaheadPaginator(Paginator):
@@ -51,8 +56,18 @@ class QueueChangeList(ChangeList):
     admin/tickets/ticket/ show a count only when it is known).
     """
 
+    @cached_property
+    def _change_url(self):
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return reverse(name, args=[_PK], current_app=self.model_admin.admin_site.name)
+
+    def url_for_result(self, result):
+        # Django's URL, without reversing it for each of the row's two links.
+        return self._change_url.replace(f"/{_PK}/", f"/{quote(result.pk)}/")
+
     def get_results(self, request):
-        paginator = LookaheadPaginator(self.queryset, self.list_per_page, self.page_num)
+        rows = self.queryset.defer(*self.model_admin.list_defer)
+        paginator = LookaheadPaginator(rows, self.list_per_page, self.page_num)
         try:
             page = paginator.page(self.page_num)
         except InvalidPage as error:

@@ -5,18 +5,23 @@ The apps above tickets add their columns and filters (tickets/parts.py: the SLA
 mark and next deadline come from sla/parts.py).
 """
 
+from functools import lru_cache
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .. import admin_followups, services
 from ..admin_forms import AGENT_STATUS_CHOICES, agent_status_label
+from ..models import Ticket
 from ..parts import parts
 from ..search import comments_matching
 from ..states import OPEN_STATUSES, PRIORITY_RANK, Status
@@ -96,6 +101,24 @@ QUEUE_RANKS = {
 }
 
 
+def _user_name(relation):
+    # str(user) (accounts.models.User.__str__): the display name, else the e-mail.
+    return Coalesce(
+        NullIf(f"{relation}__display_name", Value("")),
+        f"{relation}__email",
+        output_field=CharField(),
+    )
+
+
+# The names the queue's columns show, read with the row instead of a user and an
+# organisation built for each ticket.
+QUEUE_NAMES = {
+    "requester_name": _user_name("requester"),
+    "organisation_name": F("organisation__name"),
+    "assignee_name": _user_name("assignee"),
+}
+
+
 class AssignedFilter(admin.SimpleListFilter):
     """Assigned to: me, nobody, or one named agent."""
 
@@ -151,7 +174,8 @@ class TicketQueueMixin:
         "organisation",
         "category",
     ]
-    list_select_related = ["organisation", "requester", "category", "assignee", "escalated_by"]
+    # The other names the columns show are annotations (QUEUE_NAMES).
+    list_select_related = ["escalated_by"]
     search_fields = [
         "number",
         "subject",
@@ -168,6 +192,8 @@ class TicketQueueMixin:
     # (paging.QueueChangeList reads one row past the page instead).
     show_full_result_count = False
     list_per_page = 50
+    # Not shown in the queue: left out of its page's rows (paging.QueueChangeList).
+    list_defer = ["description", "extra"]
     actions = ["assign_to_me", "merge_tickets"]
 
     def get_changelist(self, request, **kwargs):
@@ -180,7 +206,8 @@ class TicketQueueMixin:
         return _after(self.list_filter, "priority", "queue_filters")
 
     def get_queryset(self, request):
-        queryset = self.tickets(request).annotate(**QUEUE_RANKS)
+        # The ranks only sort: aliases, in the query when a column sorts by them.
+        queryset = self.tickets(request).alias(**QUEUE_RANKS).annotate(**QUEUE_NAMES)
         for part in parts():
             queryset = part.annotate(queryset)
         return queryset
@@ -212,23 +239,33 @@ class TicketQueueMixin:
         return queryset, may_have_duplicates
 
     # --- Columns ---
+    # Each column is called for each of the page's rows: what is the same for
+    # every row is worked out once (labels by language, the change URL in
+    # paging.QueueChangeList), and the names come with the row (QUEUE_NAMES).
+
+    @property
+    def empty_value_display(self):
+        # The site's, as when unset, but found without TicketAdmin.__getattr__
+        # looking through the parts for it: Django asks for it for each cell.
+        return self.admin_site.empty_value_display
+
+    def action_checkbox(self, obj):
+        # Django's checkbox, written out instead of rendering a widget template per row.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description=_("status"), ordering="status_rank")
     def status_label(self, obj):
-        return format_html(
-            '<span class="ticket-label ticket-label--{}">{}</span>',
-            obj.status,
-            agent_status_label(obj.status),
-        )
+        return _status_label(obj.status, get_language())
 
     # The first click puts the most urgent first.
     @admin.display(description=_("priority"), ordering=F("priority_rank").desc())
     def priority_label(self, obj):
-        return format_html(
-            '<span class="ticket-priority ticket-priority--{}">{}</span>',
-            obj.priority,
-            obj.get_priority_display(),
-        )
+        return _priority_label(obj.priority, get_language())
 
     @admin.display(description=_("last client activity"), ordering="last_client_activity_at")
     def client_activity(self, obj):
@@ -244,13 +281,13 @@ class TicketQueueMixin:
     def client(self, obj):
         return format_html(
             '{}<br><small class="ticket-queue__organisation">{}</small>',
-            obj.requester,
-            obj.organisation,
+            obj.requester_name,
+            obj.organisation_name,
         )
 
     @admin.display(description=_("assigned to"), ordering="assignee__display_name")
     def assigned_to(self, obj):
-        return obj.assignee or "—"
+        return obj.assignee_name or "—"
 
     # --- Actions ---
 
@@ -268,3 +305,20 @@ class TicketQueueMixin:
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# A label in the language it is asked in (the active one): the same few for every row.
+@lru_cache(maxsize=256)
+def _status_label(status, language):
+    return format_html(
+        '<span class="ticket-label ticket-label--{}">{}</span>', status, agent_status_label(status)
+    )
+
+
+@lru_cache(maxsize=256)
+def _priority_label(priority, language):
+    # What Ticket.get_priority_display() says.
+    label = dict(Ticket._meta.get_field("priority").flatchoices).get(priority, priority)
+    return format_html(
+        '<span class="ticket-priority ticket-priority--{}">{}</span>', priority, label
+    )
