@@ -220,6 +220,39 @@ class TimeEntry(models.Model):
         return f"{self.ticket_id}: {self.minutes} min"
 
 
+class PeriodTicket(models.Model):
+    """A ticket's time in one bank period, kept with its entries by contracts/services.py.
+
+    The contract page lists a period's tickets by their hours and counts its
+    entries from these rows, as many as the period's tickets however many
+    entries they hold, instead of summing every entry at each request. Not
+    shown on its own, so not in the admin; services.recount_ticket_totals
+    rebuilds a period's rows from its entries.
+    """
+
+    period = models.ForeignKey(BankPeriod, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    billable_minutes = models.PositiveIntegerField(default=0)
+    other_minutes = models.PositiveIntegerField(default=0)
+    entries = models.PositiveIntegerField(default=0)
+    # The latest change to its entries: the contract page's live version reads it.
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "ticket"], name="one_total_per_ticket"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "-billable_minutes", "-other_minutes"],
+                name="period_ticket_hours",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.ticket_id}: {self.entries} entries"
+
+
 class TimeEntryRevision(models.Model):
     """The entry as it was before a change: time entries keep their history."""
 

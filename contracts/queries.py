@@ -8,16 +8,16 @@ to a contract (bank periods, time entries, objectives) is read through it.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 from django.utils import timezone
 
 from tickets.models import Ticket
 from tickets.states import DONE_STATUSES
 
 from . import services
-from .models import BankKind, BankPeriod, Contract, Objective, Service, TimeEntry
+from .models import BankKind, BankPeriod, Contract, Objective, PeriodTicket, Service, TimeEntry
 
 # The per-ticket breakdown on the page; the statement lists every ticket.
 TICKETS_SHOWN = 50
@@ -89,15 +89,25 @@ class TicketTotal:
     entries: int
 
 
+def _ticket_totals(period):
+    """The period's per-ticket totals, kept with each entry (PeriodTicket)."""
+    if period is None or period.pk is None:
+        return PeriodTicket.objects.none()
+    return PeriodTicket.objects.filter(period=period)
+
+
 def ticket_totals(period, limit: int | None = None) -> list[TicketTotal]:
-    """Minutes per ticket in the period, summed by PostgreSQL, most hours first."""
+    """Minutes per ticket in the period, most hours first: one row per ticket, not per entry."""
     rows = (
-        _entries(period)
-        .values("ticket_id", "ticket__number", "ticket__subject", "ticket__status")
-        .annotate(
-            billable_minutes=Sum("minutes", filter=Q(billable=True), default=0),
-            other_minutes=Sum("minutes", filter=Q(billable=False), default=0),
-            entries=Count("pk"),
+        _ticket_totals(period)
+        .values(
+            "ticket_id",
+            "ticket__number",
+            "ticket__subject",
+            "ticket__status",
+            "billable_minutes",
+            "other_minutes",
+            "entries",
         )
         .order_by("-billable_minutes", "-other_minutes", "ticket__number")
     )
@@ -117,8 +127,24 @@ def ticket_totals(period, limit: int | None = None) -> list[TicketTotal]:
     ]
 
 
-def ticket_count(period) -> int:
-    return _entries(period).values("ticket_id").distinct().count()
+@dataclass(frozen=True)
+class PeriodFigures:
+    """How many entries and tickets a period has, and when its entries last changed."""
+
+    entries: int = 0
+    tickets: int = 0
+    latest: datetime | None = None
+
+
+def period_figures(period) -> PeriodFigures:
+    """Summed from the period's per-ticket totals: as many rows as it has tickets."""
+    if period is None or period.pk is None:
+        return PeriodFigures()
+    return PeriodFigures(
+        **_ticket_totals(period).aggregate(
+            entries=Sum("entries", default=0), tickets=Count("pk"), latest=Max("changed_at")
+        )
+    )
 
 
 def period_entries(period):
@@ -173,18 +199,19 @@ def objective_progress(objective, tickets) -> int:
     return progress_percent(objective.manual_progress, done, len(tickets))
 
 
-def live_version(contract, period) -> str:
+def live_version(contract, period, figures: PeriodFigures | None = None) -> str:
     """Changes whenever something the live part of the contract page shows changes.
 
-    `period` must be freshly read: its running total is part of the version.
+    `period` must be freshly read: its running total is part of the version;
+    `figures` are its period_figures() when the caller has them.
     """
     parts = []
     if period is not None:
-        entries = _entries(period).aggregate(count=Count("pk"), latest=Max("updated_at"))
-        latest = entries["latest"]
+        figures = figures or period_figures(period)
+        latest = figures.latest
         parts += [
             period.used_minutes,
-            entries["count"],
+            figures.entries,
             f"{latest.timestamp():.6f}" if latest else "",
         ]
     parts += list(

@@ -2,7 +2,9 @@
 
 A billable entry adds its minutes to its period with one UPDATE on the period
 row (used = used + n), so concurrent entries from several agents give the exact
-total. The 80 % and 100 % events are claimed on that row, once each.
+total. The 80 % and 100 % events are claimed on that row, once each. Each entry
+also counts in its ticket's totals for the period (PeriodTicket), added to in
+one statement the same way, which the contract page reads.
 """
 
 from datetime import date, datetime, timedelta
@@ -11,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +24,7 @@ from activity.models import Visibility
 from activity.services import record_event
 
 from . import periods
-from .models import BankKind, BankPeriod, Contract, TimeEntry, TimeEntryRevision
+from .models import BankKind, BankPeriod, Contract, PeriodTicket, TimeEntry, TimeEntryRevision
 
 MAX_ENTRY_MINUTES = 24 * 60
 THRESHOLDS = ((80, "warned_80_at", "hours_bank_80"), (100, "warned_100_at", "hours_bank_100"))
@@ -161,6 +163,67 @@ def _use(period: BankPeriod, delta: int, ticket) -> None:
                 )
 
 
+_ADD_TO_TICKET_TOTALS = """
+    INSERT INTO contracts_periodticket AS total
+        (period_id, ticket_id, billable_minutes, other_minutes, entries, changed_at)
+    VALUES (%s, %s, %s, %s, 1, %s)
+    ON CONFLICT (period_id, ticket_id) DO UPDATE SET
+        billable_minutes = total.billable_minutes + EXCLUDED.billable_minutes,
+        other_minutes = total.other_minutes + EXCLUDED.other_minutes,
+        entries = total.entries + 1,
+        changed_at = GREATEST(total.changed_at, EXCLUDED.changed_at)
+"""
+
+
+def _count_in(period, entry) -> None:
+    """Add `entry` to its ticket's totals for `period`, creating them with the first one.
+
+    One statement (INSERT ... ON CONFLICT DO UPDATE), so entries logged at the
+    same time on one ticket each count.
+    """
+    if period is None:
+        return
+    billable = entry.minutes if entry.billable else 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ADD_TO_TICKET_TOTALS,
+            [period.pk, entry.ticket_id, billable, entry.minutes - billable, entry.updated_at],
+        )
+
+
+def _count_out(period, ticket, minutes: int, billable: bool, when) -> None:
+    """Take an entry as it was (`minutes`, `billable`) out of its ticket's totals for `period`."""
+    if period is None:
+        return
+    mine = PeriodTicket.objects.filter(period=period, ticket=ticket)
+    mine.update(
+        billable_minutes=F("billable_minutes") - (minutes if billable else 0),
+        other_minutes=F("other_minutes") - (0 if billable else minutes),
+        entries=F("entries") - 1,
+        changed_at=when,
+    )
+    # A ticket with no entry left in the period is not listed in it.
+    mine.filter(entries=0).delete()
+
+
+def recount_ticket_totals(period) -> None:
+    """Rebuild `period`'s per-ticket totals from its entries, for entries loaded in bulk."""
+    with transaction.atomic():
+        PeriodTicket.objects.filter(period=period).delete()
+        rows = (
+            TimeEntry.objects.filter(period=period)
+            .values("ticket_id")
+            .annotate(
+                billable_minutes=Sum("minutes", filter=Q(billable=True), default=0),
+                other_minutes=Sum("minutes", filter=Q(billable=False), default=0),
+                entries=Count("pk"),
+                changed_at=Max("updated_at"),
+            )
+            .order_by()
+        )
+        PeriodTicket.objects.bulk_create(PeriodTicket(period=period, **row) for row in rows)
+
+
 @transaction.atomic
 def time_entry_add(
     *, ticket, agent, minutes: int, description: str, billable: bool = True, performed_at=None
@@ -182,6 +245,7 @@ def time_entry_add(
     )
     if period is not None and billable:
         _use(period, minutes, ticket)
+    _count_in(period, entry)
     record_event(
         organisation=ticket.organisation,
         actor=agent,
@@ -242,9 +306,13 @@ def time_entry_edit(
         _use(old_period, -old_used, ticket)
     if new_period is not None:
         _use(new_period, new_used, ticket)
+    old_minutes, old_billable = entry.minutes, entry.billable
     entry.period, entry.minutes, entry.description = new_period, minutes, description.strip()
     entry.billable, entry.performed_at, entry.updated_at = billable, performed_at, timezone.now()
     entry.save()
+    # In, then out: within one period the ticket's totals never pass through no entry.
+    _count_in(new_period, entry)
+    _count_out(old_period, ticket, old_minutes, old_billable, entry.updated_at)
     record_event(
         organisation=ticket.organisation,
         actor=by,

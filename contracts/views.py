@@ -21,6 +21,14 @@ from .models import BankKind, Contract
 ENTRIES_PER_PAGE = 50
 
 
+class _Counted(Paginator):
+    """Pages of the period's entries, whose number the period's figures already say."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 def _manager(request):
     """Managers and partners only: hours and prices are not for every member."""
     if request.user.is_staff:
@@ -64,14 +72,15 @@ def _periods(request, contract):
     return chosen or current or (periods[0] if periods else None), periods, current
 
 
-def _live_context(request, contract, period, periods, current, version=None):
+def _live_context(request, contract, period, periods, current, version=None, figures=None):
+    figures = figures or queries.period_figures(period)
     context = {
         "contract": contract,
         "period": period,
         "periods": periods,
         "current": current,
         "objectives": queries.objectives_for(request.user, contract),
-        "version": version or queries.live_version(contract, period),
+        "version": version or queries.live_version(contract, period, figures),
         "today": timezone.localdate(),
         # A period the contract does not have (typed, or from an old link):
         # the page shows the current one and says so.
@@ -79,17 +88,13 @@ def _live_context(request, contract, period, periods, current, version=None):
         and (request.GET.get("period") or period.start.isoformat()) != period.start.isoformat(),
     }
     if period is not None:
-        tickets = queries.ticket_totals(period, limit=queries.TICKETS_SHOWN + 1)
-        hidden = None
-        if len(tickets) > queries.TICKETS_SHOWN:
-            tickets = tickets[: queries.TICKETS_SHOWN]
-            hidden = queries.ticket_count(period) - len(tickets)
+        tickets = queries.ticket_totals(period, limit=queries.TICKETS_SHOWN)
+        hidden = figures.tickets - len(tickets) if figures.tickets > len(tickets) else None
+        entries = _Counted(queries.period_entries(period), ENTRIES_PER_PAGE, figures.entries)
         context.update(
             tickets=tickets,
             hidden_tickets=hidden,
-            entries=Paginator(queries.period_entries(period), ENTRIES_PER_PAGE).get_page(
-                request.GET.get("page")
-            ),
+            entries=entries.get_page(request.GET.get("page")),
             extra_amount=statement.extra_amount(contract, period),
         )
     return context
@@ -128,10 +133,11 @@ def contract_live(request, pk):
     """Polled by an open contract page: 204 while nothing changed, else the live part."""
     contract = _get_contract(request, pk)
     period, periods, current = _periods(request, contract)
-    version = queries.live_version(contract, period)
+    figures = queries.period_figures(period)
+    version = queries.live_version(contract, period, figures)
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
-    context = _live_context(request, contract, period, periods, current, version)
+    context = _live_context(request, contract, period, periods, current, version, figures)
     return render(request, "contracts/detail.html#live", context)
 
 
