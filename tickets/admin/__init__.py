@@ -1,6 +1,7 @@
 """The tickets admin, by subdomain (Django autodiscovers this package).
 
 - queue: the changelist (filters, ranks, columns, search, actions);
+- paging: the queue's pages, read without counting the tickets;
 - ticket: TicketAdmin, the ticket page and its workflow (and merging);
 - displays: the read-only parts of the ticket page;
 - inlines: the client tasks on the ticket page;
