@@ -195,6 +195,7 @@ def _seed_contract(agents) -> bool:
     """10,000 time entries in the current period of one contract (the issue's figure)."""
     from django.db.models import Sum
 
+    from contracts import services as contract_services
     from contracts.models import BankPeriod, TimeEntry
     from tickets.models import Ticket
 
@@ -227,6 +228,8 @@ def _seed_contract(agents) -> bool:
     )
     used = period.entries.filter(billable=True).aggregate(total=Sum("minutes"))["total"] or 0
     BankPeriod.objects.filter(pk=period.pk).update(used_minutes=used)
+    # Bulk-created entries bypass the services that keep each ticket's totals.
+    contract_services.recount_ticket_totals(period)
     return True
 
 
