@@ -1,15 +1,17 @@
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Lookup, OuterRef, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import member_q, whole_organisation_q
 from accounts.configtext import LANGS, SOURCE, Translated, fallback_order, translations
+from accounts.models import Organisation, Role
 
 from . import states
 from .states import Priority, Status
@@ -232,6 +234,41 @@ class TicketNumber(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)` under an OR, an
+    index condition, so an OR of such terms is read as a BitmapOr of indexes."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY{rhs}", (*lhs_params, *rhs_params)
+
+
+def _reach_q(user, organisation) -> Q:
+    """visible_to()'s rule, of `organisation` if given, as terms PostgreSQL reads by index.
+
+    Each term is an index condition, so their OR is a BitmapOr that reads the
+    user's own tickets, the watched ones and, for an organisation seen whole,
+    its tickets: nothing else. No term names the organisation alone, so no
+    plan can read the organisation's tickets in list order and filter them.
+    """
+    organisations = Organisation.objects.filter(whole_organisation_q(user, "pk")).order_by()
+    watched = TicketWatcher.objects.filter(user=user).values("ticket_id")
+    own = member_q(user) & (Q(requester=user) | _AnyOf(F("pk"), ArraySubquery(watched)))
+    if organisation is None:
+        return _AnyOf(F("organisation"), ArraySubquery(organisations.values("pk"))) | own
+    # An uncorrelated EXISTS is a one-time filter: when the user does not see
+    # the organisation whole, its tickets are not read at all.
+    seen_whole = Exists(organisations.filter(pk=organisation.pk))
+    tickets = Ticket.objects.filter(seen_whole, organisation=organisation).order_by()
+    return _AnyOf(F("pk"), ArraySubquery(tickets.values("pk"))) | (
+        own & Q(organisation=organisation)
+    )
+
+
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user, *, organisation=None):
         """The one scoping entry point for tickets in the portal, of `organisation` if given.
@@ -239,13 +276,22 @@ class TicketQuerySet(models.QuerySet):
         Managers and partners see their organisations' tickets; members see
         those they requested or watch. Merged tickets stay visible (they point
         to the survivor).
+
+        Two query shapes select exactly these tickets and differ in what they
+        read. Reading the organisation's tickets in list order and keeping the
+        visible ones suits those who see them all (a page is its first rows),
+        but would cost a member the whole organisation to keep their few, so
+        theirs reads only their own and watched tickets (`_reach_q`). The role
+        `accounts.access` puts on the request's organisations picks the shape;
+        a wrong pick costs time, never changes the rows.
         """
         if not user.is_authenticated or not user.is_active or user.is_staff:
             return self.none()
+        if getattr(organisation, "role", Role.MEMBER) == Role.MEMBER:
+            return self.filter(_reach_q(user, organisation))
         watched = TicketWatcher.objects.filter(ticket=OuterRef("pk"), user=user)
         own = member_q(user) & (Q(requester=user) | Exists(watched))
-        tickets = self.filter(whole_organisation_q(user) | own)
-        return tickets if organisation is None else tickets.filter(organisation=organisation)
+        return self.filter(whole_organisation_q(user) | own, organisation=organisation)
 
     def open(self):
         from .states import OPEN_STATUSES
