@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activity.models import Event, Visibility
+
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("In the portal")
@@ -49,6 +51,18 @@ class Delivery(models.Model):
         abstract = True
 
 
+def _copy_event_visibility(notifications):
+    """Set `event_public` from each row's event, in one query for events not at hand."""
+    cached = Notification.event.is_cached
+    missing = {n.event_id for n in notifications if not cached(n)}
+    visibility = dict(
+        Event.objects.filter(pk__in=missing).values_list("pk", "visibility") if missing else ()
+    )
+    for n in notifications:
+        shown = n.event.visibility if cached(n) else visibility.get(n.event_id)
+        n.event_public = shown == Visibility.PUBLIC
+
+
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one scoping entry point for notifications: `user`'s own in-portal rows.
@@ -59,8 +73,13 @@ class NotificationQuerySet(models.QuerySet):
             return self.none()
         rows = self.filter(user=user, channel=Channel.PORTAL)
         if not user.is_staff:
-            rows = rows.filter(event__visibility="public")
+            rows = rows.filter(event_public=True)
         return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _copy_event_visibility(objs)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Notification(Delivery):
@@ -80,6 +99,10 @@ class Notification(Delivery):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set when a reply's banner has been shown once, on the page load after it.
     announced_at = models.DateTimeField(null=True, blank=True)
+    # The event's visibility, copied whenever a row is written (save and
+    # bulk_create; events never change): a client's rows, their unread count
+    # on every page and the bell's poll, are filtered without reading events.
+    event_public = models.BooleanField(default=False, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -98,10 +121,17 @@ class Notification(Delivery):
                 condition=Q(channel="portal"),
                 name="notification_centre",
             ),
+            # The unread count (every page, the bell's poll) reads only this.
             models.Index(
-                fields=["user"],
+                fields=["user", "event_public"],
                 condition=Q(channel="portal", read_at__isnull=True),
                 name="notification_unread",
+            ),
+            # Whether a reply banner is due (every page): usually no row at all.
+            models.Index(
+                fields=["user"],
+                condition=Q(channel="portal", read_at__isnull=True, announced_at__isnull=True),
+                name="notification_unannounced",
             ),
             models.Index(
                 fields=["next_attempt_at"],
@@ -115,6 +145,11 @@ class Notification(Delivery):
 
     def __str__(self):
         return f"{self.channel} {self.event_id} → {self.user_id}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            _copy_event_visibility([self])
+        super().save(*args, **kwargs)
 
 
 class Preference(models.Model):
