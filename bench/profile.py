@@ -74,12 +74,26 @@ def wrappers(path) -> set[tuple]:
     return found
 
 
+def _calls(stats, outer, inner) -> bool:
+    """Whether `inner` is called under `outer`, directly or through other functions."""
+    seen, todo = {inner}, [inner]
+    while todo:
+        for caller in stats.stats[todo.pop()][4]:
+            if caller == outer:
+                return True
+            if caller not in seen and caller in stats.stats:
+                seen.add(caller)
+                todo.append(caller)
+    return False
+
+
 def summary(stats, requests: int, wrapping=frozenset()) -> dict:
     """The per-request figures results.json keeps (see the module's docstring).
 
     `top`: the portal's functions by cumulative time, leaving out those in `wrapping`
     (filename, name) or over WRAPPER_SHARE of the request, and a function that is most
-    of one already listed (load_access and the organisations_for it calls: one cost)."""
+    of one already listed and called under it, through Django's code or not
+    (load_access and the organisations_for it calls: one cost)."""
     total = stats.total_tt
     own = sorted(
         (
@@ -93,8 +107,9 @@ def summary(stats, requests: int, wrapping=frozenset()) -> dict:
     )
     top = []
     for ct, function in own:
-        callers = stats.stats[function][4]
-        if any(listed in callers and ct >= 0.8 * listed_ct for listed_ct, listed in top):
+        if any(
+            ct >= 0.8 * listed_ct and _calls(stats, listed, function) for listed_ct, listed in top
+        ):
             continue
         top.append((ct, function))
         if len(top) == 3:

@@ -9,11 +9,13 @@ live poll) and the server CPU per request: `app_cpu_ms` in the gunicorn workers,
 `db_cpu_ms` in their PostgreSQL backends (Linux /proc; null elsewhere), `cpu_ms` both.
 The first page is "floor-auth" (bench/floor.py): a bare signed-in page served by the
 same gunicorn with the same settings, but for ROOT_URLCONF=bench.urls (which adds it).
-It is measured again after every FLOOR_EVERY pages and at the end (`runs`: the
-machine's drift shows there); `vs_floor` of every page is its cost as a multiple of
-the floor's (`reference`, the mean of those runs): `rps` is the floor's requests per
-second over the page's, `cpu` the page's CPU per request over the floor's. Absolute
-figures drift with whatever else the machine runs; the ratios much less. Every page
+It is measured again after every other page (its `runs`), and each page is compared
+with the floor runs just before and after it (the page's `floor`, their mean), so
+that what else the machine runs meanwhile weighs on both alike: `vs_floor` is the
+page's cost as a multiple of the floor's, `rps` the floor's requests per second over
+the page's, `cpu` the page's CPU per request over the floor's. The floor's own
+`vs_floor` is against the mean of all its runs (`reference`). Absolute figures drift
+with whatever else the machine runs; the ratios much less. Every page
 answering 200 but healthz is then profiled in process (bench/profile.py):
 bench/profiles/<page>.txt and a summary under `profile`.
 `idle_tab` is what one open ticket page costs the server per minute while nothing
@@ -50,7 +52,6 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "40"))  # requests before measuring each page
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
-FLOOR_EVERY = 8  # pages measured between two runs of the floor
 # How often an open page polls (templates/tickets/detail.html and list.html).
 POLL_SECONDS = {"ticket live poll (idle, 204)": 4, "list live poll (idle, 204)": 5}
 
@@ -315,7 +316,7 @@ def vs_floor(measured, reference) -> dict:
 
 
 def _floor_run(measured, after) -> dict:
-    """One measure of the floor, and how many pages were measured before it."""
+    """One measure of the floor, and the page measured just before it."""
     keys = ("rps", "p50_ms", "app_cpu_ms", "db_cpu_ms")
     return {**{key: measured[key] for key in keys}, "cpu_ms": cpu_ms(measured), "after": after}
 
@@ -364,16 +365,14 @@ def _pages(started) -> dict:
             cookies[user.pk] = _session_cookie(user)
         return cookies[user.pk]
 
-    floor_runs = []
+    floor_runs = []  # the floor before the first page, then after each page
 
     def run_floor(after):
         user, path, status = pages[bench_pages.FLOOR]
         floor_runs.append(_floor_run(_load(path, cookie_of(user), status, server=server), after))
 
     try:
-        for done, (name, (user, path, status)) in enumerate(pages.items()):
-            if done and done % FLOOR_EVERY == 0:
-                run_floor(after=done)
+        for name, (user, path, status) in pages.items():
             cookie = cookie_of(user)
             source = bench_pages.POLL_SOURCES.get(name)
             if source and source[0] in pages:
@@ -390,25 +389,26 @@ def _pages(started) -> dict:
             measured["path"] = path
             measured["status"] = status
             measured["cpu_ms"] = cpu_ms(measured)
+            if name == bench_pages.FLOOR:
+                floor_runs.append(_floor_run(measured, after=None))
+            else:
+                run_floor(after=name)
+                measured["floor"] = floor_reference(*floor_runs[-2:])
             measured_pages[name] = measured
             print(
                 f"{name:<32} rps {measured['rps']:>7}  p50 {measured['p50_ms']:>7} ms"
                 f"  p99 {measured['p99_ms']:>7} ms  queries {measured['queries']:>3}"
                 f"  cpu app/db {measured['app_cpu_ms']}/{measured['db_cpu_ms']} ms"
+                f"  (floor then: rps {floor_runs[-1]['rps']}, cpu {floor_runs[-1]['cpu_ms']} ms)"
             )
-        run_floor(after=len(pages))
     finally:
         _stop(server)
     floor = measured_pages[bench_pages.FLOOR]
-    floor["runs"] = [_floor_run(floor, after=0), *floor_runs]
-    floor["reference"] = floor_reference(*floor["runs"])
-    print(
-        "Floor runs (rps, cpu ms): "
-        + ", ".join(f"{run['rps']} {run['cpu_ms']}" for run in floor["runs"])
-        + f"; pages are compared with their mean, {floor['reference']}"
-    )
+    floor["runs"] = floor_runs
+    floor["reference"] = floor["floor"] = floor_reference(*floor_runs)
+    print(f"Floor over {len(floor_runs)} runs: {floor['reference']}")
     for measured in measured_pages.values():
-        measured["vs_floor"] = vs_floor(measured, floor["reference"])
+        measured["vs_floor"] = vs_floor(measured, measured["floor"])
     profiled_started = time.perf_counter()
     if os.environ.get("BENCH_SKIP_PROFILES") != "1":
         print(f"Profiling {profile.REQUESTS} requests of each page in process (bench/profiles/)")

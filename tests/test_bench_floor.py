@@ -2,6 +2,11 @@
 profile summary (bench/run.py, bench/profile.py): not timed, only what they compute.
 """
 
+import cProfile
+import pstats
+import re
+import time
+
 import pytest
 
 from bench import profile
@@ -71,3 +76,34 @@ def test_a_profile_says_where_a_pages_time_goes(world, tmp_path):
     assert not any(
         "floor.py" in top["function"] and "(floor)" in top["function"] for top in result["top"]
     )
+
+
+def _inner(_item):
+    end = time.perf_counter() + 0.03
+    while time.perf_counter() < end:
+        pass
+
+
+def _outer():
+    sorted([0], key=_inner)  # called under it through code that is not the portal's
+
+
+def _other():
+    end = time.perf_counter() + 0.01
+    while time.perf_counter() < end:
+        pass
+
+
+def _request():
+    _outer()
+    _other()
+
+
+def test_a_cost_and_what_it_calls_are_listed_once(monkeypatch):
+    monkeypatch.setattr(profile, "OWN_CODE", re.compile(rf"^{re.escape(__file__)}$"))
+    profiler = cProfile.Profile()
+    profiler.runcall(_request)
+    result = profile.summary(pstats.Stats(profiler), requests=1)
+    # _request wraps it all; _inner is most of _outer, which calls it through sorted().
+    assert [top["function"].rsplit("(", 1)[1] for top in result["top"]] == ["_outer)", "_other)"]
+    assert result["top"][0]["ms"] >= 30
