@@ -85,7 +85,9 @@ def test_a_members_queries_read_their_tickets_not_the_organisations(world, crowd
     # Each query reads the member's own and watched tickets, nothing more.
     plans = after.reading("tickets_ticket", more_than=OWN + WATCHED)
     assert not plans, plans
-    assert after.of("tickets_ticket") == before.of("tickets_ticket"), plans
+    # Never more than before (with the smaller organisation the planner may
+    # still find reading it whole as cheap: statistics left by other tests).
+    assert after.of("tickets_ticket") <= before.of("tickets_ticket"), plans
     # Buffers may grow by an index level, not with the colleague's tickets.
     assert after.buffers <= before.buffers + 40, "\n\n".join(after.plans)
 
@@ -103,7 +105,7 @@ def test_a_members_list_and_poll_read_the_same_however_big_the_organisation(clie
     after = reads_of(pages)
     plans = after.reading("tickets_ticket", more_than=OWN + WATCHED)
     assert not plans, plans
-    assert after.of("tickets_ticket") == before.of("tickets_ticket")
+    assert after.of("tickets_ticket") <= before.of("tickets_ticket")
 
 
 def test_a_managers_list_page_reads_one_page_in_list_order(world, crowd):
