@@ -23,6 +23,7 @@ from notifications.models import DeliveryStatus, Notification, TelegramLink
 from notifications.tasks import send_notifications
 from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -73,9 +74,7 @@ def link(user, chat):
 
 def resolve_a_ticket(world, subject="Office internet down"):
     with transaction.atomic():
-        ticket = services.ticket_open(
-            organisation=world.org, requester=world.member, subject=subject, description="Down."
-        )
+        ticket = open_ticket(world, subject, description="Down.")
         services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     return Event.objects.get(verb="ticket_resolved", data__number=ticket.number)

@@ -175,19 +175,10 @@ def test_supervisors_can_choose_about_the_hours_bank_agents_are_not_offered_it(w
 
 
 def test_the_supervisors_message_leads_to_the_contract_in_the_admin(world):
-    from datetime import date
-    from decimal import Decimal
-
-    from contracts.models import BankKind, Contract
     from notifications.render import render
+    from tests.contracts.factories import ContractFactory
 
-    contract = Contract.objects.create(
-        organisation=world.org,
-        name="Support 2026",
-        start_date=date(2026, 1, 1),
-        bank_kind=BankKind.MONTHLY,
-        bank_hours=Decimal("10"),
-    )
+    contract = ContractFactory(organisation=world.org, name="Support 2026")
     full = record_event(
         organisation=world.org,
         actor=None,

@@ -17,6 +17,7 @@ from activity.models import Event
 from bench.fake_telegram import FakeTelegram
 from notifications import delivery
 from notifications.models import DeliveryStatus, Notification, Preference, TelegramLink
+from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.states import Status
 
@@ -45,9 +46,7 @@ def link(user, chat=CHAT):
 
 
 def resolved_ticket(world, subject="Router down in Valparaíso"):
-    ticket = services.ticket_open(
-        organisation=world.org, requester=world.member, subject=subject, description="No link."
-    )
+    ticket = open_ticket(world, subject, description="No link.")
     services.ticket_assign(ticket=ticket, assignee=world.agent, by=world.supervisor)
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     return ticket

@@ -4,14 +4,13 @@ import pytest
 from django.urls import reverse
 
 from core.uploads import CleanUpload
+from tests.tickets.factories import open_ticket
 from tickets import services
 
 
 @pytest.fixture
 def ticket(world):
-    ticket = services.ticket_open(
-        organisation=world.org, requester=world.member, subject="VPN down", description="x"
-    )
+    ticket = open_ticket(world, "VPN down", description="x")
     services.comment_add(
         ticket=ticket,
         author=world.member,

@@ -24,6 +24,7 @@ from sla.models import (
 )
 from sla.queries import NO_SLA, mark_filters, ticket_mark, with_marks
 from sla.rules import Mark
+from tests.contracts.factories import ContractFactory
 from tests.tickets.factories import open_ticket
 from tickets import services
 from tickets.models import Ticket
@@ -129,8 +130,12 @@ EXPECTED_MARK = {
 
 
 def test_supervisor_opens_every_sla_page(client_for, world, policy):
-    Contract.objects.create(
-        organisation=world.org, name="Gold", start_date="2026-01-01", sla_policy=policy
+    ContractFactory(
+        no_bank=True,
+        organisation=world.org,
+        name="Gold",
+        start_date="2026-01-01",
+        sla_policy=policy,
     )
     OrganisationPolicy.objects.create(organisation=world.org, policy=policy)
     ticket = open_ticket(world)
@@ -310,9 +315,11 @@ def test_a_merged_tickets_clocks_show_as_stopped_not_paused(client_for, world, p
 
 
 def test_contract_admin_filters_by_organisation_and_checks_dates(client_for, world, policy):
-    Contract.objects.create(organisation=world.org, name="Andes Gold", start_date="2026-01-01")
-    Contract.objects.create(
-        organisation=world.other_org, name="Other Basic", start_date="2026-01-01"
+    ContractFactory(
+        no_bank=True, organisation=world.org, name="Andes Gold", start_date="2026-01-01"
+    )
+    ContractFactory(
+        no_bank=True, organisation=world.other_org, name="Other Basic", start_date="2026-01-01"
     )
     client = client_for(world.supervisor)
     response = client.get(

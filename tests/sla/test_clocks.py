@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from activity.models import Event
-from contracts.models import Contract
 from sla import rules, services
 from sla.models import Kind, OrganisationPolicy, TicketClock
+from tests.contracts.factories import ContractFactory
 from tests.sla.factories import (
     MON_FRI_9_18,
     clocks_of,
@@ -504,7 +504,8 @@ def test_policy_fallback_contract_then_organisation_then_global(world):
         (today - timedelta(days=10), None, None, world.org),
         (today - timedelta(days=10), None, contract_policy, world.other_org),
     ]:
-        Contract.objects.create(
+        ContractFactory(
+            no_bank=True,
             organisation=organisation,
             name="Contract",
             start_date=start,
@@ -514,7 +515,8 @@ def test_policy_fallback_contract_then_organisation_then_global(world):
     assert services.policy_for(world.org) == organisation_default
     assert services.policy_for(world.other_org) == contract_policy
 
-    Contract.objects.create(
+    ContractFactory(
+        no_bank=True,
         organisation=world.org,
         name="Gold",
         start_date=today - timedelta(days=30),
@@ -529,11 +531,20 @@ def test_policy_fallback_contract_then_organisation_then_global(world):
 def test_the_most_recent_active_contract_wins(world):
     older, newer = make_policy(name="Older"), make_policy(name="Newer")
     today = timezone.localdate()
-    Contract.objects.create(
-        organisation=world.org, name="A", start_date=date(2020, 1, 1), sla_policy=older
+    ContractFactory(
+        no_bank=True,
+        organisation=world.org,
+        name="A",
+        start_date=date(2020, 1, 1),
+        sla_policy=older,
     )
-    Contract.objects.create(
-        organisation=world.org, name="B", start_date=today, end_date=today, sla_policy=newer
+    ContractFactory(
+        no_bank=True,
+        organisation=world.org,
+        name="B",
+        start_date=today,
+        end_date=today,
+        sla_policy=newer,
     )
     assert services.policy_for(world.org) == newer
 
