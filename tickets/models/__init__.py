@@ -1,0 +1,48 @@
+"""Tickets' models, by subdomain; every name is importable from tickets.models as before."""
+
+from .catalogue import (
+    Category,
+    PriorityRule,
+    RequestSection,
+    RequestType,
+    RequestTypeField,
+    RequestTypeQuerySet,
+    TicketPolicy,
+)
+from .recurring import RecurringRun, RecurringTicket
+from .thread import (
+    COMMENT_SEARCH_VECTOR,
+    Attachment,
+    CallRequest,
+    ClientTask,
+    Comment,
+    CommentQuerySet,
+    Rating,
+    attachment_path,
+)
+from .ticket import Ticket, TicketMute, TicketNumber, TicketQuerySet, TicketWatcher
+
+__all__ = [
+    "COMMENT_SEARCH_VECTOR",
+    "Attachment",
+    "CallRequest",
+    "Category",
+    "ClientTask",
+    "Comment",
+    "CommentQuerySet",
+    "PriorityRule",
+    "Rating",
+    "RecurringRun",
+    "RecurringTicket",
+    "RequestSection",
+    "RequestType",
+    "RequestTypeField",
+    "RequestTypeQuerySet",
+    "Ticket",
+    "TicketMute",
+    "TicketNumber",
+    "TicketPolicy",
+    "TicketQuerySet",
+    "TicketWatcher",
+    "attachment_path",
+]
