@@ -87,7 +87,7 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(whole_organisation_q(user) | own, organisation=organisation)
 
     def open(self):
-        from .states import OPEN_STATUSES
+        from ..states import OPEN_STATUSES
 
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -219,7 +219,7 @@ class Ticket(models.Model):
     def is_escalated(self) -> bool:
         """An escalation is open until an agent closes it, or the ticket is done
         (resolved, closed, merged away): a reopened ticket is escalated again."""
-        from .states import DONE_STATUSES
+        from ..states import DONE_STATUSES
 
         return (
             self.escalated_at is not None
