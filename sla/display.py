@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from . import rules
 from .models import Kind, TicketClock
-from .services import calendar_for
+from .services import calendar_by_version
 
 SHOWN = (Kind.FIRST_RESPONSE, Kind.RESOLUTION)
 # Support's own targets, shown to staff only (the admin's ticket page).
@@ -37,8 +38,23 @@ class Deadline:
     remaining: timedelta | None
 
 
+# What a deadline shows of its clock; with the calendar's id and version, not its row.
+CLOCK_FIELDS = (
+    "ticket_id",
+    "kind",
+    "target",
+    "elapsed",
+    "running_since",
+    "due_at",
+    "warn_at",
+    "met_at",
+    "breached_at",
+    "stopped_at",
+)
+
+
 def _deadline(clock, now) -> Deadline:
-    calendar = calendar_for(clock.policy)
+    calendar = calendar_by_version(clock.calendar_pk, clock.calendar_version)
     mark = rules.mark(clock, now)
     return Deadline(
         kind=clock.kind,
@@ -58,7 +74,11 @@ def deadlines_for(tickets, now=None, kinds=SHOWN) -> dict[int, list[Deadline]]:
     found: dict[int, list[Deadline]] = {pk: [] for pk in ids}
     clocks = (
         TicketClock.objects.filter(ticket_id__in=ids, kind__in=kinds, stopped_at__isnull=True)
-        .select_related("policy__calendar")
+        .only(*CLOCK_FIELDS)
+        .annotate(
+            calendar_pk=F("policy__calendar_id"),
+            calendar_version=F("policy__calendar__updated_at"),
+        )
         .order_by("ticket_id", "kind")
     )
     for clock in clocks:

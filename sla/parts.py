@@ -10,7 +10,7 @@
 from functools import lru_cache
 
 from django.contrib import admin
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -56,7 +56,15 @@ class Deadlines(TicketPart):
     # --- The client's pages ---
 
     def list_column(self, tickets) -> Panel:
-        return Panel("sla_deadlines", "sla/_ticket_list_column.html", deadlines_for(tickets))
+        # Each cell is rendered here, in a context of its own deadlines only: in the
+        # page's context every variable of 25 nested includes would be looked up
+        # through the whole page's stack of dictionaries (a third of the list's time).
+        template = get_template("sla/_deadlines.html")
+        cells = {
+            pk: template.render({"deadlines": deadlines})
+            for pk, deadlines in deadlines_for(tickets).items()
+        }
+        return Panel("sla_deadlines", "sla/_ticket_list_column.html", cells)
 
     def side_panel(self, request, ticket) -> Panel | None:
         deadlines = deadlines_for([ticket])[ticket.pk]
