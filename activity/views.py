@@ -20,24 +20,28 @@ from .forms import FeedFilterForm
 from .models import Event
 
 
-def _read(request):
+def _read(request, form=None):
     """(form, events, cursor); events is None when the filters are not valid.
 
     An invalid filter never falls back to the whole feed: the page would look
     filtered while it is not.
     """
-    access = request.access
-    form = FeedFilterForm(request.GET or None, kinds=feeds.kinds_for(access, access.active))
-    events = feeds.feed_for(request.user, access, access.active)
+    form = form or _form(request)
+    if form.is_bound and not form.is_valid():
+        return form, None, None
+    events = feeds.feed_for(request.user, request.access, request.access.active)
     if not form.is_bound:
         return form, events, None
-    if not form.is_valid():
-        return form, None, None
     data = form.cleaned_data
     events = feeds.filtered(
         events, kind=data["kind"] or None, start=data["date_from"], end=data["date_to"]
     )
     return form, events, data["before"]
+
+
+def _form(request):
+    access = request.access
+    return FeedFilterForm(request.GET or None, kinds=feeds.kinds_for(access, access.active))
 
 
 def _problems(form) -> list[str]:
@@ -126,10 +130,17 @@ def feed_live(request):
         return HttpResponseBadRequest(
             _("The live feed needs the id of the newest event shown."), content_type="text/plain"
         )
-    form, events, _cursor = _read(request)
-    if events is None:
+    form = _form(request)
+    if not form.is_valid():
         return HttpResponseBadRequest(" ".join(_all_problems(form)), content_type="text/plain")
     newest = _newest_id()
+    if newest <= after:
+        # Nothing at all was recorded since: no filter or scope could show more, so
+        # an idle tab costs one primary-key read, not the reading of its feed.
+        return HttpResponse(status=204)
+    form, events, _cursor = _read(request, form)
+    if events is None:
+        return HttpResponseBadRequest(" ".join(_all_problems(form)), content_type="text/plain")
     rows = list(events.filter(pk__gt=after, pk__lte=newest)[: feeds.PAGE_SIZE])
     if not rows:
         return HttpResponse(status=204)

@@ -72,6 +72,18 @@ def _periods(request, contract):
     return chosen or current or (periods[0] if periods else None), periods, current
 
 
+def _polled_period(request, contract):
+    """_periods()'s chosen period without listing every period when, as in an idle
+    poll of the current period, the current one is the chosen one."""
+    if contract.bank_kind == BankKind.NONE:
+        return None
+    current = services.current_period_shown(contract)
+    wanted = _wanted_start(request)
+    if current is not None and wanted in (None, current.start):
+        return current
+    return _periods(request, contract)[0]
+
+
 def _live_context(request, contract, period, periods, current, version=None, figures=None):
     figures = figures or queries.period_figures(period)
     context = {
@@ -132,11 +144,13 @@ def contract_detail(request, pk):
 def contract_live(request, pk):
     """Polled by an open contract page: 204 while nothing changed, else the live part."""
     contract = _get_contract(request, pk)
-    period, periods, current = _periods(request, contract)
+    period = _polled_period(request, contract)
     figures = queries.period_figures(period)
     version = queries.live_version(contract, period, figures)
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
+    period, periods, current = _periods(request, contract)
+    figures = queries.period_figures(period)
     context = _live_context(request, contract, period, periods, current, version, figures)
     return render(request, "contracts/detail.html#live", context)
 

@@ -70,12 +70,14 @@ STATUS_GROUPS = {
 }
 
 
-def _filtered(request):
+def _filtered(request, *, rendered=True):
+    """(form, tickets). `rendered=False` when the form is only checked, not shown (the
+    live poll): the requesters' choices are then built only to check a chosen one."""
     access = request.access
     organisations = access.organisations
     requesters = (
         queries.requesters(request.user, access.active)
-        if access.sees_whole_organisation
+        if access.sees_whole_organisation and (rendered or request.GET.get("requester"))
         else User.objects.none()
     )
     form = ListFilterForm(request.GET or None, organisations=organisations, requesters=requesters)
@@ -126,7 +128,7 @@ def ticket_list(request):
 def ticket_list_live(request):
     """Polled by an open list: 204 while nothing visible changed, else the fresh results."""
     _client(request)
-    form, tickets = _filtered(request)
+    form, tickets = _filtered(request, rendered=False)
     version = _version(tickets)
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
