@@ -407,6 +407,17 @@ def test_live_respects_scope_filters_and_visibility(client_for, world):
     assert client.get(LIVE, {"after": after, "date_to": "2020-01-01"}).status_code == 204
 
 
+def test_an_idle_live_poll_reads_no_feed(client_for, world):
+    open_ticket(world)
+    client = client_for(world.manager)
+    after = _poller_after(client.get(FEED))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIVE, {"after": after, "kind": "team"}).status_code == 204
+    # The newest event's id, and no read of the events it would filter.
+    on_events = [q["sql"] for q in queries if '"activity_event"' in q["sql"]]
+    assert len(on_events) == 1 and "WHERE" not in on_events[0]
+
+
 @pytest.mark.parametrize(
     "params", [{}, {"after": "x"}, {"after": "1", "top": "soon"}, {"after": 1, "kind": "bogus"}]
 )

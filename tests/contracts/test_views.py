@@ -241,6 +241,20 @@ def test_live_is_204_until_something_changes(client, world, contract, ticket):
     assert _live(client, contract, new_version).status_code == 204
 
 
+def test_an_idle_live_poll_of_the_current_period_does_not_list_the_periods(
+    client, world, contract, ticket
+):
+    _log(ticket, world.agent, 30)
+    _log(ticket, world.agent, 45, when=datetime(2026, 3, 10, 15, tzinfo=UTC))
+    body = _page(client, world.manager, contract).content.decode()
+    version = body.split("v=", 1)[1].split('"', 1)[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert _live(client, contract, version).status_code == 204
+    periods = [q["sql"] for q in queries if 'FROM "contracts_bankperiod"' in q["sql"]]
+    # The shown period is read alone, never the list of them all the picker needs.
+    assert periods and all("LIMIT" in sql for sql in periods)
+
+
 def test_live_notices_an_unbilled_entry_and_an_objective(client, world, contract, ticket):
     _log(ticket, world.agent, 30)
     body = _page(client, world.manager, contract).content.decode()

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.tickets.factories import open_ticket
@@ -81,6 +83,21 @@ def test_live_endpoint_is_204_until_something_changes(client, world):
     changed = client.get(live, {"v": version})
     assert changed.status_code == 200
     assert ticket.number in changed.content.decode()
+
+
+def test_an_idle_live_poll_does_not_gather_the_requesters(client, world):
+    open_ticket(world)
+    open_ticket(world, requester=world.other_member)
+    client.force_login(world.manager)
+    version = client.get(reverse("tickets:list")).context["version"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("tickets:list_live"), {"v": version}).status_code == 204
+    assert not [q for q in queries if q["sql"].startswith('SELECT DISTINCT "accounts_user"')]
+    # Filtered by a requester, the poll still checks that one among them.
+    chosen = {"v": version, "requester": world.member.pk}
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("tickets:list_live"), chosen)
+    assert [q for q in queries if q["sql"].startswith('SELECT DISTINCT "accounts_user"')]
 
 
 def test_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
