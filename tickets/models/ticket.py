@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import member_q, whole_organisation_q
 from accounts.models import Organisation, Role
+from core.choices import ChoiceLabels
 
 from .. import states
 from ..states import Priority, Status
@@ -92,7 +93,7 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Ticket(models.Model):
+class Ticket(ChoiceLabels, models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="tickets"
     )
