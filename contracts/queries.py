@@ -214,14 +214,18 @@ def live_version(contract, period, figures: PeriodFigures | None = None) -> str:
             figures.entries,
             f"{latest.timestamp():.6f}" if latest else "",
         ]
+    # The objectives and their linked tickets' statuses, in one read.
     parts += list(
         Objective.objects.filter(contract=contract)
-        .order_by("pk")
-        .values_list("pk", "title", "description", "due_date", "manual_progress")
-    )
-    parts += list(
-        Objective.tickets.through.objects.filter(objective__contract=contract)
-        .order_by("objective_id", "ticket_id")
-        .values_list("objective_id", "ticket_id", "ticket__status")
+        .order_by("pk", "tickets__pk")
+        .values_list(
+            "pk",
+            "title",
+            "description",
+            "due_date",
+            "manual_progress",
+            "tickets__pk",
+            "tickets__status",
+        )
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
