@@ -316,8 +316,17 @@ def ticket_detail(request, number):
 @require_GET
 def ticket_live(request, number):
     """Polled by an open ticket page: 204 while nothing changed, else the live part."""
-    ticket = _get_ticket_light(request, number)
-    if request.GET.get("v") == f"{ticket.last_activity_at.timestamp():.6f}":
+    _client(request)
+    # Only the version is read while nothing changed, not the ticket and its organisation.
+    latest = (
+        Ticket.objects.visible_to(request.user)
+        .filter(number=number)
+        .values_list("last_activity_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        raise Http404
+    if request.GET.get("v") == f"{latest.timestamp():.6f}":
         return HttpResponse(status=204)
     ticket = _get_ticket(request, number)
     context = {**_detail_context(request, ticket), "live_response": True}
