@@ -81,7 +81,8 @@ class Verb:
     is the path of an event with no subject, for a client or for staff (None:
     the feed, or the admin's index). `excerpt(events)`
     gives {event pk: (text, label)}, the text a message quotes. `banner`: an
-    unread one is announced on the next page the reader opens.
+    unread one is announced on the next page the reader opens. `notify=False`:
+    the feed shows it and nobody is notified of it (a vote).
     """
 
     key: str
@@ -97,6 +98,8 @@ class Verb:
     excerpt: Callable | None = None
     banner: bool = False
     deadline: bool = False  # its data's `due_at` is shown in the reader's time zone
+    # False: the feed shows it, nobody is notified of it (a vote on a wish).
+    notify: bool = True
 
 
 @dataclass(frozen=True)

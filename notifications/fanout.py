@@ -46,7 +46,7 @@ def recipients(event, subject=None) -> list:
     exhausted hours bank). A user who muted the subject is left out.
     """
     verb = plugins.verbs().get(event.verb)
-    if verb is None or event.organisation_id is None:
+    if verb is None or not verb.notify or event.organisation_id is None:
         return []
     about = plugins.subject_of(event.verb)
     User = get_user_model()
