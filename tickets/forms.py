@@ -34,20 +34,19 @@ class SecretCheckMixin:
 
     secret_fields: tuple[str, ...] = ()
 
+    def secret_warning(self, found) -> str:
+        return _(
+            "This looks like it contains %(what)s. Anyone who can see the ticket "
+            "will read it. Remove it, or tick the box to send it as it is."
+        ) % {"what": ", ".join(found)}
+
     def _check_secrets(self):
         if self.cleaned_data.get("send_anyway"):
             return
         found = find_secrets(*(self.cleaned_data.get(f, "") for f in self.secret_fields))
         if found:
             self.secrets_found = found
-            raise ValidationError(
-                _(
-                    "This looks like it contains %(what)s. Anyone who can see the ticket "
-                    "will read it. Remove it, or tick the box to send it as it is."
-                )
-                % {"what": ", ".join(found)},
-                code="secret",
-            )
+            raise ValidationError(self.secret_warning(found), code="secret")
 
 
 def _extra_field(spec: RequestTypeField):
