@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tickets",
     "sla",
     "notifications",
+    "wishes",
 ]
 
 MIDDLEWARE = [
