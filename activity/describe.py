@@ -53,6 +53,10 @@ def detail(event) -> str:
         for key, value in event.data.items()
         if isinstance(value, str | int | float)
     }
+    # A coded value (a refusal's reason) in the reader's words, as in the sentence.
+    for key, label in verb.labels.items():
+        if key in params and params[key] != "—":
+            params[key] = label(params[key])
     try:
         return str(verb.detail) % params
     except (KeyError, ValueError, TypeError):

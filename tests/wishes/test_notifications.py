@@ -269,10 +269,6 @@ def test_the_changes_e_mail_speaks_the_authors_language(world, voted, dispatch):
     assert f"http://testserver/wishes/{voted.number}/" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="activity.describe.detail() fills a verb's detail without its labels: 'Motivo: cost'",
-)
 def test_the_refusal_e_mail_gives_the_reason_in_the_readers_words(world, voted, dispatch):
     world.member.language = "es"
     world.member.save(update_fields=["language"])
