@@ -18,6 +18,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("notifications/", include("notifications.urls")),
     path("activity/", include("activity.urls")),
+    path("wishes/", include("wishes.urls")),
     path("", include("portal.urls")),
 ]
 
