@@ -136,3 +136,67 @@ def test_demo_tickets_are_in_each_organisation_language():
     for ticket in Ticket.objects.filter(organisation__slug="andes-fibra"):
         words = set(re.findall(r"\w+", f"{ticket.subject} {ticket.description}".lower()))
         assert not words & MARKERS["en"], ticket.subject
+
+
+def test_demo_wishes_fill_each_board_in_the_organisations_language():
+    from wishes.models import Wish, WishComment, WishVersion, WishVote
+    from wishes.states import ACCEPTED, BOARD, WishStatus
+
+    _load_demo()
+    wishes = Wish.objects.all()
+    counts = (wishes.count(), WishVote.objects.count(), WishComment.objects.count())
+    _load_demo()
+    assert (wishes.count(), WishVote.objects.count(), WishComment.objects.count()) == counts
+
+    for slug in ("andes-fibra", "vale-telecom"):
+        statuses = set(wishes.filter(organisation__slug=slug).values_list("status", flat=True))
+        assert statuses >= set(BOARD), slug
+    for slug in ("atelier-reseaux", "northwind-it"):
+        assert wishes.filter(organisation__slug=slug).count() >= 2, slug
+    for organisation in Organisation.objects.filter(wishes__isnull=False).distinct():
+        theirs = wishes.filter(organisation=organisation)
+        texts = [text for w in theirs for text in (w.title, w.description, w.decision_note)]
+        texts += WishComment.objects.filter(wish__in=theirs).values_list("body", flat=True)
+        assert _language(texts) == organisation.default_language, organisation.slug
+
+    # The story each board tells: counters that match their rows, votes from colleagues.
+    for wish in wishes:
+        assert wish.votes_count == wish.votes.count(), wish.number
+        assert wish.comments_count == wish.comments.filter(is_internal=False).count()
+        assert wish.versions.exists() == (wish.status != WishStatus.DRAFT), wish.number
+        assert not wish.votes.filter(user=wish.author).exists()
+        for vote in wish.votes.all():
+            assert vote.user.memberships.filter(organisation=wish.organisation).exists()
+    assert WishComment.objects.filter(is_internal=True).count() == 1
+    assert WishComment.objects.filter(is_internal=False, author__is_staff=True).exists()
+    assert WishComment.objects.filter(is_internal=False, author__is_staff=False).exists()
+    twice = Wish.objects.filter(versions__number=2).get(organisation__slug="andes-fibra")
+    v1, v2 = twice.versions.all()
+    assert v1.description != v2.description
+    assert Event.objects.filter(verb="wish_resubmitted", data__number=twice.number).exists()
+    again = Wish.objects.get(resubmitted_from__isnull=False)
+    assert again.resubmitted_from.status == WishStatus.NOT_ACCEPTED
+    assert again.resubmitted_from.refusal_reason
+    assert again.status != WishStatus.DRAFT
+    assert wishes.filter(
+        status=WishStatus.APPROVED, estimate_hours__isnull=False, target_date__isnull=False
+    ).exists()
+    for wish in wishes.filter(status=WishStatus.IN_PROGRESS, organisation__slug="andes-fibra"):
+        [ticket] = wish.tickets.all()
+        assert ticket.requester == wish.author
+    assert not wishes.exclude(status__in=ACCEPTED).filter(tickets__isnull=False).exists()
+
+    # Told at its own moments: nothing after now, each version after the wish was asked for.
+    now = timezone.now()
+    for column in ("created_at", "submitted_at", "status_changed_at", "updated_at"):
+        assert not wishes.filter(**{f"{column}__gt": now}).exists(), column
+    assert not WishComment.objects.filter(created_at__gt=now).exists()
+    assert not WishVote.objects.filter(created_at__gt=now).exists()
+    for version in WishVersion.objects.select_related("wish"):
+        assert version.wish.created_at <= version.submitted_at <= now
+    # The internal note reached no client, in any way.
+    note = WishComment.objects.get(is_internal=True)
+    assert not Notification.objects.filter(
+        event__verb="wish_note_added", user__is_staff=False
+    ).exists()
+    assert note.body not in str(list(Event.objects.values_list("data", flat=True)))
