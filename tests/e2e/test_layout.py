@@ -85,13 +85,61 @@ def long_words(live_world):
     invitation = InvitationFactory(
         organisation=world.org, email="new@andes.test", invited_by=world.manager
     )
+    _wishes(world)
     return world, ticket, contract, invitation_token(invitation)
+
+
+def _wishes(world):
+    """A wish in most columns, one with two versions, a comment and a vote."""
+    from wishes import services as wish_services
+    from wishes.states import WishStatus
+
+    wish = wish_services.wish_create(
+        organisation=world.org,
+        author=world.member,
+        title=f"Informe {SUBJECT_WORD}",
+        description=f"Cada mes {TEXT_WORD}",
+        value="critical",
+        services=Service.objects.filter(organisation=world.org),
+    )
+    wish_services.wish_submit(wish=wish, by=world.member)
+    wish_services.wish_move(
+        wish=wish, to=WishStatus.CHANGES_REQUESTED, by=world.agent, note=f"Which {TEXT_WORD}"
+    )
+    wish_services.wish_update(wish=wish, by=world.member, description=f"Cada semana {TEXT_WORD}")
+    wish_services.wish_submit(wish=wish, by=world.member)
+    wish_services.wish_move(wish=wish, to=WishStatus.APPROVED, by=world.agent, estimate_hours=6)
+    wish_services.wish_move(
+        wish=wish,
+        to=WishStatus.PLANNED,
+        by=world.agent,
+        target_date=timezone.localdate() + timedelta(days=30),
+    )
+    wish_services.wish_comment(wish=wish, author=world.agent, body=f"Planned {TEXT_WORD}")
+    wish_services.wish_vote(wish=wish, user=world.manager)
+    for status in (WishStatus.SUBMITTED, WishStatus.IN_PROGRESS, WishStatus.NOT_ACCEPTED):
+        other = wish_services.wish_create(
+            organisation=world.org,
+            author=world.manager,
+            title=f"Portal {SUBJECT_WORD}",
+            description=TEXT_WORD,
+        )
+        wish_services.wish_submit(wish=other, by=world.manager)
+        if status == WishStatus.IN_PROGRESS:
+            wish_services.wish_move(wish=other, to=WishStatus.APPROVED, by=world.agent)
+        if status != WishStatus.SUBMITTED:
+            wish_services.wish_move(
+                wish=other, to=status, by=world.agent, reason="other", note=TEXT_WORD
+            )
+    world.wish = wish
 
 
 def _visits(ticket, contract, invitation):
     from notifications import unsubscribe
+    from wishes.models import Wish
 
     detail = f"/tickets/{ticket.number}/"
+    wish = Wish.objects.get(title__startswith="Informe")
     mute = unsubscribe.token(ticket.requester, number=ticket.number)
     return {
         "member": [
@@ -104,6 +152,11 @@ def _visits(ticket, contract, invitation):
             Visit("profile", "/account/profile/", shows=NAME_WORD),
             Visit("password_change", "/account/password/change/", shows=NAME_WORD),
             Visit("missing_ticket", "/tickets/TKT-2000-99999/", status=404),
+            Visit("wishes", "/wishes/", shows=SUBJECT_WORD),
+            Visit("wish_list", "/wishes/list/", shows=SUBJECT_WORD),
+            Visit("wish", f"/wishes/{wish.number}/", shows=TEXT_WORD),
+            Visit("wish_versions", f"/wishes/{wish.number}/versions/", shows=TEXT_WORD),
+            Visit("new_wish", "/wishes/new/", shows=TEXT_WORD),
         ],
         "manager": [
             Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -113,6 +166,8 @@ def _visits(ticket, contract, invitation):
             Visit("contracts", "/contracts/", shows=TEXT_WORD),
             Visit("contract", f"/contracts/{contract.pk}/", shows=TEXT_WORD),
             Visit("team", "/account/team/", shows=NAME_WORD),
+            Visit("manager_wishes", "/wishes/?value=critical", shows=SUBJECT_WORD),
+            Visit("manager_wish", f"/wishes/{wish.number}/", shows=NAME_WORD),
         ],
         "partner": [
             Visit("partner_dashboard", "/dashboard/", shows=ORG_WORD),
