@@ -92,6 +92,10 @@ def pages(personas):
         "admin queue": (agent, "/admin/tickets/ticket/"),
         "admin queue (any open)": (agent, "/admin/tickets/ticket/?status=any_open"),
         "admin ticket page": (agent, f"/admin/tickets/ticket/{detail.pk}/change/"),
+        # 10,000 wishes over the organisations (bench/seed_wishes.py): bench-0's board, and
+        # every organisation's on the staff board.
+        "wish board": (manager, "/wishes/"),
+        "wish board (staff)": (agent, "/admin/wishes/wish/board/"),
         # What an open tab polls while nothing changes (the URLs its page renders).
         "ticket live poll (idle, 204)": (
             member,

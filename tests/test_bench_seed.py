@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Count, F, Q
 from django.test import Client
 
-from bench import pages, seed
+from bench import pages, seed, seed_wishes
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
 from tickets.states import Priority, Status
 
@@ -26,6 +26,8 @@ def small(monkeypatch):
     monkeypatch.setattr(seed, "EVENTS_PER_ORG", 8)
     monkeypatch.setattr(seed, "AGENTS", 2)
     monkeypatch.setattr(seed, "CHUNK", 150)  # several COPY rounds
+    monkeypatch.setattr(seed_wishes, "WISHES", 150)
+    monkeypatch.setattr(seed_wishes, "CHUNK", 60)
 
 
 def _bench_counts():
@@ -135,3 +137,115 @@ def test_sla_clocks_are_what_the_services_leave(small):
         assert ticket.sla_warn_at == min((c.warn_at for c in running), default=None)
         marks.add(bool(running))
     assert marks == {True, False}
+
+
+@pytest.mark.django_db
+def test_wish_seed_is_consistent_and_idempotent(small):
+    from wishes import services
+    from wishes.models import Wish, WishComment, WishNumber, WishVersion, WishVote
+    from wishes.states import ACCEPTED, WishStatus
+
+    numbered = WishNumber.objects.filter(year=2026).values_list("last", flat=True).first() or 0
+    dataset, personas = seed.seed(tickets=100)
+    wishes = seed_wishes.bench_wishes().annotate(
+        votes_n=Count("votes", distinct=True),
+        public_n=Count("comments", filter=Q(comments__is_internal=False), distinct=True),
+        versions_n=Count("versions", distinct=True),
+    )
+    assert dataset["wishes"] == wishes.count() == 150
+    assert {w.status for w in wishes} == set(WishStatus.values)
+    numbers = [w.number for w in wishes]
+    assert len(set(numbers)) == 150
+    assert all(re.fullmatch(r"WSH-2026-\d{5,}", n) for n in numbers)
+    assert WishNumber.objects.get(year=2026).last == numbered + 150
+    organisations = {w.organisation_id for w in wishes}
+    assert len(organisations) == 3  # spread over every bench organisation
+    for wish in wishes:
+        # The counters the services keep match their rows.
+        assert wish.votes_count == wish.votes_n, wish.number
+        assert wish.comments_count == wish.public_n, wish.number
+        assert wish.author.memberships.filter(organisation=wish.organisation).exists()
+        if wish.status == WishStatus.DRAFT:
+            assert (wish.versions_n, wish.votes_n, wish.public_n) == (0, 0, 0)
+            assert wish.submitted_at is None
+        else:
+            assert wish.versions_n >= 1
+            assert wish.created_at <= wish.submitted_at <= wish.status_changed_at
+        assert wish.status_changed_at <= wish.updated_at
+        if wish.status == WishStatus.NOT_ACCEPTED:
+            assert wish.refusal_reason
+        if wish.status == WishStatus.PLANNED:
+            assert wish.target_date is not None
+        if wish.estimate_hours is not None:
+            assert wish.status in ACCEPTED
+        if not wish.visible_to_organisation:
+            assert wish.votes_n == 0
+    votes = WishVote.objects.filter(wish__in=wishes).select_related("wish")
+    assert votes.exists()
+    for vote in votes:
+        assert vote.user_id != vote.wish.author_id
+        assert vote.user.memberships.filter(organisation=vote.wish.organisation_id).exists()
+    comments = WishComment.objects.filter(wish__in=wishes)
+    assert comments.filter(is_internal=True).exists()
+    assert not comments.filter(is_internal=True, author__is_staff=False).exists()
+    assert WishVersion.objects.filter(wish__in=wishes, number=2).exists()
+    # Each column's cards follow each other, as the services place them.
+    for status in WishStatus.values:
+        positions = list(wishes.filter(status=status).values_list("position", flat=True))
+        assert len(set(positions)) == len(positions), status
+
+    seed.seed(tickets=100)  # already there: nothing added
+    assert seed_wishes.bench_wishes().count() == 150
+    assert WishVote.objects.filter(wish__in=wishes).count() == votes.count()
+
+    # The services carry on from the seeded data: the next number, a recount from the rows.
+    manager = personas["manager"]
+    wish = services.wish_create(
+        organisation=manager.memberships.get().organisation,
+        author=manager,
+        title="After the seed",
+        description="Numbered after the seeded wishes.",
+    )
+    assert wish.number == f"WSH-2026-{numbered + 151:05d}"
+    voted = (
+        Wish.objects.filter(pk__in=wishes.values("pk"), visible_to_organisation=True)
+        .exclude(status=WishStatus.DRAFT)
+        .exclude(author=personas["member"])
+        .exclude(votes__user=personas["member"])
+        .filter(organisation=wish.organisation)
+        .first()
+    )
+    before = voted.votes_count
+    services.wish_vote(wish=voted, user=personas["member"])
+    voted.refresh_from_db()
+    assert voted.votes_count == before + 1
+
+
+def _queries(user, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    assert client.get(path).status_code == 200, path  # warm the caches, as a server has them
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200, path
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("bench.urls")
+def test_the_wish_boards_read_as_many_queries_with_three_times_the_wishes(small):
+    _, personas = seed.seed(tickets=100)
+    boards = {
+        name: (user, path)
+        for name, (user, path, *_) in pages.pages(personas).items()
+        if name.startswith("wish board")
+    }
+    assert set(boards) == {"wish board", "wish board (staff)"}
+    before = {name: _queries(*page) for name, page in boards.items()}
+    assert all(before.values()), before
+    seed_wishes.seed(3 * seed_wishes.WISHES)
+    assert seed_wishes.bench_wishes().count() == 450
+    after = {name: _queries(*page) for name, page in boards.items()}
+    assert after == before
