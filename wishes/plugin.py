@@ -10,7 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.roles import AGENT, SUPERVISOR
-from core.plugins import UNOWNED, UNOWNED_CLIENT, Area, DemoStep, Kind, MuteTexts, Subject, Verb
+from core.plugins import (
+    UNOWNED,
+    UNOWNED_CLIENT,
+    Area,
+    DemoStep,
+    Kind,
+    MuteTexts,
+    Subject,
+    Verb,
+    Widget,
+)
 
 
 def _load(numbers):
@@ -208,6 +218,15 @@ VERBS = [
 ]
 
 AREAS = [Area("wishes", gettext_lazy("Wishes"), "wishes:board", order=25)]
+
+
+def _latest(request, organisation):
+    from .widgets import latest
+
+    return latest(request, organisation)
+
+
+WIDGETS = [Widget("latest_wishes", "wishes/widgets/latest.html", _latest, order=85, column="side")]
 
 
 def _demo(demo):

@@ -226,6 +226,48 @@ TARGETS = [
     T("contracts:live", "get", "/contracts/{contract}/live/", ("period", "page", "v")),
     T("contracts:statement_pdf", "get", "/contracts/{contract}/statement.pdf", ("period",)),
     T("contracts:statement_csv", "get", "/contracts/{contract}/statement.csv", ("period",)),
+    # Wishes.
+    *(
+        T(name, "get", path, ("q", "service", "value", "author", "mine", "v", "view"))
+        for name, path in (
+            ("wishes:board", "/wishes/"),
+            ("wishes:list", "/wishes/list/"),
+            ("wishes:board_live", "/wishes/live/"),
+        )
+    ),
+    T("wishes:create", "get", "/wishes/new/"),
+    T(
+        "wishes:create",
+        "post",
+        "/wishes/new/",
+        (
+            "title",
+            "description",
+            "services",
+            "value",
+            "desired_date",
+            "visible_to_organisation",
+            "attachments",
+            "send_anyway",
+            "submit",
+        ),
+    ),
+    T("wishes:detail", "get", "/wishes/{wish}/"),
+    T("wishes:versions", "get", "/wishes/{wish}/versions/"),
+    T("wishes:edit", "get", "/wishes/{wish_draft}/edit/"),
+    T(
+        "wishes:edit",
+        "post",
+        "/wishes/{wish_draft}/edit/",
+        ("title", "description", "services", "value", "desired_date", "save"),
+    ),
+    T("wishes:submit", "post", "/wishes/{wish_spare}/submit/"),
+    T("wishes:delete", "post", "/wishes/{wish_spare}/delete/"),
+    T("wishes:vote", "post", "/wishes/{wish}/vote/", ("vote",)),
+    T("wishes:comment", "post", "/wishes/{wish}/comment/", ("body", "attachments", "send_anyway")),
+    T("wishes:resubmit", "post", "/wishes/{wish_refused}/resubmit/"),
+    T("wishes:mute", "post", "/wishes/{wish}/mute/", ("muted",)),
+    T("wishes:attachment", "get", "/wishes/{wish}/attachments/{wish_attachment}/", ("inline",)),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -287,6 +329,8 @@ SEGMENT_PATHS = [
     "/account/password/reset/{uid}/{s}/",
     "/notifications/{s}/open/",
     "/notifications/unsubscribe/{s}/",
+    "/wishes/{s}/",
+    "/wishes/{wish}/attachments/{s}/",
 ]
 
 
@@ -329,6 +373,7 @@ def portal(world, settings):
         data={"member": "Diego", "role": "member"},
     )
     shared = {
+        **_wishes(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -361,6 +406,23 @@ def portal(world, settings):
     # A visitor holds the member's e-mailed links (unsubscribe), not a session.
     ids["anonymous"] = ids["member"]
     return {"ids": ids, "clients": clients}
+
+
+def _wishes(world) -> dict:
+    from tests.wishes.factories import draft, wish_in
+    from wishes import services as wish_services
+    from wishes.states import WishStatus
+
+    upload = SimpleUploadedFile("plan.txt", b"plan", "text/plain")
+    wish = draft(world, "Fuzzed wish", attachments=clean_uploads([upload]))
+    wish_services.wish_submit(wish=wish, by=world.member)
+    return {
+        "wish": wish.number,
+        "wish_attachment": wish.attachments.get().pk,
+        "wish_draft": draft(world, "Fuzzed draft").number,
+        "wish_spare": draft(world, "Spare draft").number,
+        "wish_refused": wish_in(world, WishStatus.NOT_ACCEPTED, "Refused").number,
+    }
 
 
 def _client(portal, persona):

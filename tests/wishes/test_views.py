@@ -277,3 +277,14 @@ def test_staff_use_the_admin_not_the_portal(client_for, world):
     client = client_for(world.agent)
     assert client.get(BOARD).status_code == 404
     assert client.get(wish.get_absolute_url()).status_code == 404
+
+
+def test_the_dashboard_says_what_waits_on_the_reader(client_for, world):
+    asked = wish_in(world, WishStatus.CHANGES_REQUESTED, "Needs my answer")
+    wish_in(world, WishStatus.PLANNED, "Under way")
+    page = client_for(world.member).get(reverse("portal:dashboard")).content.decode()
+    assert "Support asked you to change 1 wish." in page
+    assert asked.number in page
+    colleague = client_for(world.other_member).get(reverse("portal:dashboard")).content.decode()
+    assert "Support asked you to change" not in colleague
+    assert "2 wishes under way" in colleague
