@@ -293,7 +293,9 @@ def wish_reorder(*, wish, by, position: float) -> Wish:
 
 
 def _recount_votes(wish):
-    Wish.objects.filter(pk=wish.pk).update(votes_count=WishVote.objects.filter(wish=wish).count())
+    Wish.objects.filter(pk=wish.pk).update(
+        votes_count=WishVote.objects.filter(wish=wish).count(), updated_at=timezone.now()
+    )
 
 
 @transaction.atomic

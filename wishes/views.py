@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -98,9 +98,10 @@ def _query(request) -> str:
 
 
 def _version(wishes) -> str:
-    # Any move, edit, vote or comment touches updated_at or status_changed_at.
+    # Any move, edit, vote or comment touches updated_at or status_changed_at; a
+    # deleted draft changes the count.
     latest = wishes.order_by().aggregate(
-        moved=Max("status_changed_at"), changed=Max("updated_at"), votes=Max("votes_count")
+        moved=Max("status_changed_at"), changed=Max("updated_at"), count=Count("pk")
     )
     return "|".join(
         f"{value.timestamp():.6f}" if hasattr(value, "timestamp") else str(value or 0)
