@@ -1,6 +1,14 @@
 # The portal's image: one image for the web, worker and beat processes.
 # Build:  docker build -t support-portal .
 # Run:    see docker-compose.yml and README.md ("Running with docker-compose").
+
+# The browser libraries the pages load (the staff board's drag and drop), fetched
+# by npm at the versions package-lock.json pins; only their files reach the image.
+FROM node:20-bookworm-slim AS browser-libraries
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,6 +32,8 @@ COPY pyproject.toml ./
 RUN pip install .
 
 COPY . .
+# The same copy as `make vendor`: served from our static files, never a CDN.
+COPY --from=browser-libraries /build/node_modules/sortablejs/Sortable.min.js static/wishes/vendor/
 
 # Translations and static files are built into the image. Settings need a
 # SECRET_KEY and ALLOWED_HOSTS to load with DEBUG off; these build-time values

@@ -12,7 +12,7 @@ export WEB_BIND ?= 127.0.0.1:$(PORT)
 DEV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test bench lint format install install-test system-packages services messages \
-	compilemessages db demo clean
+	compilemessages db demo clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,25 @@ $(VENV)/.axe-core-$(AXE_CORE_VERSION): | $(BIN)/python
 	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV) axe-core@$(AXE_CORE_VERSION)
 	touch $@
 
+# Browser libraries the pages load are served from our static files, never a CDN:
+# package.json pins them and package-lock.json holds their checksums; npm fetches
+# them into node_modules/ and the files the pages load are copied under static/
+# (not committed: .gitignore). The Dockerfile does the same in a build stage.
+VENDORED := static/wishes/vendor/Sortable.min.js
+node_modules/.installed: package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --silent --ignore-scripts
+	touch $@
+static/wishes/vendor/Sortable.min.js: node_modules/.installed
+	mkdir -p $(@D)
+	cp node_modules/sortablejs/Sortable.min.js $@
+vendor: $(VENDORED)
+
 install: $(VENV)/.run-installed
 install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
-# Debian packages: gettext to compile translations, chromium (and npm, which fetches
-# axe-core) for the browser tests, Pango and the DejaVu fonts for WeasyPrint (the statements of hours as PDF).
+# Debian packages: gettext to compile translations, npm to fetch the browser libraries
+# (and axe-core for the tests), chromium for the browser tests, Pango and the DejaVu
+# fonts for WeasyPrint (the statements of hours as PDF).
 WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 system-packages:
@@ -45,7 +59,7 @@ system-packages:
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || missing="$$missing $(WEASYPRINT_PACKAGES)"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	[ "$(NEED_CHROMIUM)" != "1" ] || command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -65,7 +79,7 @@ db: services install
 demo: db
 	$(DEV) $(BIN)/python manage.py demo
 
-run: compilemessages demo
+run: compilemessages demo vendor
 	$(DEV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Open http://$(WEB_BIND)/  (admin: http://$(WEB_BIND)/admin/)"
@@ -73,7 +87,7 @@ run: compilemessages demo
 	$(DEV) $(BIN)/honcho start -f Procfile
 
 test: NEED_CHROMIUM=1
-test: system-packages install-test services compilemessages
+test: system-packages install-test services compilemessages vendor
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -91,7 +105,7 @@ format: install-test
 
 # Refresh the .po catalogs from the source (then translate what is new).
 messages: install
-	$(DEV) $(BIN)/python manage.py makemessages -l es -l pt -l fr --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
+	$(DEV) $(BIN)/python manage.py makemessages -l es -l pt -l fr --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules $(VENDORED)
