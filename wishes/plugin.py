@@ -113,6 +113,23 @@ def _reason(value) -> str:
         return value
 
 
+def _decision_notes(events) -> dict:
+    """What staff wrote to the client with a decision: the changes asked, or the
+    reason of a refusal (in the reader's words) with its explanation."""
+    from django.utils.translation import gettext as _
+
+    from activity.describe import detail
+
+    found = {}
+    for event in events:
+        note = event.data.get("note", "")
+        if event.verb == "wish_changes_requested" and note:
+            found[event.pk] = (note, _("What to change"))
+        elif event.verb == "wish_not_accepted":
+            found[event.pk] = ("\n".join(filter(None, [detail(event), note])), "")
+    return found
+
+
 KINDS = [
     Kind("wish_progress", gettext_lazy("Wishes: progress"), staff_loud=True),
     Kind("wish_changes", gettext_lazy("Wishes: changes asked of you"), loud=True, staff_loud=True),
@@ -152,6 +169,7 @@ VERBS = [
         gettext_lazy("%(actor)s asked for changes to %(number)s"),
         "wish_changes",
         action=pgettext_lazy("e-mail subject", "Changes requested"),
+        excerpt=_decision_notes,
     ),
     _verb(
         "wish_approved",
@@ -190,6 +208,7 @@ VERBS = [
         action=pgettext_lazy("e-mail subject", "Not accepted"),
         detail=gettext_lazy("Reason: %(reason)s"),
         labels={"reason": _reason},
+        excerpt=_decision_notes,
     ),
     _verb(
         "wish_commented",
@@ -202,6 +221,8 @@ VERBS = [
         "wish_note_added",
         gettext_lazy("%(actor)s added an internal note on %(number)s"),
         "wish_notes",
+        # Nobody owns a wish among staff: the supervisors hear of its notes.
+        supervisors=UNOWNED,
     ),
     _verb(
         "wish_voted",

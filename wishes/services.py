@@ -138,6 +138,12 @@ def wish_create(
     return wish
 
 
+def _check_reach(wish, user):
+    # The views already answer 404; a service called from elsewhere refuses too.
+    if not Wish.objects.visible_to(user).filter(pk=wish.pk).exists():
+        raise ValidationError(_("This wish is not one you can see."))
+
+
 def _check_author(wish, by):
     if by.pk != wish.author_id:
         raise ValidationError(_("Only the person who asked for this wish can change it."))
@@ -204,6 +210,8 @@ def wish_submit(*, wish, by) -> Wish:
         submitted_at=now,
     )
     wish.status = WishStatus.SUBMITTED
+    # Staff's last request is answered by this version: it no longer stands.
+    wish.decision_note = ""
     wish.submitted_at = wish.submitted_at or now
     wish.status_changed_at = wish.updated_at = now
     wish.position = _last_position(WishStatus.SUBMITTED)
@@ -268,6 +276,8 @@ def wish_move(
         wish.refusal_reason = reason if to == WishStatus.NOT_ACCEPTED else ""
         if reason:
             extra["reason"] = reason
+        # Written for the client: the notification quotes it (wishes/plugin.py).
+        extra["note"] = note
     elif note:
         wish.decision_note = note
     if estimate_hours is not None:
@@ -307,6 +317,7 @@ def wish_vote(*, wish, user, on: bool = True) -> bool:
     """
     if user.is_staff:
         raise ValidationError(_("Votes are the clients' own."))
+    _check_reach(wish, user)
     # Votes on one wish queue on its row, so each recount sees the ones before it.
     wish = _lock(wish)
     if wish.status == WishStatus.DRAFT:
@@ -339,6 +350,8 @@ def wish_comment(
         raise ValidationError(_("Write a message or attach a file."))
     if internal and not author.is_staff:
         raise ValidationError(_("Only support staff can add internal notes."))
+    if not author.is_staff:
+        _check_reach(wish, author)
     wish = _lock(wish)
     if wish.status == WishStatus.DRAFT:
         raise ValidationError(_("Submit the wish before commenting on it."))

@@ -319,3 +319,53 @@ def test_a_worker_e_mails_the_changes_asked_of_the_author(start_worker, world):
         assert f"http://testserver/wishes/{wish.number}/" in received.text
         assert Notification.objects.filter(event=event, channel="portal").count() == 1
         assert Event.objects.get(pk=event.pk).dispatched_at is not None
+
+
+# What a decision tells the client
+
+
+def test_the_changes_e_mail_quotes_what_to_change(world, voted, dispatch):
+    services.wish_move(wish=voted, to=S.CHANGES_REQUESTED, by=world.agent, note=NOTE)
+    dispatch()
+    text = _text(_wire(_latest("wish_changes_requested"), world.member))
+    assert NOTE in text
+    assert "What to change" in text
+
+
+def test_the_refusal_e_mail_gives_the_reason_and_the_explanation(world, voted, dispatch):
+    services.wish_move(
+        wish=voted,
+        to=S.NOT_ACCEPTED,
+        by=world.agent,
+        reason=RefusalReason.OTHER,
+        note="Your contract does not cover reports.",
+    )
+    dispatch()
+    text = _text(_wire(_latest("wish_not_accepted"), world.member))
+    assert str(RefusalReason.OTHER.label) in text
+    assert "Your contract does not cover reports." in text
+
+
+def test_a_resubmission_answers_the_request_for_changes(world, voted):
+    services.wish_move(wish=voted, to=S.CHANGES_REQUESTED, by=world.agent, note=NOTE)
+    services.wish_update(wish=voted, by=world.member, description="Santiago y Valparaíso.")
+    wish = services.wish_submit(wish=voted, by=world.member)
+    wish.refresh_from_db()
+    assert wish.decision_note == ""
+
+
+def test_an_internal_note_reaches_the_supervisors_and_no_client(world, voted, dispatch):
+    services.wish_comment(wish=voted, author=world.agent, body="Check the cost", internal=True)
+    dispatch()
+    assert _names(world, recipients(_latest("wish_note_added"))) == {"supervisor"}
+
+
+def test_nobody_votes_for_or_comments_on_a_wish_out_of_their_reach(world, voted):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.wish_vote(wish=voted, user=world.outsider)
+    with pytest.raises(ValidationError):
+        services.wish_comment(wish=voted, author=world.outsider, body="Hello")
+    voted.refresh_from_db()
+    assert voted.comments_count == 0
