@@ -24,7 +24,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 QUEUE = reverse("admin:tickets_ticket_changelist")
 # Queries of a ticket page with an SLA, a reply, a task and time logged (the
 # shell's included): a new one should be a deliberate choice.
-TICKET_PAGE_QUERIES = 22
+TICKET_PAGE_QUERIES = 23
 
 
 @pytest.fixture(autouse=True)
