@@ -37,7 +37,7 @@ from ..states import BOARD, STAFF, WishStatus
 from .common import age, position_between
 from .forms import BoardFilterForm, MoveFields, MoveForm, ReorderForm
 
-COLUMN_LIMIT = 50
+COLUMN_LIMIT = 12
 # Finished columns only grow: they show their latest cards (the latest moved in last).
 FINISHED = (WishStatus.DONE, WishStatus.NOT_ACCEPTED)
 
@@ -50,6 +50,25 @@ class Card:
     # The neighbours a move up or down lands between (ids; None: the column's end).
     up: tuple | None = None
     down: tuple | None = None
+    urls: dict = field(default_factory=dict)
+
+
+# The card's addresses, reversed once per page with a stand-in id: a board of a
+# hundred cards would otherwise reverse four hundred URLs.
+_STAND_IN = 987654321
+_CARD_URLS = {
+    "change": "admin:wishes_wish_change",
+    "move": "admin:wishes_wish_move",
+    "reorder": "admin:wishes_wish_reorder",
+}
+
+
+def _url_makers() -> dict:
+    patterns = {name: reverse(view, args=[_STAND_IN]) for name, view in _CARD_URLS.items()}
+    return {
+        name: (lambda pk, pattern=pattern: pattern.replace(str(_STAND_IN), str(pk)))
+        for name, pattern in patterns.items()
+    }
 
 
 @dataclass
@@ -60,12 +79,33 @@ class Column:
     cards: list = field(default_factory=list)
 
 
+def card_labels() -> dict:
+    """The cards' words, translated once for the page rather than once per card."""
+    return {
+        "label_drag": _("Drag to move"),
+        "label_organisation": _("Organisation"),
+        "label_value": _("Value"),
+        "label_votes": _("Votes"),
+        "label_age": _("In this column"),
+        "label_target": _("Target date"),
+        "label_move_to": _("Move to…"),
+        "label_move": _("Move"),
+    }
+
+
 def _moves(status) -> list:
-    return [(s, WishStatus(s).label) for s in states.moves_from(status, STAFF)]
+    # Labels as text: a card's menu is rendered once per card, the label once per page.
+    return [(s, str(WishStatus(s).label)) for s in states.moves_from(status, STAFF)]
 
 
-def card_for(wish, now=None) -> Card:
-    return Card(wish=wish, moves=_moves(wish.status), age=age(wish.status_changed_at, now))
+def card_for(wish, now=None, moves=None, urls=None) -> Card:
+    urls = urls or _url_makers()
+    return Card(
+        wish=wish,
+        moves=moves if moves is not None else _moves(wish.status),
+        age=age(wish.status_changed_at, now),
+        urls={name: make(wish.pk) for name, make in urls.items()},
+    )
 
 
 def columns(wishes) -> list[Column]:
@@ -91,12 +131,14 @@ def columns(wishes) -> list[Column]:
     for wish in ranked:
         by_status[wish.status].append(wish)
     now = timezone.now()
+    urls = _url_makers()
     board = []
     for status in BOARD:
         shown = sorted(
             by_status[status], key=lambda w: (w.position, -w.status_changed_at.timestamp(), -w.pk)
         )
-        cards = [card_for(wish, now) for wish in shown]
+        moves = _moves(status)
+        cards = [card_for(wish, now, moves, urls) for wish in shown]
         ids = [card.wish.pk for card in cards]
         for i, card in enumerate(cards):
             if i > 0:
@@ -123,6 +165,7 @@ def board_view(request, *, model_admin):
         "may_move": model_admin.has_change_permission(request),
         "here": request.get_full_path(),
         "dialog": MoveFields(auto_id="dialog_%s"),
+        **card_labels(),
         "column_limit": COLUMN_LIMIT,
     }
     return TemplateResponse(request, "admin/wishes/wish/board.html", context)
@@ -223,7 +266,7 @@ def move_view(request, object_id, *, model_admin):
             if _wants_json(request):
                 card = render_to_string(
                     "admin/wishes/wish/board_card.html",
-                    {"card": card_for(wish), "may_move": True, "here": target},
+                    {"card": card_for(wish), "may_move": True, "here": target, **card_labels()},
                     request=request,
                 )
                 return JsonResponse({"message": done, "card": card, "status": wish.status})
