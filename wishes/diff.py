@@ -6,8 +6,9 @@ import re
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-# Words and the spaces between them, so that the text is rebuilt exactly.
-TOKENS = re.compile(r"\s+|[^\s]+")
+# Each word with the spaces after it (and any spaces the text starts with), so the
+# text is rebuilt exactly and a run of changed words is one change, not one a word.
+TOKENS = re.compile(r"^\s+|\S+\s*")
 
 
 def words(old: str, new: str) -> SafeString:
