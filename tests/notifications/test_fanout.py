@@ -190,7 +190,9 @@ INTERNAL = {"ticket_note_added", "ticket_assigned"}
 def test_every_verb_has_its_recipient_list():
     from core import plugins
 
-    assert set(EXPECTED) == set(plugins.verbs())
+    # A wish's verbs are about wishes, not the ticket this test builds:
+    # tests/wishes/test_notifications.py says who hears each of them.
+    assert set(EXPECTED) == {verb for verb in plugins.verbs() if not verb.startswith("wish_")}
 
 
 @pytest.mark.parametrize("verb", sorted(EXPECTED))

@@ -33,7 +33,7 @@ LANGUAGES = ["en", "es", "pt", "fr"]
 SUBJECT = "Router down in Valparaíso"
 REPLY = "We restarted your access switch; please check the light."
 NOTE = "Client owes two invoices, hold the visit"
-INTERNAL = {"ticket_note_added", "ticket_assigned"}
+INTERNAL = {"ticket_note_added", "ticket_assigned", "wish_note_added"}
 
 # What each app records, verb by verb (see the services named in each comment).
 # Ticket events also carry {"number", "subject"}; "target" is built separately.
@@ -81,6 +81,21 @@ SAMPLES = {
     "hours_bank_100": (None, {"contract": "Support 2026", "used": 10.5, "allowance": 10.0}),
     # tickets/recurring.py (through ticket_open)
     "recurring_ticket_opened": (None, {"priority": "medium"}),
+    # wishes/services.py: about a wish, with its number and title
+    "wish_submitted": ("member", {"version": 1}),
+    "wish_resubmitted": ("member", {"version": 2}),
+    "wish_review_started": ("agent", {"status": "in_review"}),
+    "wish_changes_requested": ("agent", {"status": "changes_requested", "note": "Which sites?"}),
+    "wish_approved": ("agent", {"status": "approved"}),
+    "wish_planned": ("agent", {"status": "planned", "target_date": "2027-03-31"}),
+    "wish_replanned": ("agent", {"status": "approved"}),
+    "wish_started": ("agent", {"status": "in_progress"}),
+    "wish_done": ("agent", {"status": "done"}),
+    "wish_not_accepted": ("agent", {"status": "not_accepted", "reason": "cost", "note": ""}),
+    "wish_commented": ("agent", {}),
+    "wish_note_added": ("supervisor", {}),
+    "wish_voted": ("other_member", {}),
+    "wish_ticket_opened": ("agent", {"ticket": "TKT-2026-00042"}),
 }
 # Person events are about one ticket too, and carry its number and subject.
 NON_TICKET = {
@@ -95,11 +110,29 @@ def scene(world):
     return world, ticket, contract
 
 
+def _wish(world):
+    from tests.wishes.factories import submitted
+
+    return submitted(world, SUBJECT)
+
+
 def _event(verb, scene) -> Event:
     world, ticket, contract = scene
     actor_name, extra = SAMPLES[verb]
     data = dict(extra)
     target = ticket
+    if verb.startswith("wish_"):
+        # A wish's events name the wish, as wishes/services.py records them.
+        target = _wish(world)
+        data = {"number": target.number, "subject": target.title, **data}
+        return record_event(
+            organisation=world.org,
+            actor=getattr(world, actor_name) if actor_name else None,
+            verb=verb,
+            target=target,
+            visibility=Visibility.INTERNAL if verb in INTERNAL else Visibility.PUBLIC,
+            data=data,
+        )
     if verb not in NON_TICKET or verb.startswith("hours_bank"):
         data = {"number": ticket.number, "subject": ticket.subject, **data}
     if verb in NON_TICKET:
@@ -178,7 +211,7 @@ def test_every_verb_reads_well_in_every_language_on_every_channel(verb, scene):
             assert "%(" not in text, where
             assert verb not in text, where
             if has_number:
-                assert ticket.number in text, where
+                assert event.data.get("number", ticket.number) in text, where
         # Every channel says the same sentence, in the reader's language.
         sentence = escape(headline)
         assert headline in outputs["email text"]
