@@ -21,7 +21,7 @@ bench/profiles/<page>.txt and a summary under `profile`.
 `idle_tab` is what one open ticket page costs the server per minute while nothing
 changes (it polls every 4 s and gets 204), with the same for an open list (every 5 s).
 `jobs` is the SLA sweep's time over 100,000 and 1,000,000 open tickets, each size on a
-database of its own (bench/jobs.py), and the notification fan-out's throughput: 10,000
+database of its own (bench/jobs/), and the notification fan-out's throughput: 10,000
 events through real workers to delivered e-mails and Telegram messages against local
 fakes (bench/fanout.py, keys `fanout_*`). BENCH_SKIP_PAGES=1, BENCH_SKIP_JOBS=1 or
 BENCH_SKIP_FANOUT=1 skips a part, keeping what the last results.json had for it;
@@ -433,7 +433,7 @@ def _pages(started) -> dict:
 
 
 def main():
-    """Pages, then jobs (bench/jobs.py); BENCH_SKIP_PAGES=1 or BENCH_SKIP_JOBS=1 runs one
+    """Pages, then jobs (bench/jobs/); BENCH_SKIP_PAGES=1 or BENCH_SKIP_JOBS=1 runs one
     part and keeps the other's results from the last bench/results.json."""
     started = time.perf_counter()
     out = ROOT / "bench" / "results.json"
@@ -450,7 +450,7 @@ def main():
         from bench import jobs
 
         jobs_started = time.perf_counter()
-        print("SLA sweep (bench/jobs.py)")
+        print("SLA sweep (bench/jobs/)")
         results["jobs"] = {**results["jobs"], **jobs.run(ENV)}
         results["timing"]["jobs_s"] = round(time.perf_counter() - jobs_started, 1)
     if os.environ.get("BENCH_SKIP_FANOUT") != "1":

@@ -1,4 +1,4 @@
-"""The sweep benchmark (bench/jobs.py) at a small size: the data it loads is what it
+"""The sweep benchmark (bench/jobs/) at a small size: the data it loads is what it
 claims (three running clocks a ticket, one ticket in DUE_EVERY with one clock due, every
 link valid although the load skips the foreign key triggers), loading is idempotent,
 a measured sweep is checked and leaves the data as it found it, and bench/run.py keeps
@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from bench import fanout, jobs
 from bench import run as bench_run
+from bench.jobs import data as jobs_data
+from bench.jobs import sweep as jobs_sweep
 from sla.models import TicketClock
 from tickets.models import Ticket
 
 
 @pytest.fixture
 def small(monkeypatch):
-    monkeypatch.setattr(jobs, "CHUNK", 150)  # several COPY rounds
-    monkeypatch.setattr(jobs, "_queued", lambda: 0)  # nothing commits: nothing is handed off
+    monkeypatch.setattr(jobs_data, "CHUNK", 150)  # several COPY rounds
+    monkeypatch.setattr(jobs_sweep, "_queued", lambda: 0)  # nothing commits: nothing is handed off
 
 
 def _scalar(sql, params=()):
@@ -103,19 +105,19 @@ def test_measured_sweep_is_checked_and_leaves_the_data_as_it_was(small):
     assert "clock_breach_due" in plans
     assert jobs.pending(policy) == before  # EXPLAIN rolled back, sweep reset
 
-    assert jobs.park_all_but(policy, 2) == 4
+    assert jobs_data.park_all_but(policy, 2) == 4
     assert jobs.pending(policy)["warnings"] == 2
     few = jobs.measure(policy, 2, plans=False)
     assert (few["warnings"], few["breaches"], few["calls"]) == (2, 2, 2)
     assert jobs.pending(policy) == before  # the parked clocks are back
 
-    parts = jobs.breakdown(4)
+    parts = jobs_sweep.breakdown(4)
     assert parts["events"] == 6
     assert parts["queries"] >= 6 + 6  # an INSERT per event, claims and reads per call
     # Only nested timers are compared: claims and SQL both run inside the sweep.
     assert parts["claim_ms"] <= parts["sweep_ms"]
     assert parts["sql_ms"] <= parts["sweep_ms"]
-    jobs.reset(policy)
+    jobs_data.reset(policy)
     assert jobs.pending(policy) == before
 
 
