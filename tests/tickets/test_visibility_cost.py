@@ -115,3 +115,26 @@ def test_a_managers_list_page_reads_one_page_in_list_order(world, crowd):
     reads = explain(*page.query.sql_with_params())
     assert reads.of("tickets_ticket") <= 30, reads.plans[0]
     assert "ticket_org_activity" in reads.plans[0]
+
+
+def test_the_requester_filter_reads_the_organisations_tickets_not_the_systems(world, crowd):
+    """The manager's list offers its tickets' requesters: a semi-join on the visible
+    tickets, whatever the number of other organisations' tickets."""
+    now = timezone.now()
+    Ticket.objects.bulk_create(
+        Ticket(
+            organisation=world.other_org,
+            requester=world.outsider,
+            number=f"TKT-2031-{n:06d}",
+            subject=f"Elsewhere {n}",
+            description="Not ours.",
+            last_activity_at=now - timedelta(minutes=n),
+        )
+        for n in range(4_000)
+    )
+    analyze()
+    own = Ticket.objects.filter(organisation=world.org).count()
+    choices = queries.requesters(world.manager, _organisation(world.manager))
+    reads = explain(*choices.query.sql_with_params())
+    assert reads.of("tickets_ticket") <= own, reads.reading("tickets_ticket", own)
+    assert set(choices) == {world.member, world.other_member}
