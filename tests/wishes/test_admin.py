@@ -641,3 +641,13 @@ def test_clients_never_reach_the_wish_admin(client_for, world):
         response = client_for(user).get(change_url(wish))
         assert response.status_code == 302
         assert reverse("admin:login") in response["Location"]
+
+
+def test_the_description_shows_as_paragraphs_with_its_markup_escaped(client, world):
+    from tests.wishes.factories import submitted
+
+    wish = submitted(world, description="First line <b>bold?</b>\n\nSecond paragraph")
+    client.force_login(world.agent)
+    body = client.get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
+    assert "<p>First line &lt;b&gt;bold?&lt;/b&gt;</p>" in body
+    assert "&lt;p&gt;" not in body

@@ -5,10 +5,11 @@ everything of a wish here, internal notes and files included, each marked as suc
 """
 
 from django.contrib import admin
+from django.template.defaultfilters import linebreaks_filter
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +39,8 @@ class WishPageDisplaysMixin:
 
     @admin.display(description=gettext_lazy("description"))
     def description_text(self, obj):
-        return linebreaks(obj.description, autoescape=True)
+        # Escaped, then paragraphs: the filter marks the result safe (the bare function does not).
+        return linebreaks_filter(obj.description, autoescape=True)
 
     @admin.display(description=gettext_lazy("shared"))
     def shared(self, obj):
