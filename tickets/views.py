@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import SESSION_KEY
 from accounts.models import PARTNER, Role, User
 from core.htmx import render_htmx
-from core.uploads import clean_uploads
+from core.uploads import clean_uploads, file_response
 from core.views import act
 
 from . import drawio, queries, services, states
@@ -34,8 +34,6 @@ from .parts import parts
 from .states import Actor, Status
 
 PAGE_SIZE = 25
-# Preview attachments inline only for kinds a browser shows without running them.
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "application/pdf"}
 
 
 def _client(request):
@@ -498,21 +496,7 @@ def task_done(request, number, task_id):
 def attachment(request, number, attachment_id):
     ticket = _get_ticket_light(request, number)
     item = get_object_or_404(ticket.attachments.filter(is_internal=False), pk=attachment_id)
-    inline = request.GET.get("inline") == "1" and item.content_type in INLINE_TYPES
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.name,
-        content_type=item.content_type,
-    )
-    # The file never runs in our origin, even if opened directly.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Behind the login: never left in a (shared) browser cache after logout.
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(item, inline=request.GET.get("inline") == "1")
 
 
 # Diagrams (draw.io) ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from itertools import pairwise
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import SESSION_KEY
 from accounts.models import User
 from core.htmx import render_htmx
+from core.uploads import file_response
 from core.views import act
 from tickets.models import Ticket
 
@@ -28,9 +29,6 @@ from . import diff, services, states
 from .forms import BoardFilterForm, CommentForm, WishForm
 from .models import Wish, WishMute, WishVote
 from .states import AUTHOR, WishStatus
-
-# Files a browser may show in place rather than download.
-INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 
 
 def _client(request):
@@ -486,17 +484,4 @@ def wish_versions(request, number):
 def attachment_download(request, number, attachment_id):
     wish = _get_wish(request, number)
     item = get_object_or_404(wish.attachments.filter(is_internal=False), pk=attachment_id)
-    inline = request.GET.get("inline") == "1" and item.content_type in INLINE_TYPES
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=not inline,
-        filename=item.name,
-        content_type=item.content_type,
-    )
-    # The file never runs in our origin, even if opened directly.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(item, inline=request.GET.get("inline") == "1")

@@ -14,7 +14,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.admin import change_url
+from core.uploads import file_response
 
 from .. import services
 from ..models import Wish
@@ -273,18 +274,8 @@ class WishAdmin(WishQueueMixin, WishPageDisplaysMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_view_permission(request, wish):
             raise PermissionDenied
-        attachment = get_object_or_404(wish.attachments, pk=attachment_id)
-        try:
-            stored = attachment.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
         # Always downloaded, never shown in the admin's own origin: it is a client's file.
-        return FileResponse(
-            stored,
-            as_attachment=True,
-            filename=attachment.name,
-            content_type=attachment.content_type,
-        )
+        return file_response(get_object_or_404(wish.attachments, pk=attachment_id))
 
     def _wish_to_change(self, request, object_id):
         wish = self.get_object(request, unquote(object_id))
