@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sla",
     "notifications",
     "wishes",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

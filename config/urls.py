@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("activity/", include("activity.urls")),
     path("wishes/", include("wishes.urls")),
+    path("help/", include("knowledge.urls")),
     path("", include("portal.urls")),
 ]
 

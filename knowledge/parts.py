@@ -1,0 +1,9 @@
+from tickets.parts import TicketPart
+
+
+class Suggestions(TicketPart):
+    key = "knowledge-suggestions"
+
+
+class ArticleLinks(TicketPart):
+    key = "knowledge-links"
