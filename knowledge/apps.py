@@ -10,7 +10,8 @@ class KnowledgeConfig(AppConfig):
         # Suggestions beside the new-ticket form; article links in the agents' replies.
         from tickets import parts
 
-        from .parts import ArticleLinks, Suggestions
+        from .parts import ArticleLinks
+        from .suggestions import Suggestions
 
         parts.add(Suggestions())
         parts.add(ArticleLinks())

@@ -48,6 +48,14 @@ _MARKDOWN = re.compile(r"[#*_`|]+|!\[|\]\([^)]*\)|\[")
 _WORD = re.compile(r"[^\W_]+")
 
 
+def clean(text: str, limit: int = MAX_QUERY) -> str:
+    """What was typed, without control characters (PostgreSQL refuses NUL) or extra spaces."""
+    printable = "".join(
+        ch for ch in (text or "") if unicodedata.category(ch) != "Cc" or ch in "\n\t"
+    )
+    return " ".join(printable.split())[:limit]
+
+
 def normalise(text: str) -> str:
     """How searches are grouped in the report: lower case, accents and extra spaces gone."""
     folded = unicodedata.normalize("NFKD", text.lower())
@@ -219,7 +227,7 @@ def search(
     articles, text: str, *, reader: str, category=None, limit: int = PAGE, offset: int = 0
 ) -> Results:
     """Articles of `articles` matching `text` (websearch syntax), best first."""
-    text = " ".join((text or "").split())[:MAX_QUERY]
+    text = clean(text)
     results = Results(query=text)
     if not text:
         return results
@@ -305,7 +313,7 @@ def suggest(articles, text: str, *, reader: str, linked=(), limit: int = SUGGEST
     )
     for row in _best_per_article(linked_rows, reader, limit):
         hits.append(Hit(row.article, row, snippet(row.summary), _reader=reader))
-    words = list(dict.fromkeys(_WORD.findall((text or "").lower())))[:SUGGESTION_WORDS]
+    words = list(dict.fromkeys(_WORD.findall(clean(text, 4000).lower())))[:SUGGESTION_WORDS]
     if words and len(hits) < limit:
         anywords = " | ".join(words)
         queries = _queries(anywords, "raw")

@@ -13,7 +13,10 @@ at one fixed place. The client's pages (tickets/views.py):
 - list_column(tickets): a column of the ticket list, before "Last update": a
   Panel whose template has the partials "head" (its <th>) and "cell" (its <td>
   for `ticket`);
-- side_panel(request, ticket): a card at the top of the ticket page's side column.
+- side_panel(request, ticket): a card at the top of the ticket page's side column;
+- new_ticket_panel(request, organisation): a card beside the new-ticket form,
+  above "Before you send"; its template may listen to the form's fields
+  (#id_subject, #id_description, #id_request_type) with htmx.
 The agents' admin (tickets/admin):
 - queue_columns, queue_filters: queue columns (names of the part's
   admin.display methods) and list filters, right after the priority's;
@@ -54,6 +57,9 @@ class TicketPart:
         return None
 
     def side_panel(self, request, ticket) -> Panel | None:
+        return None
+
+    def new_ticket_panel(self, request, organisation) -> Panel | None:
         return None
 
     # --- The agents' admin: the queue ---

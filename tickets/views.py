@@ -232,6 +232,10 @@ def ticket_create(request):
         "client_sets_priority": policy.client_sets_priority,
         "type_description": request_type.tr("description") if request_type else "",
         "type_guidance": request_type.tr("guidance") if request_type else "",
+        # The cards the apps above tickets add beside the form (tickets/parts.py).
+        "new_ticket_panels": [
+            panel for part in parts() if (panel := part.new_ticket_panel(request, organisation))
+        ],
     }
     status = 400 if form.errors else 200
     return render_htmx(request, "tickets/create.html", context, partial="form", status=status)
