@@ -16,15 +16,18 @@ def describe(event, *, hide_subject: bool = False) -> str:
     its subject line is not theirs to read any more (its number, which they
     were told, stays).
     """
+    verb = plugins.verbs().get(event.verb)
+    if verb is None:
+        return event.verb
+    # A value its label reads may be structured (a title in each language).
     params = {
-        key: value for key, value in event.data.items() if isinstance(value, str | int | float)
+        key: value
+        for key, value in event.data.items()
+        if isinstance(value, str | int | float) or key in verb.labels
     }
     if hide_subject and "subject" in params:
         params["subject"] = "…"
     params["actor"] = str(event.actor) if event.actor_id else _("Support")
-    verb = plugins.verbs().get(event.verb)
-    if verb is None:
-        return event.verb
     for key, label in verb.labels.items():
         if key in params:
             params[key] = label(params[key])

@@ -140,6 +140,8 @@ def link_for(event, access) -> str | None:
         return subject.url(reference) if isinstance(reference, str) and reference else None
     if verb.audience == plugins.MANAGERS and access.sees_whole_organisation and verb.link:
         return verb.link(event, staff=False)
+    if verb.audience == plugins.ORGANISATION and verb.open_link and verb.link:
+        return verb.link(event, staff=False)
     return None
 
 

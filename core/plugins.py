@@ -100,6 +100,9 @@ class Verb:
     deadline: bool = False  # its data's `due_at` is shown in the reader's time zone
     # False: the feed shows it, nobody is notified of it (a vote on a wish).
     notify: bool = True
+    # An organisation's event whose link every client of it may open (a new
+    # article meant for them); other organisation-wide links are the managers'.
+    open_link: bool = False
 
 
 @dataclass(frozen=True)

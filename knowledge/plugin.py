@@ -43,6 +43,7 @@ VERBS = [
         labels={"title": _title},
         action=gettext_lazy("New article"),
         link=_link,
+        open_link=True,
     )
 ]
 
@@ -66,27 +67,33 @@ def _demo(demo):
 
 DEMO = DemoStep("knowledge", _demo, after=("accounts", "contracts", "tickets"))
 
+# Agents write and publish articles and their files; supervisors also arrange the
+# categories, delete articles and files, and read the visits to the new-ticket form.
+_WRITE_ARTICLES = [
+    "knowledge.view_category",
+    "knowledge.view_article",
+    "knowledge.add_article",
+    "knowledge.change_article",
+    "knowledge.view_articletranslation",
+    "knowledge.add_articletranslation",
+    "knowledge.change_articletranslation",
+    "knowledge.view_articleversion",
+    "knowledge.view_articleattachment",
+    "knowledge.add_articleattachment",
+    "knowledge.change_articleattachment",
+    "knowledge.view_feedback",
+    "knowledge.view_searchlog",
+]
+
 STAFF = {
-    AGENT: [
-        "knowledge.view_category",
-        "knowledge.view_article",
-        "knowledge.change_article",
-        "knowledge.add_article",
-        "knowledge.view_articletranslation",
-        "knowledge.view_feedback",
-        "knowledge.view_searchlog",
-    ],
+    AGENT: _WRITE_ARTICLES,
     SUPERVISOR: [
-        "knowledge.view_category",
+        *_WRITE_ARTICLES,
         "knowledge.add_category",
         "knowledge.change_category",
-        "knowledge.view_article",
-        "knowledge.add_article",
-        "knowledge.change_article",
+        "knowledge.delete_category",
         "knowledge.delete_article",
-        "knowledge.view_articletranslation",
-        "knowledge.view_feedback",
-        "knowledge.view_searchlog",
+        "knowledge.delete_articleattachment",
         "knowledge.view_deflection",
     ],
 }

@@ -96,6 +96,19 @@ SAMPLES = {
     "wish_note_added": ("supervisor", {}),
     "wish_voted": ("other_member", {}),
     "wish_ticket_opened": ("agent", {"ticket": "TKT-2026-00042"}),
+    # knowledge/services.py: the article's title in each language it is written in
+    "article_published": (
+        "agent",
+        {
+            "article": 1,
+            "title": {
+                "es": "Cómo reiniciar el router",
+                "en": "How to restart the router",
+                "pt": "Como reiniciar o roteador",
+                "fr": "Comment redémarrer le routeur",
+            },
+        },
+    ),
 }
 # Person events are about one ticket too, and carry its number and subject.
 NON_TICKET = {

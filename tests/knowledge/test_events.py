@@ -1,0 +1,110 @@
+"""A published article in the feeds of the organisations that may read it."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.access import load_access
+from activity import feed
+from activity.models import Event
+from activity.tasks import _dispatch
+from knowledge import services
+from knowledge.models import Article, Status, Visibility
+from knowledge.tasks import announce_due
+from notifications.models import Notification
+from notifications.render import render
+from tests.knowledge.factories import article
+
+TEXTS = {
+    "es": ("Cómo reiniciar el router", "Texto."),
+    "en": ("How to restart the router", "Text."),
+}
+
+
+def _published(world, **fields):
+    draft = article(TEXTS, status=Status.DRAFT, **fields)
+    services.publish(article=draft, user=world.agent)
+    return draft
+
+
+def _events():
+    return Event.objects.filter(verb="article_published")
+
+
+def test_publishing_tells_every_organisation_once(world):
+    made = _published(world)
+    assert set(_events().values_list("organisation_id", flat=True)) == {
+        world.org.pk,
+        world.other_org.pk,
+    }
+    services.publish(article=Article.objects.get(pk=made.pk), user=world.agent)
+    services.announce(made)
+    assert _events().count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "told"),
+    [
+        ({"visibility": Visibility.INTERNAL}, set()),
+        ({"visibility": Visibility.ORGANISATIONS, "organisations": "org"}, {"org"}),
+    ],
+)
+def test_only_readers_are_told(world, fields, told):
+    if fields.get("organisations") == "org":
+        fields["organisations"] = [world.org]
+    _published(world, **fields)
+    expected = {getattr(world, name).pk for name in told}
+    assert set(_events().values_list("organisation_id", flat=True)) == expected
+
+
+def test_a_scheduled_article_is_told_when_it_goes_live(world):
+    draft = article(TEXTS, status=Status.DRAFT)
+    services.publish(article=draft, user=world.agent, when=timezone.now() + timedelta(hours=1))
+    assert _events().count() == 0
+    assert announce_due() == 0
+    Article.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
+    assert announce_due() == 2
+    assert announce_due() == 0
+
+
+def test_publishing_without_text_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    empty = Article.objects.create(category=article(TEXTS).category)
+    with pytest.raises(ValidationError):
+        services.publish(article=empty, user=world.agent)
+    assert _events().count() == 0
+
+
+def test_the_feed_shows_the_title_in_the_readers_language(world, client_for):
+    made = _published(world)
+    world.member.language = "es"
+    world.member.save(update_fields=["language"])
+    page = client_for(world.member).get(reverse("activity:feed"))
+    html = page.content.decode()
+    assert "Cómo reiniciar el router" in html
+    assert "How to restart the router" not in html
+    assert reverse("knowledge:article", args=[made.pk]) in html
+
+
+def test_managers_hear_in_the_portal_only_by_default(world):
+    _published(world)
+    for event in _events():
+        _dispatch(event.pk)
+    event = _events().get(organisation=world.org)
+    rows = set(Notification.objects.filter(event=event).values_list("user__email", "channel"))
+    assert rows == {(world.manager.email, "portal"), (world.partner.email, "portal")} or rows == {
+        (world.manager.email, "portal")
+    }
+    world.manager.language = "fr"
+    with translation.override("fr"):
+        assert "redémarrer" not in render(event, world.manager).headline  # no French text
+        assert "How to restart the router" in render(event, world.manager).headline
+
+
+def test_the_feed_of_an_organisation_never_shows_anothers_limited_article(world):
+    _published(world, visibility=Visibility.ORGANISATIONS, organisations=[world.org])
+    access = load_access(world.outsider, world.other_org.pk)
+    assert list(feed.feed_for(world.outsider, access, world.other_org)) == []
