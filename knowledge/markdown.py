@@ -30,6 +30,8 @@ ATTRIBUTES = {
     "td": {"class"},
     "th": {"class"},
     "code": {"class"},
+    "pre": {"tabindex"},
+    "table": {"tabindex"},
 }
 # A table of contents helps from this many headings on.
 TOC_FROM = 3
@@ -88,6 +90,14 @@ def _rewrite_images(tokens, attachments: dict[str, str]) -> None:
             child.attrSet("src", attachments.get(name, "") if name else "")
 
 
+def _focusable_scrollers(tokens) -> None:
+    # A code block or a table wider than a phone scrolls sideways: keyboard users
+    # must be able to reach it to scroll it.
+    for token in tokens:
+        if token.type == "table_open":
+            token.attrSet("tabindex", "0")
+
+
 def _align_cells(tokens) -> None:
     # The page's CSP allows no style attributes: a column's alignment is a class.
     for token in tokens:
@@ -99,6 +109,8 @@ def _align_cells(tokens) -> None:
 
 
 def _attribute_filter(tag, attribute, value):
+    if attribute == "tabindex":
+        return "0"
     if attribute == "class":
         return value if _CLASS.match(value) else None
     if tag == "img" and attribute == "src" and not value:
@@ -112,7 +124,11 @@ def render(text: str, attachments: dict[str, str] | None = None) -> Rendered:
     headings = _shift_headings(tokens)
     _rewrite_images(tokens, attachments or {})
     _align_cells(tokens)
+    _focusable_scrollers(tokens)
     html = _parser.renderer.render(tokens, _parser.options, {})
+    # The fence renderer puts a token's attributes on <code>; raw HTML is off, so
+    # every <pre> here is the renderer's own.
+    html = html.replace("<pre>", '<pre tabindex="0">')
     clean = nh3.clean(
         html,
         tags=TAGS,

@@ -86,7 +86,37 @@ def long_words(live_world):
         organisation=world.org, email="new@andes.test", invited_by=world.manager
     )
     _wishes(world)
+    _knowledge(world)
     return world, ticket, contract, invitation_token(invitation)
+
+
+def _knowledge(world):
+    """A topic, a long article with contents, a table and code, and a related one."""
+    from tests.knowledge.factories import article, category
+
+    # A name is at most 120 characters; the description carries the whole word.
+    topic = category(
+        TEXT_WORD[:115], name_es=TEXT_WORD[:115], description=TEXT_WORD, description_es=TEXT_WORD
+    )
+    body = "\n\n".join(
+        [
+            f"Intro {TEXT_WORD}",
+            f"## Paso {TEXT_WORD}",
+            "| Luz | Estado | Qué hacer |\n|---|---|---|\n"
+            + f"| LOS | {TEXT_WORD} | Abrir ticket |",
+            "## Reiniciar",
+            f"```\nping -c 4 {TEXT_WORD}\n```",
+            "## Comprobar",
+            "Listo.",
+        ]
+    )
+    texts = {
+        "es": {"title": f"Router {SUBJECT_WORD}", "summary": TEXT_WORD, "body": body},
+        "en": {"title": f"Router {SUBJECT_WORD}", "summary": TEXT_WORD, "body": body},
+    }
+    main = article(texts, in_category=category(TEXT_WORD[:110], parent=topic))
+    main.related.add(article({"es": (f"Relacionado {SUBJECT_WORD}", "Texto")}, in_category=topic))
+    world.article = main
 
 
 def _wishes(world):
@@ -135,10 +165,14 @@ def _wishes(world):
 
 
 def _visits(ticket, contract, invitation):
+    from knowledge.models import Article
     from notifications import unsubscribe
     from wishes.models import Wish
 
     detail = f"/tickets/{ticket.number}/"
+    article = Article.objects.get(
+        translations__title__startswith="Router", translations__language="es"
+    )
     wish = Wish.objects.get(title__startswith="Informe")
     mute = unsubscribe.token(ticket.requester, number=ticket.number)
     return {
@@ -157,6 +191,11 @@ def _visits(ticket, contract, invitation):
             Visit("wish", f"/wishes/{wish.number}/", shows=TEXT_WORD),
             Visit("wish_versions", f"/wishes/{wish.number}/versions/", shows=TEXT_WORD),
             Visit("new_wish", "/wishes/new/", shows=TEXT_WORD),
+            Visit("help", "/help/", shows=TEXT_WORD),
+            Visit("help_topic", f"/help/categories/{article.category.parent_id}/", shows=TEXT_WORD),
+            Visit("help_article", article.get_absolute_url(), shows=TEXT_WORD),
+            Visit("help_search", "/help/search/?q=router", shows=SUBJECT_WORD),
+            Visit("help_no_result", "/help/search/?q=ruoter", shows=SUBJECT_WORD),
         ],
         "manager": [
             Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),

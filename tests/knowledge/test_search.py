@@ -256,3 +256,9 @@ def test_selective_query_reads_the_gin_index(world, library):
     matching = _matching(ArticleTranslation.objects.order_by(), _queries("router", "websearch"))
     plan = matching.explain()
     assert "kb_text_search" in plan
+
+
+def test_swapped_letters_are_forgiven(world, library):
+    results = _find(world, "ruoter", reader="en")
+    assert results.did_you_mean == "router"
+    assert [hit.text.title for hit in results.close] == ["Resetting your router"]
