@@ -7,6 +7,7 @@
 - attachments: the article's files, named for Markdown, opened by staff;
 - preview: what a client of an organisation sees of an article, or why nothing;
 - report: "What to write next", each section also as CSV;
+- ticket_links: the articles an agent links from a ticket's reply (knowledge/parts.py);
 - records: read-only feedback, searches and deflections;
 - diff, common: what they share.
 """

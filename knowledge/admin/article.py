@@ -1,7 +1,7 @@
 """ArticleAdmin: the list of articles, the article page where staff settle where it
 sits, who reads it and when, write its texts (texts.py), upload its files
 (attachments.py) and publish it; and the pages around it: each text's versions,
-the preview as an organisation, the report.
+the preview as an organisation, the report, the links for a ticket's reply.
 
 Texts are saved by services.save_translation and publishing is services.publish
 (which announces a live article once), both in the admin's one transaction: a
@@ -28,7 +28,7 @@ from tickets.admin_forms import MultipleFileField
 
 from .. import services
 from ..models import Article, ArticleAttachment, ArticleTranslation, Category, Status, Visibility
-from . import attachments, preview, report, texts
+from . import attachments, preview, report, texts, ticket_links
 from .changelist import ArticleListMixin
 from .common import ADMIN_CSS, TEXT_HEADS, Refused, refusal_goes_to
 
@@ -303,6 +303,7 @@ class ArticleAdmin(ArticleListMixin, admin.ModelAdmin):
 
         return [
             view(report.report_view, "knowledge_report", "report/"),
+            view(ticket_links.links_view, "knowledge_article_links", "links/<int:ticket_id>/"),
             view(preview.preview_view, "knowledge_article_preview", "<path:object_id>/preview/"),
             view(
                 texts.versions_view,
