@@ -190,3 +190,32 @@ def test_dashboard_shows_the_help_panel(world, client_for):
     page = client_for(world.member).get(reverse("portal:dashboard"))
     assert "Popular answer" in page.content.decode()
     assert reverse("knowledge:search") in page.content.decode()
+
+
+def test_article_page_queries_do_not_grow_with_related_or_files(
+    world, client_for, django_assert_max_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    from knowledge.models import ArticleAttachment
+
+    def attach(found, name):
+        item = ArticleAttachment(article=found, name=name, content_type="image/png", size=1)
+        item.file.save(name, ContentFile(b"x"), save=True)
+
+    found = article({"en": ("Main", "See ![a](attachment:a.png)"), "es": ("Principal", "Ver")})
+    found.related.add(article({"en": ("One", "Text.")}))
+    attach(found, "a.png")
+    client = client_for(world.member)
+    client.get(found.get_absolute_url())
+    with django_assert_max_num_queries(30) as few:
+        client.get(found.get_absolute_url())
+    for n in range(6):
+        found.related.add(article({"en": (f"More {n}", "Text."), "fr": (f"Plus {n}", "Texte.")}))
+        attach(found, f"b{n}.png")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(found.get_absolute_url())
+    assert len(page.context["reading"].related) == 5
+    assert (
+        f'src="{found.attachments.get(name="a.png").get_absolute_url()}"' in page.content.decode()
+    )

@@ -80,7 +80,9 @@ VALUE = st.one_of(ODD, st.text(max_size=30), st.integers().map(str))
 # File fields also get files: odd names, empty, binary, a fake SVG.
 UPLOAD = st.builds(
     lambda name, content: SimpleUploadedFile(name, content, "application/octet-stream"),
-    st.sampled_from(["", "a.drawio.svg", "x\x00.svg", "ñ" * 300 + ".txt", "..", "a.exe"]),
+    # Django's test client cannot even build a file named "" or "..": the
+    # nearest names a browser could send instead.
+    st.sampled_from([" ", "a.drawio.svg", "x\x00.svg", "ñ" * 300 + ".txt", "...", "a.exe"]),
     st.sampled_from([b"", b"\x00\xff" * 10, b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"x"]),
 )
 FILE_FIELDS = {"file", "attachments"}
@@ -268,6 +270,26 @@ TARGETS = [
     T("wishes:resubmit", "post", "/wishes/{wish_refused}/resubmit/"),
     T("wishes:mute", "post", "/wishes/{wish}/mute/", ("muted",)),
     T("wishes:attachment", "get", "/wishes/{wish}/attachments/{wish_attachment}/", ("inline",)),
+    # Knowledge base.
+    T("knowledge:home", "get", "/help/"),
+    T("knowledge:search", "get", "/help/search/", ("q", "category")),
+    T(
+        "knowledge:suggest",
+        "get",
+        "/help/suggest/",
+        ("subject", "description", "request_type", "d"),
+    ),
+    T("knowledge:category", "get", "/help/categories/{kb_category}/"),
+    T("knowledge:article", "get", "/help/articles/{kb_article}/", ("s",)),
+    T("knowledge:article_panel", "get", "/help/articles/{kb_article}/panel/", ("d",)),
+    T(
+        "knowledge:feedback",
+        "post",
+        "/help/articles/{kb_article}/feedback/",
+        ("helpful", "comment"),
+    ),
+    T("knowledge:attachment", "get", "/help/articles/{kb_article}/files/{kb_attachment}/"),
+    T("knowledge:solved", "post", "/help/deflections/{kb_visit}/solved/{kb_article}/"),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -374,6 +396,7 @@ def portal(world, settings):
     )
     shared = {
         **_wishes(world),
+        **_knowledge(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -422,6 +445,25 @@ def _wishes(world) -> dict:
         "wish_draft": draft(world, "Fuzzed draft").number,
         "wish_spare": draft(world, "Spare draft").number,
         "wish_refused": wish_in(world, WishStatus.NOT_ACCEPTED, "Refused").number,
+    }
+
+
+def _knowledge(world) -> dict:
+    from django.core.files.base import ContentFile
+
+    from knowledge import services as kb_services
+    from knowledge.models import ArticleAttachment
+    from tests.knowledge.factories import article
+
+    found = article({"es": ("Sin internet", "Revisa el router.", "## Paso\n\nReinicia.")})
+    item = ArticleAttachment(article=found, name="plan.txt", content_type="text/plain", size=4)
+    item.file.save("plan.txt", ContentFile(b"plan"), save=True)
+    visit = kb_services.start_deflection(organisation=world.org, user=world.member)
+    return {
+        "kb_article": found.pk,
+        "kb_category": found.category_id,
+        "kb_attachment": item.pk,
+        "kb_visit": str(visit.token),
     }
 
 
