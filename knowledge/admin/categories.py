@@ -46,6 +46,16 @@ class LevelFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrderForm(forms.ModelForm):
+    """A row of the list, whose order is edited in place: each field says whose it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget.attrs["aria-label"] = _("Order of %(name)s") % {
+            "name": self.instance.tr("name")
+        }
+
+
 @admin.register(Category)
 class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
     form = CategoryForm
@@ -62,6 +72,10 @@ class CategoryAdmin(TranslatedAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = ADMIN_CSS
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", OrderForm)
+        return super().get_changelist_form(request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))

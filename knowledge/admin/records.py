@@ -25,7 +25,8 @@ def _article_link(article):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["article_link", "helpful", "comment", "organisation", "language", "updated_at"]
+    # The date opens the record: the article's own link sits in the next column.
+    list_display = ["updated_at", "article_link", "helpful", "comment", "organisation", "language"]
     list_filter = ["helpful", "language"]
     list_select_related = ["article", "organisation"]
     search_fields = ["comment", "organisation__name"]
