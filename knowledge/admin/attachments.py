@@ -5,6 +5,7 @@ upload of the portal), named so that Markdown can show them
 import re
 import unicodedata
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -53,8 +54,7 @@ def attach(*, article: Article, uploads: list[CleanUpload], user) -> list[Articl
         replaced = item.file.name if item else None
         if item is None:
             item = ArticleAttachment(article=article, name=name)
-        item.file = upload.as_file()
-        item.file.name = name
+        item.file = ContentFile(upload.data, name=name)
         item.content_type = upload.content_type
         item.size = len(upload.data)
         item.uploaded_by = user

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from accounts.configtext import organisation_language
@@ -90,7 +91,9 @@ def links_view(request, ticket_id, *, model_admin):
         heading = _("To read first for this request type") if ids else ""
     links = _links(request, ids, ticket, language)
     if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"query": query, "heading": heading, "results": links})
+        response = JsonResponse({"query": query, "heading": heading, "results": links})
+        patch_vary_headers(response, ["Accept"])
+        return response
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Articles to link from %(number)s") % {"number": ticket.number},
@@ -101,4 +104,6 @@ def links_view(request, ticket_id, *, model_admin):
         "links": links,
         "language_name": LANGUAGE_LABELS.get(language, language),
     }
-    return TemplateResponse(request, "admin/knowledge/ticket_links.html", context)
+    response = TemplateResponse(request, "admin/knowledge/ticket_links.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response

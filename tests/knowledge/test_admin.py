@@ -451,6 +451,24 @@ def test_files_are_uploaded_checked_named_for_markdown_and_shown_to_staff(
     assert client.get(url).status_code == 404
 
 
+def test_a_file_of_the_same_name_replaces_the_old_one(
+    world, client_for, router, django_capture_on_commit_callbacks
+):
+    client = client_for(world.agent)
+    stored = []
+    for content in (PNG, PNG + b"-newer"):
+        data = form_data(client.get(change_url(router)))
+        data["upload"] = [SimpleUploadedFile("screen.png", content)]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(change_url(router), data).status_code == 302
+        item = router.attachments.get()
+        stored.append(item.file.name)
+    assert item.size == len(PNG) + len(b"-newer")
+    storage = item.file.storage
+    assert stored[0] != stored[1]
+    assert not storage.exists(stored[0]) and storage.exists(stored[1])
+
+
 def test_a_file_whose_bytes_do_not_match_its_name_is_refused(world, client_for, router):
     client = client_for(world.agent)
     data = form_data(client.get(change_url(router)))
