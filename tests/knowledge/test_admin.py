@@ -1069,3 +1069,30 @@ def test_staff_who_only_read_articles_see_texts_and_versions_but_change_nothing(
     assert client.post(restore).status_code == 403
     assert client.post(LIST, {"action": "publish_articles", ACTION_CHECKBOX_NAME: [router.pk]})
     assert router.translations.get(language="es").revision == 1
+
+
+def test_the_records_read_the_same_queries_for_more_rows(
+    world, client_for, router, django_assert_max_num_queries
+):
+    def more(count):
+        for index in range(count):
+            item = article({"es": (f"Otro {index}", "Texto.")})
+            said_no(item, member_of(world.org, email=f"r{index}-{item.pk}@andes.test"), "No.")
+            searched(world, f"busqueda {index}", results=1, clicked=item)
+            visit(world, Deflection.Outcome.SOLVED, opened=[item.pk], solved_by=item)
+
+    more(1)
+    client = client_for(world.supervisor)
+    lists = [
+        reverse(f"admin:knowledge_{name}_changelist")
+        for name in ("feedback", "searchlog", "deflection")
+    ]
+    counts = []
+    for url in lists:
+        with django_assert_max_num_queries(20) as few:
+            assert client.get(url).status_code == 200
+        counts.append(len(few.captured_queries))
+    more(5)
+    for url, count in zip(lists, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            assert client.get(url).status_code == 200
