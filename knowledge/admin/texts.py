@@ -117,16 +117,25 @@ class TextFormSet(BaseInlineFormSet):
             text.original_revision_now = original.revision if original else None
         self.taken = {text.language for text in texts}
 
+    def _offer_free_languages(self, form):
+        free = [choice for choice in LANGUAGES if choice[0] not in self.taken]
+        form.fields["language"].choices = free
+        codes = [code for code, _label in free]
+        if codes:
+            wanted = self.instance.original_language
+            form.fields["language"].initial = wanted if wanted in codes else codes[0]
+        return form
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         if i >= self.initial_form_count():
-            free = [choice for choice in LANGUAGES if choice[0] not in self.taken]
-            form.fields["language"].choices = free
-            codes = [code for code, _label in free]
-            if codes:
-                wanted = self.instance.original_language
-                form.fields["language"].initial = wanted if wanted in codes else codes[0]
+            self._offer_free_languages(form)
         return form
+
+    @property
+    def empty_form(self):
+        # The form "Add another text" copies: the languages without a text only.
+        return self._offer_free_languages(super().empty_form)
 
 
 class TextInline(admin.StackedInline):

@@ -208,6 +208,33 @@ def test_a_new_language_is_added_through_the_service(world, client_for, router):
     assert (text.revision, text.source_revision, text.versions.count()) == (1, 1, 1)
 
 
+def test_a_second_text_in_a_language_is_refused(world, client_for, router):
+    client = client_for(world.agent)
+    page = client.get(change_url(router))
+    # "Add another text" offers the languages without a text only.
+    assert [
+        c
+        for c, _label in page.context["inline_admin_formsets"][0]
+        .formset.empty_form.fields["language"]
+        .choices
+    ] == ["pt", "fr"]
+    data = form_data(page)
+    data["translations-TOTAL_FORMS"] = "4"
+    # Two new texts in the same language.
+    for index, language in [(2, "pt"), (3, "pt")]:
+        data.update(
+            {
+                f"translations-{index}-language": language,
+                f"translations-{index}-title": "Otra",
+                f"translations-{index}-body": "Otra.",
+            }
+        )
+    response = client.post(change_url(router), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for language." in response.content.decode()
+    assert not router.translations.filter(language="pt").exists()
+
+
 def test_a_text_saved_meanwhile_is_not_overwritten(world, client_for, router):
     client = client_for(world.agent)
     page = client.get(change_url(router))
