@@ -5,11 +5,8 @@ from tickets.parts import Panel, TicketPart
 from .models import LANGUAGE_CODES, LANGUAGES
 
 
-class Suggestions(TicketPart):
-    key = "knowledge-suggestions"
-
-
-# --- Article links in the agents' replies -------------------------------------------------
+# Article links in the agents' replies (the suggestions beside the new-ticket form
+# are knowledge/suggestions.py).
 
 REPLY = "ticket-reply"  # the class of the ticket page's "Reply to the client" fieldset
 

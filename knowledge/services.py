@@ -137,12 +137,13 @@ def _titles(article: Article) -> dict[str, str]:
 
 
 @transaction.atomic
-def announce(article: Article, *, actor=None) -> int:
+def announce(article: Article, *, actor=None, now=None) -> int:
     """Tell every organisation that may read a live article that it is there, once."""
+    now = now or timezone.now()
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.announced_at is not None or not article.is_live():
+    if article.announced_at is not None or not article.is_live(now):
         return 0
-    article.announced_at = timezone.now()
+    article.announced_at = now
     article.save(update_fields=["announced_at"])
     titles = _titles(article)
     if not titles:
@@ -182,7 +183,7 @@ def announce_due(now=None) -> int:
         status=Status.PUBLISHED, publish_at__lte=now, announced_at__isnull=True
     ).values_list("pk", flat=True)[:200]
     for pk in due:
-        told += announce(Article(pk=pk))
+        told += announce(Article(pk=pk), now=now)
     return told
 
 

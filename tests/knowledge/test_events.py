@@ -108,3 +108,11 @@ def test_the_feed_of_an_organisation_never_shows_anothers_limited_article(world)
     _published(world, visibility=Visibility.ORGANISATIONS, organisations=[world.org])
     access = load_access(world.outsider, world.other_org.pk)
     assert list(feed.feed_for(world.outsider, access, world.other_org)) == []
+
+
+def test_announcing_due_articles_at_a_given_moment(world):
+    draft = article(TEXTS, status=Status.DRAFT)
+    later = timezone.now() + timedelta(hours=1)
+    services.publish(article=draft, user=world.agent, when=later)
+    assert services.announce_due(now=later - timedelta(minutes=1)) == 0
+    assert services.announce_due(now=later + timedelta(minutes=1)) == 2
