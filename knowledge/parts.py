@@ -4,7 +4,6 @@ from tickets.parts import Panel, TicketPart
 
 from .models import LANGUAGE_CODES, LANGUAGES
 
-
 # Article links in the agents' replies (the suggestions beside the new-ticket form
 # are knowledge/suggestions.py).
 
