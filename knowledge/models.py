@@ -314,6 +314,8 @@ class ArticleVersion(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     tags = models.CharField(max_length=300, blank=True)
+    # The original's revision this text was written from (a restore keeps it).
+    source_revision = models.PositiveIntegerField(default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -7,17 +7,20 @@ anything about them beyond their organisation, except a deflection, which must
 know whether the same person opened a ticket afterwards.
 """
 
+import re
+import unicodedata
 import uuid
 from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Func, PositiveIntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.models import Event
 from activity.services import record_events
 
 from .models import (
@@ -34,13 +37,13 @@ from .search import MAX_QUERY, normalise
 
 # A visit to the new-ticket form ends, for deflection, this long after it began.
 DEFLECTION_WINDOW = timedelta(minutes=30)
+ANNOUNCED = "article_published"
 FEEDBACK_COMMENT_MAX = 2000
 
 
 # --- Staff: texts and publishing ---------------------------------------------------------
 
 
-@transaction.atomic
 def save_translation(
     *,
     article: Article,
@@ -51,15 +54,51 @@ def save_translation(
     tags: str,
     user,
     note="",
+    expected_revision=None,
+    source_revision=None,
 ) -> ArticleTranslation:
-    """Save one language's text as a new revision, keeping the old one as a version."""
+    """Save one language's text as a new revision, keeping the old one as a version.
+
+    `expected_revision`: the revision the writer started from; if someone saved
+    since, nothing is saved and the refusal names them. `source_revision`: the
+    original's revision a translation was written from (a restored version's own),
+    by default the original's current one.
+    """
+    try:
+        with transaction.atomic():
+            return _save_translation(
+                article,
+                language,
+                user,
+                note,
+                expected_revision,
+                source_revision,
+                {"title": title, "summary": summary, "body": body, "tags": tags},
+            )
+    except IntegrityError as clash:
+        # Two people wrote the first text of a language at once; the other one won.
+        raise ValidationError(
+            _("Someone saved a text in this language meanwhile. Reload the page to see it.")
+        ) from clash
+
+
+def _save_translation(article, language, user, note, expected_revision, source_revision, fields):
     now = timezone.now()
     text = (
-        ArticleTranslation.objects.select_for_update()
+        ArticleTranslation.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
         .filter(article=article, language=language)
         .first()
     )
-    fields = {"title": title, "summary": summary, "body": body, "tags": tags}
+    if text is not None and expected_revision is not None and text.revision != expected_revision:
+        raise ValidationError(
+            _(
+                "%(who)s saved this text (revision %(revision)s) after you opened the page, "
+                "so yours was not saved. Compare with their version in the history; saving "
+                "again keeps yours as the newest."
+            )
+            % {"who": _person(text.updated_by), "revision": text.revision}
+        )
     if text is not None and all(getattr(text, k) == v for k, v in fields.items()):
         return text
     if text is None:
@@ -70,6 +109,8 @@ def save_translation(
         text.revision += 1
     if language == article.original_language:
         text.source_revision = text.revision
+    elif source_revision is not None:
+        text.source_revision = source_revision
     else:
         original = ArticleTranslation.objects.filter(
             article=article, language=article.original_language
@@ -78,10 +119,21 @@ def save_translation(
     text.updated_at, text.updated_by = now, user
     text.save()
     ArticleVersion.objects.create(
-        translation=text, revision=text.revision, created_by=user, note=note[:200], **fields
+        translation=text,
+        revision=text.revision,
+        source_revision=text.source_revision,
+        created_by=user,
+        note=note[:200],
+        **fields,
     )
     Article.objects.filter(pk=article.pk).update(updated_at=now)
     return text
+
+
+def _person(user) -> str:
+    if user is None:
+        return _("someone no longer here")
+    return str(user)
 
 
 def restore_version(*, version: ArticleVersion, user) -> ArticleTranslation:
@@ -96,6 +148,20 @@ def restore_version(*, version: ArticleVersion, user) -> ArticleTranslation:
         tags=version.tags,
         user=user,
         note=_("Restored revision %(revision)s") % {"revision": version.revision},
+        # A restored translation is as old as the original it was written from.
+        source_revision=version.source_revision,
+    )
+
+
+@transaction.atomic
+def original_language_changed(article: Article) -> None:
+    """Revisions count per text: once another language is the original, every other
+    text is compared with it afresh, so each is stale until saved again."""
+    ArticleTranslation.objects.filter(article=article).exclude(
+        language=article.original_language
+    ).update(source_revision=0)
+    ArticleTranslation.objects.filter(article=article, language=article.original_language).update(
+        source_revision=F("revision")
     )
 
 
@@ -136,30 +202,46 @@ def _titles(article: Article) -> dict[str, str]:
     return {text.language: text.title for text in article.translations.all()}
 
 
+def _announcements(article: Article):
+    return Event.objects.filter(verb=ANNOUNCED, data__article=article.pk)
+
+
 @transaction.atomic
 def announce(article: Article, *, actor=None, now=None) -> int:
-    """Tell every organisation that may read a live article that it is there, once."""
+    """Make the announcement of an article reach exactly the organisations that may
+    read it now: each told once while it is live; taken back (with its
+    notifications) from those that may no longer read it, so that its title does
+    not stay in their feed. Called whenever an article's status or readers change."""
     now = now or timezone.now()
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.announced_at is not None or not article.is_live(now):
+    told = _announcements(article)
+    if not article.is_live(now):
+        told.delete()
+        if article.announced_at is not None:
+            # Told again when it is live again (announce_due).
+            article.announced_at = None
+            article.save(update_fields=["announced_at"])
         return 0
-    article.announced_at = now
-    article.save(update_fields=["announced_at"])
+    readers = list(readers_of(article))
+    told.exclude(organisation__in=[org.pk for org in readers]).delete()
+    already = set(told.values_list("organisation_id", flat=True))
     titles = _titles(article)
-    if not titles:
-        return 0
-    events = record_events(
+    new = [org for org in readers if org.pk not in already] if titles else []
+    record_events(
         [
             {
                 "organisation": organisation,
                 "actor": actor,
-                "verb": "article_published",
+                "verb": ANNOUNCED,
                 "data": {"article": article.pk, "title": titles},
             }
-            for organisation in readers_of(article)
+            for organisation in new
         ]
     )
-    return len(events)
+    if article.announced_at is None:
+        article.announced_at = now
+        article.save(update_fields=["announced_at"])
+    return len(new)
 
 
 @transaction.atomic
@@ -170,18 +252,24 @@ def publish(*, article: Article, user, when=None) -> Article:
     article.status = Status.PUBLISHED
     article.publish_at = when or timezone.now()
     article.save(update_fields=["status", "publish_at"])
-    if article.is_live():
-        announce(article, actor=user)
+    # Live now: told; scheduled: told when it goes live, and taken back meanwhile
+    # if it had been told before.
+    announce(article, actor=user)
     return article
 
 
 def announce_due(now=None) -> int:
     """Scheduled articles whose time has come (a beat job): tell their readers."""
+    # Internal articles have no readers to tell.
     now = now or timezone.now()
     told = 0
-    due = Article.objects.filter(
-        status=Status.PUBLISHED, publish_at__lte=now, announced_at__isnull=True
-    ).values_list("pk", flat=True)[:200]
+    due = (
+        Article.objects.filter(
+            status=Status.PUBLISHED, publish_at__lte=now, announced_at__isnull=True
+        )
+        .exclude(visibility=Visibility.INTERNAL)
+        .values_list("pk", flat=True)[:200]
+    )
     for pk in due:
         told += announce(Article(pk=pk), now=now)
     return told
@@ -197,7 +285,7 @@ def count_view(article: Article) -> None:
 @transaction.atomic
 def give_feedback(*, article, user, organisation, language, helpful: bool, comment="") -> Feedback:
     """A person's answer to "Was this helpful?"; answering again replaces it."""
-    comment = (comment or "").strip() if not helpful else ""
+    comment = _printable(comment).strip() if not helpful else ""
     if len(comment) > FEEDBACK_COMMENT_MAX:
         raise ValidationError(
             _("Please keep the comment under %(max)s characters.") % {"max": FEEDBACK_COMMENT_MAX}
@@ -216,7 +304,27 @@ def give_feedback(*, article, user, organisation, language, helpful: bool, comme
     return feedback
 
 
+def _printable(text) -> str:
+    """Without control characters (PostgreSQL refuses NUL), lines and tabs kept."""
+    return "".join(ch for ch in (text or "") if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+# What someone may type into a search that says who they are: an address, a phone
+# or account number. The report needs the words, not those.
+_PERSONAL = [
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[e-mail]"),
+    (re.compile(r"\+?\d[\d \-().]{5,}\d"), "[number]"),
+]
+
+
+def scrub(query: str) -> str:
+    for pattern, placeholder in _PERSONAL:
+        query = pattern.sub(placeholder, query)
+    return query
+
+
 def log_search(*, organisation, query: str, language: str, results: int, source=None) -> SearchLog:
+    query = scrub(query)
     return SearchLog.objects.create(
         organisation=organisation,
         source=source or SearchLog.Source.SEARCH,
@@ -300,9 +408,9 @@ def settle_deflections(now=None) -> int:
         outcome=Deflection.Outcome.PENDING, started_at__lte=now - DEFLECTION_WINDOW
     ).order_by("started_at")[:500]
     for deflection in due:
+        # In any of their organisations: the form lets them choose another one.
         ticket = Ticket.objects.filter(
             requester_id=deflection.user_id,
-            organisation_id=deflection.organisation_id,
             created_at__gte=deflection.started_at,
             created_at__lte=deflection.started_at + DEFLECTION_WINDOW,
         ).exists()

@@ -271,6 +271,10 @@ class ArticleAdmin(ArticleListMixin, admin.ModelAdmin):
         if change and form.changed_data:
             obj.updated_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if change and "original_language" in form.changed_data:
+            # Before the texts of this submission are saved, so that they count as
+            # written from the new original.
+            services.original_language_changed(obj)
 
     def save_formset(self, request, form, formset, change):
         if isinstance(formset, texts.TextFormSet):
@@ -293,6 +297,10 @@ class ArticleAdmin(ArticleListMixin, admin.ModelAdmin):
                 services.publish(
                     article=article, user=request.user, when=when if when > timezone.now() else None
                 )
+        else:
+            # Archived, back to draft, rescheduled or meant for other readers: the
+            # announcement follows (told to new readers, taken back from former ones).
+            services.announce(article, actor=request.user)
 
     # --- The pages around it ---
 

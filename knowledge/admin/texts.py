@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from .. import services
 from ..models import LANGUAGES, ArticleTranslation, ArticleVersion
 from . import diff
-from .common import LANGUAGE_LABELS
+from .common import LANGUAGE_LABELS, refusal_goes_to
 
 TEXT_FIELDS = ("title", "summary", "body", "tags")
 # Fields of the text form that are not the text: changing only these saves nothing.
@@ -195,16 +195,20 @@ def save_texts(request, article, formset) -> None:
     for form in edited:
         data = form.cleaned_data
         was_new = not form.instance.pk
-        text = services.save_translation(
-            article=article,
-            language=form.language_code,
-            title=data["title"],
-            summary=data.get("summary", ""),
-            body=data["body"],
-            tags=data.get("tags", ""),
-            user=request.user,
-            note=data.get("note", ""),
-        )
+        with refusal_goes_to(None):
+            # The revision seen is checked again under the text's lock: a save that
+            # landed after this form was validated is not overwritten either.
+            text = services.save_translation(
+                article=article,
+                language=form.language_code,
+                title=data["title"],
+                summary=data.get("summary", ""),
+                body=data["body"],
+                tags=data.get("tags", ""),
+                user=request.user,
+                note=data.get("note", ""),
+                expected_revision=data.get("seen_revision") if not was_new else None,
+            )
         if was_new:
             new.append(text)
         else:

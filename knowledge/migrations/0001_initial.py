@@ -94,6 +94,7 @@ class Migration(migrations.Migration):
                 ('summary', models.CharField(blank=True, max_length=300)),
                 ('body', models.TextField()),
                 ('tags', models.CharField(blank=True, max_length=300)),
+                ('source_revision', models.PositiveIntegerField(default=0)),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -116,3 +116,53 @@ def test_announcing_due_articles_at_a_given_moment(world):
     services.publish(article=draft, user=world.agent, when=later)
     assert services.announce_due(now=later - timedelta(minutes=1)) == 0
     assert services.announce_due(now=later + timedelta(minutes=1)) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": Status.ARCHIVED},
+        {"status": Status.DRAFT},
+        {"visibility": Visibility.INTERNAL},
+        {"publish_at": "future"},
+    ],
+)
+def test_an_article_readers_lose_leaves_their_feeds(world, client_for, change):
+    made = _published(world)
+    for event in _events():
+        _dispatch(event.pk)
+    assert Notification.objects.filter(event__verb="article_published").exists()
+    if change.get("publish_at") == "future":
+        change["publish_at"] = timezone.now() + timedelta(days=1)
+    Article.objects.filter(pk=made.pk).update(**change)
+    services.announce(made)
+    assert _events().count() == 0
+    assert not Notification.objects.filter(event__verb="article_published").exists()
+    page = client_for(world.manager).get(reverse("activity:feed"))
+    assert "How to restart the router" not in page.content.decode()
+
+
+def test_narrowing_and_widening_the_readers(world):
+    made = _published(world, visibility=Visibility.ORGANISATIONS, organisations=[world.org])
+    made.organisations.set([world.other_org])
+    services.announce(made)
+    assert list(_events().values_list("organisation_id", flat=True)) == [world.other_org.pk]
+    Article.objects.filter(pk=made.pk).update(visibility=Visibility.ALL)
+    assert services.announce(made) == 1
+    assert _events().count() == 2
+    assert services.announce(made) == 0
+
+
+def test_an_internal_article_made_public_is_told_then(world):
+    made = _published(world, visibility=Visibility.INTERNAL)
+    assert _events().count() == 0
+    Article.objects.filter(pk=made.pk).update(visibility=Visibility.ALL)
+    assert services.announce(made) == 2
+
+
+def test_a_rescheduled_article_is_told_again_when_it_goes_live(world):
+    made = _published(world)
+    later = timezone.now() + timedelta(hours=2)
+    services.publish(article=Article.objects.get(pk=made.pk), user=world.agent, when=later)
+    assert _events().count() == 0
+    assert services.announce_due(now=later + timedelta(minutes=1)) == 2
