@@ -12,4 +12,9 @@ class Suggestions(TicketPart):
         if organisation is None:
             return None
         # A visit's token; its Deflection row is written only once something is shown.
-        return Panel("suggestions", "knowledge/_suggestions_panel.html", {"token": uuid.uuid4()})
+        # The form shown again after a refused submission is the same visit.
+        try:
+            token = uuid.UUID(request.POST.get("kb_visit", ""))
+        except ValueError:
+            token = uuid.uuid4()
+        return Panel("suggestions", "knowledge/_suggestions_panel.html", {"token": token})

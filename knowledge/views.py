@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import SESSION_KEY
 from core.htmx import render_htmx
 from core.uploads import file_response
 from tickets.models import RequestType
@@ -46,8 +47,18 @@ def _reader() -> str:
     return language if language in LANGUAGE_CODES else "en"
 
 
-def _readable(request):
-    return Article.objects.visible_to(request.user, organisation=_client(request))
+def _readable(request, organisation=None):
+    return Article.objects.visible_to(request.user, organisation=organisation or _client(request))
+
+
+def _chosen_organisation(request):
+    """The organisation the new-ticket form is filled in for: one of the reader's,
+    else the one they act for (as the form itself decides)."""
+    wanted = request.GET.get("organisation") or request.POST.get("organisation")
+    for organisation in request.access.organisations:
+        if str(organisation.pk) == wanted:
+            return organisation
+    return _client(request)
 
 
 def _with_texts(articles):
@@ -119,8 +130,8 @@ def category(request, pk):
     return render(request, "knowledge/category.html", context)
 
 
-def _get_article(request, pk) -> tuple[Article, object]:
-    readable = _readable(request)
+def _get_article(request, pk, organisation=None) -> tuple[Article, object]:
+    readable = _readable(request, organisation)
     article = get_object_or_404(
         readable.select_related("category", "category__parent").prefetch_related(
             "translations", "attachments"
@@ -130,21 +141,44 @@ def _get_article(request, pk) -> tuple[Article, object]:
     return article, readable
 
 
+def _organisation_reading(request, pk):
+    """Another of the reader's organisations that may read article `pk`, if the one
+    they act for may not (a notification of that organisation's feed)."""
+    active = _client(request)
+    for organisation in request.access.organisations:
+        if (
+            organisation.pk != active.pk
+            and Article.objects.available_to(organisation).filter(pk=pk).exists()
+        ):
+            return organisation
+    return None
+
+
 def _deflection(request, token) -> Deflection | None:
     """The visit to the new-ticket form this request belongs to, if it is the reader's."""
     try:
         token = uuid.UUID(str(token))
     except (TypeError, ValueError):
         return None
-    return Deflection.objects.filter(
-        token=token, user=request.user, organisation=request.access.active
-    ).first()
+    return (
+        Deflection.objects.filter(token=token, user=request.user)
+        .select_related("organisation")
+        .first()
+    )
 
 
 @login_required
 @require_GET
 def article(request, pk):
-    found, readable = _get_article(request, pk)
+    try:
+        found, readable = _get_article(request, pk)
+    except Http404:
+        other = _organisation_reading(request, pk)
+        if other is None:
+            raise
+        # Following a link to another of the reader's organisations switches to it.
+        request.session[SESSION_KEY] = other.pk
+        return redirect(request.get_full_path())
     reading = read(found, _reader(), readable)
     if reading is None:
         raise Http404
@@ -163,11 +197,13 @@ def article(request, pk):
 @require_GET
 def article_panel(request, pk):
     """An article beside the new-ticket form, without leaving it."""
-    found, readable = _get_article(request, pk)
+    deflection = _deflection(request, request.GET.get("d"))
+    # The organisation the form is for, which may not be the one the reader acts for.
+    chosen = deflection.organisation if deflection else _chosen_organisation(request)
+    found, readable = _get_article(request, pk, chosen)
     reading = read(found, _reader(), readable)
     if reading is None:
         raise Http404
-    deflection = _deflection(request, request.GET.get("d"))
     if deflection is not None:
         services.deflection_opened(deflection, found)
     services.count_view(found)
@@ -246,8 +282,8 @@ def search(request):
 @require_GET
 def suggest(request):
     """Up to five articles for what the client is typing; records what was shown."""
-    organisation = _client(request)
-    readable = _readable(request)
+    organisation = _chosen_organisation(request)
+    readable = _readable(request, organisation)
     type_id = request.GET.get("request_type", "")
     request_type = (
         RequestType.objects.available_to(organisation).filter(pk=int(type_id[:12])).first()
@@ -270,6 +306,9 @@ def suggest(request):
     deflection = None
     if hits:
         deflection = _deflection(request, request.GET.get("d"))
+        if deflection is not None and deflection.organisation_id != organisation.pk:
+            # The form is now for another organisation: a visit of its own.
+            deflection = None
         if deflection is None:
             try:
                 token = uuid.UUID(request.GET.get("d", ""))

@@ -157,3 +157,52 @@ def test_solved_stays_solved_when_settled(world, answer):
     settle_deflections()
     visit.refresh_from_db()
     assert visit.outcome == "solved"
+
+
+def test_suggestions_follow_the_organisation_chosen_in_the_form(world, client_for):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=world.member, organisation=world.other_org)
+    theirs = article(
+        {"es": ("Internet caído en Other Co", "Solo para ellos.")},
+        visibility=Visibility.ORGANISATIONS,
+        organisations=[world.other_org],
+    )
+    client = client_for(world.member)
+    page = _suggest(client, uuid.uuid4(), subject="internet caído")
+    assert [hit.article for hit in page.context["hits"]] == []
+    token = uuid.uuid4()
+    page = _suggest(client, token, subject="internet caído", organisation=world.other_org.pk)
+    assert [hit.article for hit in page.context["hits"]] == [theirs]
+    visit = Deflection.objects.get()
+    assert visit.organisation == world.other_org
+    panel = client.get(reverse("knowledge:article_panel", args=[theirs.pk]), {"d": str(token)})
+    assert panel.status_code == 200
+    # A ticket opened for that organisation within the window: not a deflection.
+    ticket = open_ticket(world, organisation=world.other_org)
+    type(ticket).objects.filter(pk=ticket.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20)
+    )
+    _aged(visit)
+    settle_deflections()
+    visit.refresh_from_db()
+    assert visit.outcome == "ticket"
+
+
+def test_an_organisation_not_the_readers_is_ignored(world, client_for, answer):
+    page = _suggest(
+        client_for(world.member),
+        uuid.uuid4(),
+        subject="no tengo internet",
+        organisation=world.other_org.pk,
+    )
+    assert page.context["deflection"].organisation == world.org
+
+
+def test_the_form_shown_again_keeps_its_visit(world, client_for):
+    token = uuid.uuid4()
+    page = client_for(world.member).post(
+        reverse("tickets:create"), {"subject": "", "description": "", "kb_visit": str(token)}
+    )
+    assert page.status_code == 400
+    assert f'value="{token}"' in page.content.decode()

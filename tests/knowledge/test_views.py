@@ -219,3 +219,36 @@ def test_article_page_queries_do_not_grow_with_related_or_files(
     assert (
         f'src="{found.attachments.get(name="a.png").get_absolute_url()}"' in page.content.decode()
     )
+
+
+def test_a_link_to_another_of_my_organisations_switches_to_it(world, client_for):
+    from accounts.access import SESSION_KEY
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=world.member, organisation=world.other_org)
+    theirs = article(
+        {"en": ("Other Co only", "Text.")},
+        visibility=Visibility.ORGANISATIONS,
+        organisations=[world.other_org],
+    )
+    client = client_for(world.member)
+    session = client.session
+    session[SESSION_KEY] = world.org.pk
+    session.save()
+    answer = client.get(theirs.get_absolute_url())
+    assert answer.status_code == 302
+    assert client.session[SESSION_KEY] == world.other_org.pk
+    assert client.get(answer.url).status_code == 200
+    # Someone of neither organisation still gets a 404, and nothing switches.
+    assert (
+        client_for(world.outsider)
+        .get(
+            article(
+                {"en": ("Andes only", "x")},
+                visibility=Visibility.ORGANISATIONS,
+                organisations=[world.org],
+            ).get_absolute_url()
+        )
+        .status_code
+        == 404
+    )
