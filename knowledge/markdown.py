@@ -60,8 +60,16 @@ class Rendered:
         return self.headings if len(self.headings) >= TOC_FROM else []
 
 
+def _heading_text(inline) -> str:
+    """What a heading says, without its Markdown (`code`, **bold**, [links](…))."""
+    return "".join(
+        child.content for child in inline.children or () if child.type in ("text", "code_inline")
+    ).strip()
+
+
 def _shift_headings(tokens) -> list[Heading]:
-    """Headings start at h2 (the page's title is the h1) and get stable anchors."""
+    """Headings start at h2 (the page's title is the h1) and get stable anchors,
+    prefixed so that none can take the id of a part of the page around it."""
     headings, seen = [], {}
     for index, token in enumerate(tokens):
         if token.type not in ("heading_open", "heading_close"):
@@ -70,8 +78,8 @@ def _shift_headings(tokens) -> list[Heading]:
         level = min(max(int(token.tag[1]), 2), 4)
         token.tag = f"h{level}"
         if token.type == "heading_open":
-            text = tokens[index + 1].content
-            base = slugify(text) or "section"
+            text = _heading_text(tokens[index + 1])
+            base = "s-" + (slugify(text) or "section")
             seen[base] = seen.get(base, 0) + 1
             anchor = base if seen[base] == 1 else f"{base}-{seen[base]}"
             token.attrSet("id", anchor)

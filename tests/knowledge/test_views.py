@@ -72,11 +72,11 @@ def test_article_page_renders_markdown_safely_with_contents(world, client_for, s
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert [h.anchor for h in page.context["reading"].rendered.toc] == [
-        "primero",
-        "segundo",
-        "detalle",
+        "s-primero",
+        "s-segundo",
+        "s-detalle",
     ]
-    assert 'href="#segundo"' in html
+    assert 'href="#s-segundo"' in html
     found.refresh_from_db()
     assert found.views == 1
 
