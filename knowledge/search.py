@@ -482,18 +482,29 @@ def _did_you_mean(results: Results, articles, text: str, reader: str, category) 
     if not close:
         return
     vocabulary = {w for row in close for w in _WORD.findall(row.title.lower())}
-    corrected = [
-        (difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.6) or [word])[0]
-        for word in words
-    ]
-    suggestion = " ".join(corrected)
-    if suggestion != " ".join(words):
-        results.did_you_mean = suggestion
+    corrections = {}
+    # Words left out on purpose (-word) and the "or" operator are not typos to fix.
+    kept = {"or", *(word.lower() for word in re.findall(r"-([^\W_]+)", text))}
+    for word in words:
+        if word in kept:
+            continue
+        best = (difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.6) or [word])[0]
+        if best != word:
+            corrections[word] = best
+    if corrections:
+        # Each word swapped where it was typed: "phrases", -exclusions and "or" stay.
+        results.did_you_mean = _WORD.sub(
+            lambda typed: corrections.get(typed.group().lower(), typed.group()), text
+        )
     _with_articles(close)
-    results.close = [
-        Hit(article=row.article, text=row, snippet=snippet(row.summary), _reader=reader)
-        for row in close
-    ]
+    # A title in the reader's language when the article has one.
+    swaps = _reader_texts(close, reader)
+    results.close = []
+    for row in close:
+        shown = swaps.get(row.article_id, row)
+        results.close.append(
+            Hit(article=row.article, text=shown, snippet=snippet(shown.summary), _reader=reader)
+        )
 
 
 def suggest(articles, text: str, *, reader: str, linked=(), limit: int = SUGGESTIONS):

@@ -265,3 +265,16 @@ def test_swapped_letters_are_forgiven(world, library):
     results = _find(world, "ruoter", reader="en")
     assert results.did_you_mean == "router"
     assert [hit.text.title for hit in results.close] == ["Resetting your router"]
+
+
+def test_did_you_mean_keeps_the_query_syntax(world, library):
+    results = _find(world, '"facutra mensul" -anual', reader="es")
+    assert results.did_you_mean == '"factura mensual" -anual'
+
+
+def test_close_titles_in_the_readers_language(world):
+    article({"en": ("Router restart", "Unplug it."), "es": ("Reinicio del módem", "Desenchufa.")})
+    results = _find(world, "ruoter", reader="es")
+    assert [(hit.text.language, hit.text.title) for hit in results.close] == [
+        ("es", "Reinicio del módem")
+    ]
