@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Count, F, Q
 from django.test import Client
 
-from bench import pages, seed, seed_wishes
+from bench import pages, seed, seed_knowledge, seed_wishes
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
 from tickets.states import Priority, Status
 
@@ -28,6 +28,8 @@ def small(monkeypatch):
     monkeypatch.setattr(seed, "CHUNK", 150)  # several COPY rounds
     monkeypatch.setattr(seed_wishes, "WISHES", 150)
     monkeypatch.setattr(seed_wishes, "CHUNK", 60)
+    monkeypatch.setattr(seed_knowledge, "ARTICLES", 40)
+    monkeypatch.setattr(seed_knowledge, "CHUNK", 15)
 
 
 def _bench_counts():
