@@ -67,11 +67,22 @@ def newest_event() -> int:
     return Event.objects.aggregate(newest=Max("pk"))["newest"] or 0
 
 
+def help_article(member) -> int:
+    """The most read article bench-0's member may open (bench/seed_knowledge.py)."""
+    from accounts.models import Organisation
+    from knowledge.models import Article
+
+    organisation = Organisation.objects.get(slug="bench-0")
+    readable = Article.objects.visible_to(member, organisation=organisation)
+    return readable.order_by("-views", "pk").values_list("pk", flat=True).first()
+
+
 def pages(personas):
     """NAME -> (user, path) or (user, path, expected status)."""
     manager, member, agent = personas["manager"], personas["member"], personas["agent"]
     detail = personas["detail_ticket"]
     contract = _contract()
+    article = help_article(member)
     return {
         FLOOR: (member, FLOOR_PATH),
         "login": (None, "/account/login/"),
@@ -96,6 +107,11 @@ def pages(personas):
         # every organisation's on the staff board.
         "wish board": (manager, "/wishes/"),
         "wish board (staff)": (agent, "/admin/wishes/wish/board/"),
+        # The knowledge base: 25,000 articles in four languages (bench/seed_knowledge.py).
+        "help home": (member, "/help/"),
+        "help article": (member, f"/help/articles/{article}/"),
+        "help search": (member, "/help/search/?q=luz+los+roja+huawei"),
+        "help search (broad)": (member, "/help/search/?q=internet"),
         # What an open tab polls while nothing changes (the URLs its page renders).
         "ticket live poll (idle, 204)": (
             member,

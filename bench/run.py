@@ -3,7 +3,7 @@ measure each page's requests per second, latency percentiles and SQL queries.
 
 Writes bench/results.json:
 {"dataset": {...}, "pages": {NAME: {"rps", "p50_ms", "p95_ms", "p99_ms", "queries", ...}},
- "jobs": {...}, "idle_tab": {...}, "timing": {...}}
+ "jobs": {...}, "idle_tab": {...}, "knowledge_search": {...}, "timing": {...}}
 Each page also records its path, the status it must answer (200, or 204 for an idle
 live poll) and the server CPU per request: `app_cpu_ms` in the gunicorn workers,
 `db_cpu_ms` in their PostgreSQL backends (Linux /proc; null elsewhere), `cpu_ms` both.
@@ -23,9 +23,11 @@ changes (it polls every 4 s and gets 204), with the same for an open list (every
 `jobs` is the SLA sweep's time over 100,000 and 1,000,000 open tickets, each size on a
 database of its own (bench/jobs/), and the notification fan-out's throughput: 10,000
 events through real workers to delivered e-mails and Telegram messages against local
-fakes (bench/fanout.py, keys `fanout_*`). BENCH_SKIP_PAGES=1, BENCH_SKIP_JOBS=1 or
-BENCH_SKIP_FANOUT=1 skips a part, keeping what the last results.json had for it;
-BENCH_SKIP_PROFILES=1 measures the pages without profiling them.
+fakes (bench/fanout.py, keys `fanout_*`). `knowledge_search` is the knowledge base's
+search and suggestions timed in process over its 100,000 texts, p50 and p99 per query
+and per set (bench/kb_search.py). BENCH_SKIP_PAGES=1, BENCH_SKIP_JOBS=1,
+BENCH_SKIP_FANOUT=1 or BENCH_SKIP_KB_SEARCH=1 skips a part, keeping what the last
+results.json had for it; BENCH_SKIP_PROFILES=1 measures the pages without profiling them.
 Everything runs on this machine against loopback only, with bounded request counts.
 """
 
@@ -432,6 +434,21 @@ def _pages(started) -> dict:
     return results
 
 
+def _knowledge_search(pages_ran: bool) -> dict:
+    """The knowledge base's search in process, on the seeded database (bench/kb_search.py)."""
+    if not pages_ran:
+        _prepare_database()
+        _setup_django()
+    from bench import kb_search, seed
+
+    _dataset, personas = seed.seed()  # already there after the pages: only counts
+    print("Knowledge search (bench/kb_search.py)")
+    measured = kb_search.run(personas)
+    print(kb_search.table(measured))
+    print(f"Goals met: {measured['goals_met']}")
+    return measured
+
+
 def main():
     """Pages, then jobs (bench/jobs/); BENCH_SKIP_PAGES=1 or BENCH_SKIP_JOBS=1 runs one
     part and keeps the other's results from the last bench/results.json."""
@@ -441,11 +458,16 @@ def main():
     results = {key: previous.get(key, {}) for key in ("dataset", "pages", "jobs", "idle_tab")}
     results["timing"] = previous.get("timing", {})
     results.update({key: value for key, value in previous.items() if key not in results})
-    if os.environ.get("BENCH_SKIP_PAGES") != "1":
+    pages_ran = os.environ.get("BENCH_SKIP_PAGES") != "1"
+    if pages_ran:
         pages = _pages(started)
         timing = pages.pop("timing")
         results.update(pages)
         results["timing"] = {**results["timing"], **timing}
+    if os.environ.get("BENCH_SKIP_KB_SEARCH") != "1":
+        kb_started = time.perf_counter()
+        results["knowledge_search"] = _knowledge_search(pages_ran)
+        results["timing"]["knowledge_search_s"] = round(time.perf_counter() - kb_started, 1)
     if os.environ.get("BENCH_SKIP_JOBS") != "1":
         from bench import jobs
 
