@@ -59,7 +59,16 @@ SUGGESTIONS = 5
 SUGGESTION_WORDS = 16
 TIMEOUT_MS = 2000
 _START, _STOP = "\x02", "\x03"
-_MARKDOWN = re.compile(r"[#*_`|]+|!\[|\]\([^)]*\)|\[")
+_MARKDOWN = re.compile(r"[#|]+|!\[|\]\([^)]*\)|\[")
+# Emphasis and code marks sit against their words ("**Conexión lenta**,"): removed,
+# not turned into spaces.
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
+def _unmark(text: str) -> str:
+    return _MARKDOWN.sub(" ", _EMPHASIS.sub("", text))
+
+
 _WORD = re.compile(r"[^\W_]+")
 # A lexeme in a tsquery's text, not one it excludes: 'roj' in "'luz' & !'roj'".
 _LEXEME = re.compile(r"(?<!!)'((?:[^']|'')+)'")
@@ -263,7 +272,7 @@ def _best_per_article(rows, reader: str, limit: int) -> list:
 
 def snippet(marked: str) -> SafeString:
     """A marked passage (or a plain summary), escaped, with its markers as <mark>."""
-    text = _MARKDOWN.sub(" ", marked or "")
+    text = _unmark(marked or "")
     text = " ".join(text.split())
     escaped = html.escape(text)
     return mark_safe(  # noqa: S308 - escaped just above; only the markers become tags
@@ -305,7 +314,7 @@ def _passage(body: str, pattern) -> str:
     if first_match is None:
         return ""
     start = max(first_match.start() - 100, 0)
-    plain = " ".join(_MARKDOWN.sub(" ", body[start : first_match.start() + 400]).split())
+    plain = " ".join(_unmark(body[start : first_match.start() + 400]).split())
     starts = {match.start() for match in pattern.finditer(plain)}
     words = list(_WORD.finditer(plain))
     found = {index for index, word in enumerate(words) if word.start() in starts}

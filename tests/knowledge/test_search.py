@@ -278,3 +278,9 @@ def test_close_titles_in_the_readers_language(world):
     assert [(hit.text.language, hit.text.title) for hit in results.close] == [
         ("es", "Reinicio del módem")
     ]
+
+
+def test_snippets_drop_markdown_marks_without_gaps():
+    assert snippet("(**Conexión lenta**, `ping` | [guía](https://x.test)") == (
+        "(Conexión lenta, ping guía"
+    )
