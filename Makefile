@@ -92,7 +92,7 @@ test: system-packages install-test services compilemessages vendor
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-bench: install-test services compilemessages
+bench: install-test services compilemessages vendor
 	$(BIN)/python -m bench.run
 
 lint: install-test
