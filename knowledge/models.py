@@ -213,6 +213,8 @@ class Article(ChoiceLabels, models.Model):
             models.Index(fields=["status", "visibility", "publish_at"], name="kb_article_live"),
             models.Index(fields=["category", "status"], name="kb_article_category"),
             models.Index(fields=["-views"], name="kb_article_views"),
+            # The help home's "Recently updated".
+            models.Index(fields=["-updated_at"], name="kb_article_updated"),
         ]
 
     def __str__(self):

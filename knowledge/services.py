@@ -13,6 +13,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Func, PositiveIntegerField, Q, Value
@@ -202,6 +203,22 @@ def _titles(article: Article) -> dict[str, str]:
     return {text.language: text.title for text in article.translations.all()}
 
 
+GENERATION_KEY = "knowledge:generation"
+
+
+def generation() -> int:
+    """Bumped whenever what clients may read may have changed: figures cached per
+    organisation (the help home's counts) are keyed by it."""
+    return cache.get(GENERATION_KEY) or 0
+
+
+def changed() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
 def _announcements(article: Article):
     return Event.objects.filter(verb=ANNOUNCED, data__article=article.pk)
 
@@ -214,6 +231,10 @@ def announce(article: Article, *, actor=None, now=None) -> int:
     not stay in their feed. Called whenever an article's status or readers change."""
     now = now or timezone.now()
     article = Article.objects.select_for_update().get(pk=article.pk)
+    # Now, and again once committed: a reader between the two may have kept counts
+    # from before the change under the first bump.
+    changed()
+    transaction.on_commit(changed)
     told = _announcements(article)
     if not article.is_live(now):
         told.delete()

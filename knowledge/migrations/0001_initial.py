@@ -239,6 +239,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['-views'], name='kb_article_views'),
         ),
         migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['-updated_at'], name='kb_article_updated'),
+        ),
+        migrations.AddIndex(
             model_name='deflection',
             index=django.contrib.postgres.indexes.GinIndex(fields=['opened'], name='kb_deflection_opened'),
         ),

@@ -252,3 +252,25 @@ def test_a_link_to_another_of_my_organisations_switches_to_it(world, client_for)
         .status_code
         == 404
     )
+
+
+def test_home_counts_are_kept_until_what_clients_read_changes(
+    world, client_for, django_assert_max_num_queries
+):
+    from knowledge import services
+
+    net = category("Connectivity")
+    article({"en": ("One", "Text.")}, in_category=net)
+    services.changed()
+    client = client_for(world.member)
+    first = client.get(reverse("knowledge:home"))
+    assert [c.count for c in first.context["categories"]] == [1]
+    # Written without the services: the kept count does not see it...
+    from knowledge.models import Article
+
+    Article.objects.create(category=net, status="published")
+    assert [c.count for c in client.get(reverse("knowledge:home")).context["categories"]] == [1]
+    # ...a publication does.
+    draft = article({"en": ("Two", "Text.")}, in_category=net, status="draft")
+    services.publish(article=draft, user=world.agent)
+    assert [c.count for c in client.get(reverse("knowledge:home")).context["categories"]] == [3]
