@@ -142,6 +142,7 @@ def test_jobs_only_keeps_the_pages_of_the_last_results(tmp_path, monkeypatch):
     out.write_text(json.dumps(previous))
     monkeypatch.setattr(bench_run, "ROOT", tmp_path)
     monkeypatch.setenv("BENCH_SKIP_PAGES", "1")
+    monkeypatch.setenv("BENCH_SKIP_KB_SEARCH", "1")
     monkeypatch.delenv("BENCH_SKIP_JOBS", raising=False)
     monkeypatch.setattr(jobs, "run", lambda env: {"sla_sweep_100k_ms": 2.0})
     monkeypatch.setattr(fanout, "run", lambda env: {"fanout_events_per_s": 3.0})

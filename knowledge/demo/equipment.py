@@ -72,7 +72,7 @@ ONT_LIGHTS = Doc(
                 |---|---|---|---|
                 | POWER | Steady green | — | No power: check the plug |
                 | PON | Steady green | Registering (up to 2 min) | Not registered: open a ticket |
-                | LOS | Off | Weak signal | Red: fibre cut or unplugged |
+                | LOS | Off | Weak signal | Red: fibre cut or disconnected |
                 | LAN | Green | Traffic: normal | Off: check the cable to the router |
 
                 ## Red LOS

@@ -100,6 +100,8 @@ def test_the_portal_apps_declare_the_schedule_they_had():
         "tickets-recurring-sweep": "tickets.tasks.recurring_tickets_sweep",
         "tickets-auto-close-sweep": "tickets.tasks.auto_close_sweep",
         "contracts-open-periods": "contracts.tasks.open_periods",
+        "knowledge-announce-due": "knowledge.tasks.announce_due",
+        "knowledge-settle-deflections": "knowledge.tasks.settle_deflections",
     }
 
 
