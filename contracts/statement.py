@@ -1,23 +1,17 @@
 """The statement of hours of one bank period, as CSV and as PDF (WeasyPrint).
 
 Both are written in the user's language with dates in the user's time zone.
-The PDF is templates/contracts/statement_pdf.html styled by statement_pdf.css;
-nothing is fetched from elsewhere while it is built: the fonts come from the
-system (DejaVu Sans) and the URL fetcher refuses every URL that is not inline
-data or a file of the project's static folder.
+The PDF is templates/contracts/statement_pdf.html styled by statement_pdf.css,
+built by core.pdf, which fetches nothing from elsewhere: the fonts come from the
+system (DejaVu Sans).
 """
 
 import csv
 import io
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,18 +19,15 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import i18n
+from core import i18n, pdf
 
 from . import queries
 from .models import BankKind, BankPeriod, Contract, TimeEntry
 from .templatetags.contracts import decimal_hours, last_day
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
 # The PDF lists at most this many entries (about 5 ms each to lay out): a request
 # must not hold a web worker for a minute. The CSV always has every entry.
 PDF_MAX_ENTRIES = 1000
-# WeasyPrint logs each rendering step at INFO: one statement is not seven log lines.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass
@@ -192,36 +183,11 @@ def csv_response(statement: Statement) -> HttpResponse:
 # PDF ------------------------------------------------------------------------------
 
 
-def _local_fetcher():
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnly(URLFetcher):
-        """Inline data and the project's static files; everything else is refused."""
-
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            if parts.scheme == "data":
-                return super().fetch(url, headers)
-            if parts.scheme == "file":
-                path = Path(url2pathname(parts.path)).resolve()
-                if path.is_relative_to(STATIC_DIR.resolve()):
-                    return super().fetch(url, headers)
-            raise ValueError(f"The statement fetches nothing from elsewhere: {url}")
-
-    return LocalOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
-
-
 def pdf_bytes(statement: Statement) -> bytes:
-    # Imported here: WeasyPrint loads Pango on import, which only this needs.
-    from weasyprint import CSS, HTML
-
-    fetcher = _local_fetcher()
-    base_url = STATIC_DIR.as_uri() + "/"
     with i18n.override_for(statement):
         html = render_to_string("contracts/statement_pdf.html", {"statement": statement})
         css = render_to_string("contracts/statement_pdf.css")
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[CSS(string=css, base_url=base_url, url_fetcher=fetcher)])
+    return pdf.write_pdf(html, stylesheets=[css])
 
 
 def pdf_response(statement: Statement) -> HttpResponse:

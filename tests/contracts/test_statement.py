@@ -93,17 +93,6 @@ def test_the_pdf_is_in_the_users_language(client, world, contract, logged):
     assert "45,00 EUR" in text  # Spanish decimal comma
 
 
-def test_the_pdf_fetches_nothing_from_elsewhere(tmp_path):
-    fetcher = statement._local_fetcher()
-    for url in ("http://example.com/logo.png", "https://fonts.example/x.woff2", "ftp://x/y"):
-        with pytest.raises(ValueError):
-            fetcher.fetch(url)
-    with pytest.raises(ValueError):
-        fetcher.fetch((tmp_path / "secret.txt").as_uri())
-    inside = statement.STATIC_DIR / "css" / "portal.css"
-    assert fetcher.fetch(inside.as_uri()).read(10)
-
-
 def test_the_csv_has_the_summary_the_tickets_and_each_entry(client, world, contract, logged):
     response = _get(client, world.manager, "contracts:statement_csv", contract)
     assert response.status_code == 200
