@@ -106,8 +106,12 @@ def make_pkcs12(
     common_name: str = DEMO_COMMON_NAME,
     organisation: str = DEMO_ORGANISATION,
     days: int = DEMO_DAYS,
+    time_stamping: bool = False,
 ) -> bytes:
-    """A new key and self-signed seal certificate as PKCS#12 bytes."""
+    """A new key and self-signed seal certificate as PKCS#12 bytes.
+
+    `time_stamping` makes it a time-stamping authority's certificate instead (tests).
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -122,7 +126,7 @@ def make_pkcs12(
         ]
     )
     now = dt.datetime.now(dt.UTC)
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -146,8 +150,12 @@ def make_pkcs12(
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
     )
+    if time_stamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    certificate = builder.sign(key, hashes.SHA256())
     encryption = (
         serialization.BestAvailableEncryption(passphrase.encode())
         if passphrase

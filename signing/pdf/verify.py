@@ -154,8 +154,9 @@ def _report(state: str, digest: str, status, count: int) -> Verification:
 
     subject = status.signing_cert.subject.native
     at = status.signer_reported_dt
-    if status.timestamp_validity is not None:
-        at = status.timestamp_validity.timestamp
+    stamp = status.timestamp_validity
+    if stamp is not None and stamp.intact and stamp.valid:
+        at = stamp.timestamp
     return Verification(
         status=state,
         sha256=digest,

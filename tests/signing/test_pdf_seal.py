@@ -91,3 +91,32 @@ def test_the_seal_is_pades_with_sha256(sealed_pdf):
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert signature.field_name == seal.FIELD_NAME
     assert signature.md_algorithm == "sha256"
+
+
+def test_with_a_time_stamping_authority_the_seal_is_time_stamped(
+    seal_settings, original_pdf, monkeypatch
+):
+    """PAdES B-T: the seal carries a TSA's time, which verify reports as the sealing time."""
+    from datetime import UTC, datetime
+
+    from pyhanko.sign import timestamps
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    # A local TSA (the seal's own key, a certificate for time-stamping) stands in for the URL.
+    signer = seal.signer_from_pkcs12(
+        seal.make_pkcs12("pw", common_name="Test TSA", time_stamping=True), "pw"
+    )
+    at = datetime(2026, 3, 4, 18, 2, 11, tzinfo=UTC)
+    asked = []
+
+    def tsa(url):
+        asked.append(url)
+        return DummyTimeStamper(signer.signing_cert, signer.signing_key, fixed_dt=at)
+
+    monkeypatch.setattr(timestamps, "HTTPTimeStamper", tsa)
+    seal_settings.SIGNING_TSA_URL = "https://tsa.test/"
+    sealed = seal.seal(original_pdf, reason="Test")
+    assert asked == ["https://tsa.test/"]
+    result = verify.verify(sealed)
+    assert result.status == verify.INTACT
+    assert result.sealed_at == at
