@@ -110,7 +110,7 @@ def make_pkcs12(
 ) -> bytes:
     """A new key and self-signed seal certificate as PKCS#12 bytes.
 
-    `time_stamping` makes it a time-stamping authority's certificate instead (tests).
+    `time_stamping` adds the time-stamping extended key usage: a local TSA for tests.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -169,7 +169,8 @@ def make_pkcs12(
 def ensure_demo_certificate(path, passphrase: str) -> bool:
     """Write a self-signed demo seal to `path` (mode 0600) unless a file is there.
 
-    True if it wrote one."""
+    True if it wrote one.
+    """
     path = Path(path)
     if path.exists():
         return False
