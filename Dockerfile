@@ -20,7 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # gettext: `compilemessages` turns the .po catalogs into .mo files; Pango and
 # DejaVu fonts: WeasyPrint renders the hours statements.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -51,8 +51,9 @@ install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
 # Debian packages: gettext to compile translations, npm to fetch the browser libraries
 # (and axe-core for the tests), chromium for the browser tests, Pango and the DejaVu
-# fonts for WeasyPrint (the statements of hours as PDF).
-WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# fonts for WeasyPrint (the statements of hours, the documents to sign and their
+# certificates; fonts-dejavu-extra has the italic of a typed signature).
+WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra
 
 system-packages:
 	@missing=""; \

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "notifications",
     "wishes",
     "knowledge",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -341,3 +342,26 @@ DRAWIO_TIMEOUT_SECONDS = env.float("DRAWIO_TIMEOUT_SECONDS", default=10)
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(
     "{0.scheme}://{0.netloc}".format(urlsplit(DRAWIO_URL))
 )
+
+# Documents to sign (signing/). The provider's seal: a PKCS#12 file whose passphrase
+# comes from the environment, never the database. Development gets a self-signed
+# demo certificate (`manage.py demo` makes it); without one, production refuses to
+# send a document for signature rather than deliver a PDF nobody can verify.
+SIGNING_PKCS12_PATH = env.str(
+    "SIGNING_PKCS12_PATH",
+    default=str(BASE_DIR / "var" / "signing" / "demo-seal.p12") if DEBUG else "",
+)
+SIGNING_PKCS12_PASSPHRASE = env.str(
+    "SIGNING_PKCS12_PASSPHRASE", default="demo-seal-passphrase" if DEBUG else ""
+)
+# An RFC 3161 time-stamping authority turns the seal into PAdES B-T.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+# Certificates whose seals the verification page accepts besides the current one
+# (PEM files: earlier seals after the certificate is renewed, the CA of the seal).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_MAX_PDF_BYTES = env.int("SIGNING_MAX_PDF_BYTES", default=20 * 1024 * 1024)
+SIGNING_MAX_PAGES = env.int("SIGNING_MAX_PAGES", default=200)
+# Pending signers are reminded once this long before the due date, and once after it.
+SIGNING_REMIND_BEFORE_HOURS = env.int("SIGNING_REMIND_BEFORE_HOURS", default=48)
+# Who seals signed documents, as the certificate page names the provider.
+SIGNING_PROVIDER_NAME = env.str("SIGNING_PROVIDER_NAME", default="Support Portal")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("activity/", include("activity.urls")),
     path("wishes/", include("wishes.urls")),
     path("help/", include("knowledge.urls")),
+    path("documents/", include("signing.urls")),
     path("", include("portal.urls")),
 ]
 
