@@ -102,6 +102,7 @@ def test_the_portal_apps_declare_the_schedule_they_had():
         "contracts-open-periods": "contracts.tasks.open_periods",
         "knowledge-announce-due": "knowledge.tasks.announce_due",
         "knowledge-settle-deflections": "knowledge.tasks.settle_deflections",
+        "signing-sweep": "signing.tasks.sweep",
     }
 
 

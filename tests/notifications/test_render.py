@@ -109,6 +109,15 @@ SAMPLES = {
             },
         },
     ),
+    # signing/services: about a document, with its number and title
+    "document_sent": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00", "version": 1}),
+    "document_reminder": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00"}),
+    "document_viewed": ("member", {}),
+    "document_signed": ("member", {"signer": "Diego Fuentes"}),
+    "document_completed": (None, {}),
+    "document_declined": ("manager", {"reason": "El precio no es el acordado"}),
+    "document_expired": (None, {}),
+    "document_cancelled": ("agent", {"reason": "Wrong client"}),
 }
 # Person events are about one ticket too, and carry its number and subject.
 NON_TICKET = {
@@ -134,6 +143,20 @@ def _event(verb, scene) -> Event:
     actor_name, extra = SAMPLES[verb]
     data = dict(extra)
     target = ticket
+    if verb.startswith("document_"):
+        from tests.signing.factories import sent
+
+        target = sent(world, signers=[world.member])
+        data = {"number": target.number, "subject": target.title, **data}
+        if "user_id" in data:
+            data["user_id"] = world.member.pk
+        return record_event(
+            organisation=world.org,
+            actor=getattr(world, actor_name) if actor_name else None,
+            verb=verb,
+            target=target,
+            data=data,
+        )
     if verb.startswith("wish_"):
         # A wish's events name the wish, as wishes/services.py records them.
         target = _wish(world)

@@ -290,6 +290,23 @@ TARGETS = [
     ),
     T("knowledge:attachment", "get", "/help/articles/{kb_article}/files/{kb_attachment}/"),
     T("knowledge:solved", "post", "/help/deflections/{kb_visit}/solved/{kb_article}/"),
+    # Documents to sign.
+    T("signing:list", "get", "/documents/", ("tab",)),
+    T("signing:verify", "get", "/documents/verify/"),
+    T("signing:verify", "post", "/documents/verify/", ("file",)),
+    T("signing:detail", "get", "/documents/{doc}/", ("part",)),
+    T(
+        "signing:sign",
+        "post",
+        "/documents/{doc}/sign/",
+        ("mode", "drawn", "typed_signature", "typed_name", "consent", "password"),
+    ),
+    T("signing:decline", "post", "/documents/{doc}/decline/", ("reason",)),
+    T("signing:signed", "get", "/documents/{doc}/signed.pdf"),
+    T("signing:verify_document", "get", "/documents/{doc}/verify/"),
+    T("signing:original", "get", "/documents/{doc}/v1.pdf"),
+    T("signing:page", "get", "/documents/{doc}/v1/1.png", ("w",)),
+    T("signing:page_text", "get", "/documents/{doc}/v1/2/text/"),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -353,6 +370,8 @@ SEGMENT_PATHS = [
     "/notifications/unsubscribe/{s}/",
     "/wishes/{s}/",
     "/wishes/{wish}/attachments/{s}/",
+    "/documents/{s}/",
+    "/documents/{doc}/v{s}/1.png",
 ]
 
 
@@ -397,6 +416,7 @@ def portal(world, settings):
     shared = {
         **_wishes(world),
         **_knowledge(world),
+        **_signing(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -465,6 +485,14 @@ def _knowledge(world) -> dict:
         "kb_attachment": item.pk,
         "kb_visit": str(visit.token),
     }
+
+
+def _signing(world) -> dict:
+    from tests.signing.factories import sent
+
+    # Both personas are asked at once: each may sign (or decline) it.
+    document = sent(world, signers=[world.member, world.manager], in_order=False)
+    return {"doc": document.number}
 
 
 def _client(portal, persona):

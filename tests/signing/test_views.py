@@ -1,0 +1,248 @@
+"""The client's documents pages: the list, a document, its pages, signing, downloads, checking."""
+
+import base64
+import hashlib
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from signing import services
+from signing.models import Document
+from signing.states import DocumentStatus, SignerStatus
+
+from .factories import PASSWORD, pdf, sent, sign, with_seal
+
+pytestmark = pytest.mark.django_db
+
+
+def _drawn_png() -> str:
+    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
+    for x in range(20, 280):
+        image.putpixel((x, 50 + (x % 30) - 15), (10, 30, 70, 255))
+        image.putpixel((x, 51 + (x % 30) - 15), (10, 30, 70, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _form(**changes):
+    data = {
+        "mode": "draw",
+        "drawn": _drawn_png(),
+        "typed_signature": "",
+        "typed_name": "Diego Fuentes",
+        "consent": "on",
+        "password": PASSWORD,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_list_shows_what_waits_for_me_and_for_my_colleagues(world, client_for):
+    mine = sent(world, signers=[world.member], title="Para Diego")
+    theirs = sent(world, signers=[world.other_member], title="Para Valentina")
+    page = client_for(world.member).get(reverse("signing:list")).content.decode()
+    assert "Para Diego" in page and "Para Valentina" not in page  # a member: only theirs
+    page = client_for(world.manager).get(reverse("signing:list")).content.decode()
+    assert "Para Valentina" in page and "Para Diego" in page
+    assert mine.number in page and theirs.number in page
+    assert "Waiting for others in your organisation" in page
+
+
+def test_the_list_query_count_does_not_grow_with_documents(
+    world, client_for, django_assert_max_num_queries
+):
+    for n in range(3):
+        sent(world, signers=[world.member], title=f"Doc {n}")
+    client = client_for(world.member)
+    client.get(reverse("signing:list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("signing:list"))
+    for n in range(3, 12):
+        sent(world, signers=[world.member], title=f"Doc {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("signing:list"))
+
+
+def test_tabs_filter_by_status(world, client_for):
+    document = sent(world, signers=[world.member], title="Firmado ya")
+    sign(document, world.member)
+    client = client_for(world.member)
+    assert "Firmado ya" not in client.get(reverse("signing:list")).content.decode()
+    assert "Firmado ya" in client.get(reverse("signing:list") + "?tab=signed").content.decode()
+    assert client.get(reverse("signing:list") + "?tab=nonsense").status_code == 200
+
+
+def test_opening_records_the_view_once_and_shows_the_pages(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    page = client.get(document.get_absolute_url()).content.decode()
+    client.get(document.get_absolute_url())
+    assert document.trail.filter(kind="viewed").count() == 1
+    version = document.current_version
+    assert reverse("signing:page", args=[document.number, version.number, 2]) in page
+    assert "Sign the document" in page and "I agree to sign this document" in page
+    image = client.get(
+        reverse("signing:page", args=[document.number, version.number, 1]) + "?w=600"
+    )
+    assert image["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(image.content)).size[0] == 600
+    assert (
+        client.get(reverse("signing:page", args=[document.number, version.number, 3])).status_code
+        == 404
+    )
+    text = client.get(reverse("signing:page_text", args=[document.number, version.number, 2]))
+    assert "clause 2" in text.content.decode()
+
+
+def test_signing_from_the_page_with_a_drawn_signature(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    document = sent(world, signers=[world.member], language="en")
+    world.member.language = "es"
+    world.member.save(update_fields=["language"])
+    client = client_for(world.member)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("signing:sign", args=[document.number]), _form())
+    assert response.status_code == 302
+    signer = document.signers.get()
+    assert signer.status == SignerStatus.SIGNED and signer.signature_png
+    assert signer.ip == "127.0.0.1" and signer.auth_method == "password"
+    # The signer read the consent in their own language, whatever the document's.
+    assert signer.consent_text.startswith("Acepto firmar")
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SEALING
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"password": "wrong"}, "contraseña"),
+        ({"consent": ""}, "acepte"),
+        ({"drawn": "data:image/png;base64,AAAA"}, "firma"),
+        ({"drawn": "", "mode": "type", "typed_signature": ""}, "firma"),
+    ],
+)
+def test_a_refused_signature_says_why_in_the_readers_language(world, client_for, changes, message):
+    document = sent(world, signers=[world.member])
+    world.member.language = "es"
+    world.member.save(update_fields=["language"])
+    client = client_for(world.member)
+    response = client.post(
+        reverse("signing:sign", args=[document.number]), _form(**changes), follow=True
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode().lower()
+    assert document.signers.get().status == SignerStatus.PENDING
+
+
+def test_declining_from_the_page(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    response = client.post(
+        reverse("signing:decline", args=[document.number]), {"reason": ""}, follow=True
+    )
+    assert document.signers.get().status == SignerStatus.PENDING
+    response = client.post(reverse("signing:decline", args=[document.number]), {"reason": "Precio"})
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DECLINED
+
+
+def test_a_colleague_who_is_not_a_signer_cannot_reach_it(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.other_member)
+    version = document.current_version
+    for url in (
+        document.get_absolute_url(),
+        reverse("signing:page", args=[document.number, version.number, 1]),
+        reverse("signing:original", args=[document.number, version.number]),
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(reverse("signing:sign", args=[document.number]), _form()).status_code == 404
+    # A manager sees it, and cannot sign someone else's request.
+    manager = client_for(world.manager)
+    assert manager.get(document.get_absolute_url()).status_code == 200
+    manager.post(reverse("signing:sign", args=[document.number]), _form())
+    assert document.signers.get().status == SignerStatus.PENDING
+
+
+def test_drafts_and_approvals_are_never_the_clients(world, client_for):
+    from .factories import draft
+
+    document = draft(world, signers=[world.member])
+    assert client_for(world.member).get(document.get_absolute_url()).status_code == 404
+    assert client_for(world.manager).get(document.get_absolute_url()).status_code == 404
+
+
+def test_the_sealed_pdf_downloads_and_checks_intact_and_a_changed_copy_does_not(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    assert client.get(reverse("signing:signed", args=[document.number])).status_code == 404
+    sign(document, world.member)
+    with with_seal():
+        services.document_seal(document_id=document.pk)
+    response = client.get(reverse("signing:signed", args=[document.number]))
+    sealed = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(sealed).hexdigest() == Document.objects.get(pk=document.pk).sealed_sha256
+    with with_seal():
+        page = client.get(
+            reverse("signing:verify_document", args=[document.number])
+        ).content.decode()
+        assert "nothing has changed" in page.replace("\n", " ") or "nada ha cambiado" in page
+        upload = io.BytesIO(sealed)
+        upload.name = "signed.pdf"
+        page = client.post(reverse("signing:verify"), {"file": upload}).content.decode()
+        assert document.number in page and "This is our signed document" in page
+        changed = bytearray(sealed)
+        changed[changed.index(b"stream") + 40] ^= 1
+        upload = io.BytesIO(bytes(changed))
+        upload.name = "changed.pdf"
+        page = client.post(reverse("signing:verify"), {"file": upload}).content.decode()
+        assert "has been changed since it was sealed" in page
+        assert "We have no document with exactly this content" in page
+        upload = io.BytesIO(b"not a pdf at all")
+        upload.name = "x.pdf"
+        response = client.post(reverse("signing:verify"), {"file": upload})
+        assert response.status_code == 200 and "not a PDF" in response.content.decode()
+
+
+def test_the_original_of_a_document_is_recognised_but_not_described_to_strangers(world, client_for):
+    document = sent(world, signers=[world.member])
+    upload = io.BytesIO(pdf())
+    upload.name = "original.pdf"
+    page = (
+        client_for(world.member).post(reverse("signing:verify"), {"file": upload}).content.decode()
+    )
+    assert document.number in page and "before signing" in page
+    upload = io.BytesIO(pdf())
+    upload.name = "original.pdf"
+    page = (
+        client_for(world.outsider)
+        .post(reverse("signing:verify"), {"file": upload})
+        .content.decode()
+    )
+    assert document.number not in page and "before signing" in page
+
+
+def test_the_dashboard_shows_what_waits_for_my_signature(world, client_for):
+    document = sent(world, signers=[world.member], title="Firma pendiente")
+    page = client_for(world.member).get(reverse("portal:dashboard")).content.decode()
+    assert "Firma pendiente" in page and document.get_absolute_url() in page
+    page = client_for(world.other_member).get(reverse("portal:dashboard")).content.decode()
+    assert "Firma pendiente" not in page
+
+
+def test_staff_are_sent_to_the_admin(world, client_for):
+    document = sent(world, signers=[world.member])
+    assert client_for(world.agent).get(document.get_absolute_url()).status_code == 404
+
+
+def test_wrong_methods(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    assert client.get(reverse("signing:sign", args=[document.number])).status_code == 405
+    assert client.post(reverse("signing:list")).status_code == 405
