@@ -50,7 +50,8 @@ install: $(VENV)/.run-installed
 install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
 # Debian packages: gettext to compile translations, npm to fetch the browser libraries
-# (and axe-core for the tests), chromium for the browser tests, Pango and the DejaVu
+# (and axe-core for the tests), chromium for the browser tests (and poppler-utils's
+# pdftoppm, which renders the sealed PDFs they download), Pango and the DejaVu
 # fonts for WeasyPrint (the statements of hours, the documents to sign and their
 # certificates; fonts-dejavu-extra has the italic of a typed signature).
 WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra
@@ -60,6 +61,7 @@ system-packages:
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || missing="$$missing $(WEASYPRINT_PACKAGES)"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ "$(NEED_CHROMIUM)" != "1" ] || command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \

@@ -165,6 +165,8 @@ class DocumentAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = list(DocumentForm.Meta.fields)
         if obj is not None:
+            if obj.status != DocumentStatus.DRAFT:
+                fields.remove("pdf")  # its versions are listed below
             fields = ["number", "status", *fields, "sent_at", "finished_at", "sealed_sha256"]
             if obj.cancel_reason:
                 fields.append("cancel_reason")

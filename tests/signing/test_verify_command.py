@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+pytestmark = pytest.mark.django_db
+
 
 def _run(path) -> str:
     out = io.StringIO()
@@ -39,3 +41,28 @@ def test_a_missing_file(seal_settings, tmp_path):
     with pytest.raises(CommandError) as caught:
         _run(tmp_path / "nothing.pdf")
     assert caught.value.returncode == 2
+
+
+def test_names_our_document_and_its_signers(world, tmp_path):
+    from signing import services
+
+    from .factories import sent, sign, with_seal
+
+    document = sent(world, signers=[world.member], title="Acuerdo 2026")
+    sign(document, world.member, typed_name="Diego Fuentes")
+    with with_seal():
+        services.document_seal(document_id=document.pk)
+        document.refresh_from_db()
+        path = tmp_path / "signed.pdf"
+        path.write_bytes(document.sealed_file.open("rb").read())
+        out = _run(path)
+    assert f"Document: {document.number} (signed and sealed) Acuerdo 2026, Andes Fibra" in out
+    assert f"Signed by: Diego Fuentes <{world.member.email}> at " in out
+    original = tmp_path / "original.pdf"
+    original.write_bytes(document.current_version.file.open("rb").read())
+    with pytest.raises(CommandError):
+        _run(original)  # unsigned: not intact, but still recognised
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_pdf", str(original), stdout=out)
+    assert "(original, before signing)" in out.getvalue()

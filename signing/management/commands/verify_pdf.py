@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from signing.lookup import describe
 from signing.pdf.verify import Verification, verify
 
 
@@ -21,6 +22,14 @@ def lines(result: Verification) -> list[str]:
     if result.signatures:
         found.append(f"Covers the whole file: {'yes' if result.covers_whole_file else 'no'}")
     found.append(f"SHA-256: {result.sha256}")
+    document = describe(result.sha256)
+    if document is None:
+        found.append("Document: none of ours has exactly this content")
+        return found
+    what = "signed and sealed" if document.sealed else "original, before signing"
+    found.append(f"Document: {document.number} ({what}) {document.title}, {document.organisation}")
+    for name, email, signed_at in document.signers:
+        found.append(f"Signed by: {name} <{email}> at {signed_at.isoformat()}")
     return found
 
 
