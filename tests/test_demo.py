@@ -18,6 +18,15 @@ from tickets.models import Comment, Ticket
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _seal(settings):
+    # The demo's documents are sealed: as `make run` makes a demo seal, the tests name one.
+    from tests.signing.factories import PASSPHRASE, seal_path
+
+    settings.SIGNING_PKCS12_PATH = seal_path()
+    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+
+
 def _counts():
     return (
         Event.objects.count(),
@@ -47,6 +56,28 @@ def test_demo_is_idempotent_and_gives_every_role_notifications():
     member = User.objects.get(email="member@andes.example")
     # Internal notes never become a client's notification.
     assert not Notification.objects.filter(user=member, event__visibility="internal").exists()
+    _signing_demo(member)
+
+
+def _signing_demo(member):
+    from signing.models import Document
+    from signing.pdf.verify import verify
+
+    for slug, language in (("andes-fibra", "es"), ("vale-telecom", "pt")):
+        documents = Document.objects.filter(organisation__slug=slug)
+        assert sorted(documents.values_list("status", flat=True)) == [
+            "completed",
+            "declined",
+            "sent",
+            "sent",
+        ]
+        assert set(documents.values_list("language", flat=True)) == {language}
+        signed = documents.get(status="completed")
+        assert verify(signed.sealed_file.open("rb").read()).status == "intact"
+    # The member has a document waiting for them, on their dashboard.
+    assert Document.objects.filter(
+        signers__user=member, signers__status="pending", status="sent"
+    ).exists()
 
 
 def _load_demo():

@@ -149,11 +149,16 @@ def test_refuses_to_start_with_debug_off_and_no_allowed_hosts():
 
 
 def test_production_settings_pass_the_deploy_check():
+    from tests.signing.factories import PASSPHRASE, seal_path
+
     result = _manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
+        # Production names the provider's seal (signing.W001 otherwise).
+        SIGNING_PKCS12_PATH=seal_path(),
+        SIGNING_PKCS12_PASSPHRASE=PASSPHRASE,
         DEBUG="false",
         SECRET_KEY="a-production-secret-" + "k" * 50,
         ALLOWED_HOSTS="portal.example.com",

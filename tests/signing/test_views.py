@@ -246,3 +246,24 @@ def test_wrong_methods(world, client_for):
     client = client_for(world.member)
     assert client.get(reverse("signing:sign", args=[document.number])).status_code == 405
     assert client.post(reverse("signing:list")).status_code == 405
+
+
+def test_the_ticket_page_lists_its_documents_for_those_who_may_read_them(world, client_for, ticket):
+    document = sent(world, signers=[world.member], title="Acta del ticket", ticket=ticket)
+    page = client_for(world.member).get(ticket.get_absolute_url()).content.decode()
+    assert "Acta del ticket" in page and document.get_absolute_url() in page
+    # A colleague who may read the ticket but is not asked to sign sees no document.
+    from tickets.models import TicketWatcher
+
+    TicketWatcher.objects.create(ticket=ticket, user=world.other_member)
+    page = client_for(world.other_member).get(ticket.get_absolute_url()).content.decode()
+    assert "Acta del ticket" not in page
+
+
+def test_the_deploy_check_warns_without_a_seal(settings):
+    from django.core.checks import run_checks
+
+    settings.SIGNING_PKCS12_PATH = ""
+    assert "signing.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
+    with with_seal():
+        assert "signing.W001" not in {m.id for m in run_checks(include_deployment_checks=True)}
