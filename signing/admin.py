@@ -15,6 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,19 +72,44 @@ class SignerInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+def _short(value: str, length: int = 12) -> str:
+    # A hash's first characters tell rows apart; the whole value is in the title.
+    if not value:
+        return "-"
+    return format_html('<span title="{}">{}…</span>', value, value[:length])
+
+
 class VersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DocumentVersion
-    fields = ["number", "name", "pages", "sha256", "created_at", "void_at", "void_reason"]
+    fields = ["number", "name", "pages", "short_sha256", "created_at", "void_at", "void_reason"]
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description="SHA-256")
+    def short_sha256(self, obj):
+        return _short(obj.sha256)
 
 
 class TrailInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DocumentEvent
-    fields = ["at", "kind", "actor", "signer", "ip", "user_agent", "detail", "hash"]
+    fields = ["at", "kind", "actor", "ip", "browser", "short_detail", "short_hash"]
     readonly_fields = fields
     extra = 0
     verbose_name_plural = gettext_lazy("Audit trail")
+
+    @admin.display(description=gettext_lazy("browser"))
+    def browser(self, obj):
+        return Truncator(obj.user_agent).chars(40) if obj.user_agent else "-"
+
+    @admin.display(description=gettext_lazy("detail"))
+    def short_detail(self, obj):
+        if len(obj.detail) == 64:  # a hash: the consent's, the sealed file's
+            return _short(obj.detail)
+        return Truncator(obj.detail).chars(80) or "-"
+
+    @admin.display(description=gettext_lazy("chained hash"))
+    def short_hash(self, obj):
+        return _short(obj.hash)
 
 
 class DocumentForm(forms.ModelForm):
@@ -245,6 +272,14 @@ class DocumentAdmin(admin.ModelAdmin):
         if obj is not None:
             context["document_actions"] = self._actions_for(request, obj)
             context["current_version"] = obj.current_version
+            if obj.status != DocumentStatus.DRAFT:
+                # Nothing to save on a sent document: staff act through the buttons.
+                context.update(
+                    show_save=False,
+                    show_save_and_continue=False,
+                    show_save_and_add_another=False,
+                    show_delete_link=False,
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _actions_for(self, request, obj) -> list[str]:

@@ -323,4 +323,4 @@ class DocumentEvent(models.Model):
         verbose_name_plural = _("audit trail")
 
     def __str__(self):
-        return f"{self.document_id} {self.kind} {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M:%S} UTC"
