@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -91,12 +92,12 @@ def document_list(request):
         others = [d for d in rows if d not in for_me]
     else:
         for_me, others = [], rows
-    counts = {
-        key: Document.objects.visible_to(request.user, organisation=access.active)
-        .filter(status__in=statuses)
-        .count()
-        for key, statuses in TABS.items()
-    }
+    counts = Document.objects.visible_to(request.user, organisation=access.active).aggregate(
+        **{
+            key: Count("pk", filter=Q(status__in=statuses), distinct=True)
+            for key, statuses in TABS.items()
+        }
+    )
     return render(
         request,
         "signing/list.html",
@@ -140,7 +141,7 @@ def document_detail(request, number):
     document = _get_document(request, number)
     mine = _my_request(document, request.user)
     version = document.current_version
-    if mine and mine.status == SignerStatus.PENDING:
+    if mine and mine.status == SignerStatus.PENDING and mine.viewed_at is None:
         services.document_viewed(
             document=document, user=request.user, client=services.Client.of(request)
         )
