@@ -32,6 +32,12 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("To confirm it is you who signs."),
     )
+    code = forms.CharField(
+        label=_("Or the code we e-mailed you"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class DeclineForm(forms.Form):

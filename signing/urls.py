@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:number>/", views.document_detail, name="detail"),
     path("<str:number>/sign/", views.sign, name="sign"),
     path("<str:number>/decline/", views.decline, name="decline"),
+    path("<str:number>/code/", views.send_code, name="send_code"),
     path("<str:number>/signed.pdf", views.signed, name="signed"),
     path("<str:number>/verify/", views.verify_document, name="verify_document"),
     path("<str:number>/v<int:version>.pdf", views.original, name="original"),

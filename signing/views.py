@@ -258,6 +258,7 @@ def sign(request, number):
             document=document,
             user=request.user,
             password=data["password"],
+            code=data["code"],
             consented=data["consent"],
             typed_name=data["typed_name"],
             signature_png=_drawn(data),
@@ -272,6 +273,26 @@ def sign(request, number):
         return redirect(document.get_absolute_url() + "#sign")
     messages.success(request, _("Signed. Thank you: you will be told when everyone has signed."))
     return redirect(document)
+
+
+@login_required
+@require_POST
+def send_code(request, number):
+    """A one-time code by e-mail, instead of the password (htmx: the line under the button)."""
+    document = _get_document(request, number)
+    try:
+        address = services.request_code(document=document, user=request.user)
+    except ValidationError as refused:
+        text, ok = " ".join(refused.messages), False
+    else:
+        text = _("We sent a code to %(address)s. It is valid for 10 minutes.") % {
+            "address": address
+        }
+        ok = True
+    if request.htmx:
+        return render(request, "signing/_code_sent.html", {"text": text, "ok": ok})
+    (messages.success if ok else messages.error)(request, text)
+    return redirect(document.get_absolute_url() + "#sign")
 
 
 @login_required

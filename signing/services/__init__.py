@@ -7,7 +7,13 @@ changes nothing. Sealing runs after commit, in a task (`tasks.seal`), because it
 renders and signs a PDF: the signer's request does not wait for it.
 """
 
-from .client import PASSWORD_ATTEMPTS, document_decline, document_sign, document_viewed
+from .client import (
+    PASSWORD_ATTEMPTS,
+    document_decline,
+    document_sign,
+    document_viewed,
+    request_code,
+)
 from .common import NOBODY, Client, audit, trail_intact
 from .staff import (
     compose_version,
@@ -37,6 +43,7 @@ __all__ = [
     "document_sign",
     "document_viewed",
     "expire_due",
+    "request_code",
     "reseal_stuck",
     "send_reminders",
     "trail_intact",

@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import consent
+from .. import consent, identity
 from ..models import Signer
 from ..pdf.checks import check_signature_image
-from ..states import AuthMethod, DocumentStatus, SignerStatus
+from ..states import DocumentStatus, SignerStatus
 from .common import NOBODY, Kind, _ask_next, _enqueue_seal, _event, _lock, _void_pending, audit
 
 
@@ -59,30 +59,24 @@ def document_viewed(*, document, user, client=NOBODY) -> None:
         _event(document, user, "document_viewed")
 
 
-PASSWORD_ATTEMPTS = 5
+PASSWORD_ATTEMPTS = identity.ATTEMPTS
 
 
-def _check_identity(user, password: str) -> str:
-    from django.core.cache import cache
-
-    key = f"signing:password-failures:{user.pk}"
-    if (cache.get(key) or 0) >= PASSWORD_ATTEMPTS:
-        raise ValidationError(
-            _("Too many wrong passwords. Wait 15 minutes, or sign out and sign in again.")
-        )
-    if not password or not user.check_password(password):
-        cache.add(key, 0, 15 * 60)
-        cache.incr(key)
-        raise ValidationError(_("That is not your password. Type the password you sign in with."))
-    cache.delete(key)
-    return AuthMethod.PASSWORD
+def request_code(*, document, user) -> str:
+    """E-mail the signer a one-time code for their pending request; the masked address."""
+    with transaction.atomic():
+        document = _lock(document)
+        signer = _my_request(document, user)
+        _check_open(document, signer)
+    return identity.send_code(signer)
 
 
 def document_sign(
     *,
     document,
     user,
-    password: str,
+    password: str = "",
+    code: str = "",
     consented: bool,
     typed_name: str,
     signature_png: bytes | None = None,
@@ -108,7 +102,7 @@ def document_sign(
         if errors:
             raise ValidationError(errors)
         image = check_signature_image(signature_png) if signature_png is not None else None
-        method = _check_identity(user, password)
+        method = identity.check(signer, password=password, code=code)
         # The consent as the signer read it: in the language of the page they signed on.
         text, digest = consent.consent(language or user.language or document.language)
         now = timezone.now()

@@ -54,6 +54,7 @@ CASES = [
     Case("signing:detail", _number),
     Case("signing:sign", _number, method="post", data=_sign_form),
     Case("signing:decline", _number, method="post", data=_reason),
+    Case("signing:send_code", _number, method="post"),
     Case("signing:signed", _signed),
     Case("signing:verify_document", _signed),
     Case("signing:original", _version),

@@ -138,7 +138,7 @@ def test_password_attempts_are_limited(world):
     for _ in range(services.PASSWORD_ATTEMPTS):
         with pytest.raises(ValidationError):
             sign(document, world.member, password="wrong")
-    with pytest.raises(ValidationError, match="Too many"):
+    with pytest.raises(ValidationError, match="Too many wrong attempts"):
         sign(document, world.member)
 
 

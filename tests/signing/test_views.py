@@ -35,6 +35,7 @@ def _form(**changes):
         "typed_name": "Diego Fuentes",
         "consent": "on",
         "password": PASSWORD,
+        "code": "",
     }
     data.update(changes)
     return data
@@ -267,3 +268,41 @@ def test_the_deploy_check_warns_without_a_seal(settings):
     assert "signing.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
     with with_seal():
         assert "signing.W001" not in {m.id for m in run_checks(include_deployment_checks=True)}
+
+
+def test_a_code_by_e_mail_instead_of_the_password(world, client_for, mailoutbox):
+    import re
+
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    url = reverse("signing:send_code", args=[document.number])
+    page = client.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert "m•••" in page or "m••" in page
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [world.member.email]
+    code = re.search(r"\b(\d{6})\b", mailoutbox[0].body).group(1)
+    assert code not in page
+    # One a minute.
+    page = client.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert "less than a minute ago" in page and len(mailoutbox) == 1
+    wrong = "000000" if code != "000000" else "111111"
+    client.post(reverse("signing:sign", args=[document.number]), _form(password="", code=wrong))
+    assert document.signers.get().status == SignerStatus.PENDING
+    client.post(reverse("signing:sign", args=[document.number]), _form(password="", code=code))
+    signer = document.signers.get()
+    assert signer.status == SignerStatus.SIGNED and signer.auth_method == "email_code"
+
+
+def test_a_code_signs_only_its_own_request_once(world, client_for, mailoutbox):
+    import re
+
+    first = sent(world, signers=[world.member])
+    second = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    client.post(reverse("signing:send_code", args=[first.number]))
+    code = re.search(r"\b(\d{6})\b", mailoutbox[0].body).group(1)
+    client.post(reverse("signing:sign", args=[second.number]), _form(password="", code=code))
+    assert second.signers.get().status == SignerStatus.PENDING
+    # Someone not asked to sign gets no code.
+    other = client_for(world.other_member)
+    assert other.post(reverse("signing:send_code", args=[first.number])).status_code == 404
+    assert len(mailoutbox) == 1
