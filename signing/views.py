@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -64,6 +65,12 @@ def _my_request(document, user) -> Signer | None:
 
 # The list ------------------------------------------------------------------------------
 
+# A finished tab (signed, declined, expired, cancelled) keeps the organisation's whole
+# history: shown a page at a time, as the ticket list. What is still waiting is what is
+# outstanding now, shown at once up to PENDING_LIMIT.
+PAGE_SIZE = 25
+PENDING_LIMIT = 200
+
 
 @login_required
 @require_GET
@@ -78,7 +85,20 @@ def document_list(request):
         .select_related("created_by")
         .order_by("due_at" if tab == "pending" else "-finished_at", "-pk")
     )
-    rows = list(documents[:200])
+    counts = Document.objects.visible_to(request.user, organisation=access.active).aggregate(
+        **{
+            key: Count("pk", filter=Q(status__in=statuses), distinct=True)
+            for key, statuses in TABS.items()
+        }
+    )
+    page = None
+    if tab == "pending":
+        rows = list(documents[:PENDING_LIMIT])
+    else:
+        paginator = Paginator(documents, PAGE_SIZE)
+        paginator.count = counts[tab]  # the same rows, counted above: no second COUNT
+        page = paginator.get_page(request.GET.get("page"))
+        rows = list(page.object_list)
     mine = {
         signer.document_id: signer
         for signer in Signer.objects.filter(
@@ -92,17 +112,15 @@ def document_list(request):
         others = [d for d in rows if d not in for_me]
     else:
         for_me, others = [], rows
-    counts = Document.objects.visible_to(request.user, organisation=access.active).aggregate(
-        **{
-            key: Count("pk", filter=Q(status__in=statuses), distinct=True)
-            for key, statuses in TABS.items()
-        }
-    )
-    return render(
-        request,
-        "signing/list.html",
-        {"tab": tab, "for_me": for_me, "others": others, "counts": counts, "tabs": _tabs()},
-    )
+    context = {
+        "tab": tab,
+        "for_me": for_me,
+        "others": others,
+        "counts": counts,
+        "tabs": _tabs(),
+        "page": page,
+    }
+    return render(request, "signing/list.html", context)
 
 
 def _tabs():

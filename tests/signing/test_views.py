@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -74,6 +75,38 @@ def test_tabs_filter_by_status(world, client_for):
     assert "Firmado ya" not in client.get(reverse("signing:list")).content.decode()
     assert "Firmado ya" in client.get(reverse("signing:list") + "?tab=signed").content.decode()
     assert client.get(reverse("signing:list") + "?tab=nonsense").status_code == 200
+
+
+def test_a_finished_tab_shows_its_history_a_page_at_a_time(world, client_for, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from signing import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        document = sent(world, signers=[world.member], title=f"Anulado {n}")
+        services.document_cancel(document=document, by=world.agent, reason="Enviado por error")
+    client = client_for(world.manager)
+    url = reverse("signing:list") + "?tab=cancelled"
+    client.get(url)
+    shown, reads = [], []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(f"{url}&page={number}").content.decode()
+        reads.append(len(queries.captured_queries))
+        shown += re.findall(r"Anulado \d", page)
+        assert f"Page {number} of 3" in page
+        assert ('href="?tab=cancelled&amp;page=2"' in page) == (number != 2)
+    assert reads[0] == reads[1] == reads[2]  # a later page reads no more
+    # Newest first, each once; the tab still counts them all.
+    assert shown == [f"Anulado {n}" for n in reversed(range(5))]
+    assert re.search(r"Cancelled <span class=\"board__count\">5</span>", page)
+    assert "Anulado 0" in client.get(f"{url}&page=99").content.decode()  # past the end: the last
+    assert "Anulado 4" in client.get(f"{url}&page=x").content.decode()  # not a number: the first
+    # What waits is shown at once, without pages.
+    pending = client.get(reverse("signing:list")).content.decode()
+    assert 'class="pagination"' not in pending
 
 
 def test_opening_records_the_view_once_and_shows_the_pages(world, client_for):
