@@ -107,6 +107,13 @@ def pages(personas):
         # every organisation's on the staff board.
         "wish board": (manager, "/wishes/"),
         "wish board (staff)": (agent, "/admin/wishes/wish/board/"),
+        # 10,000 documents to sign over the organisations (bench/seed_signing.py): bench-0's
+        # as its manager reads them (mostly signed), the member's (a handful to sign, many
+        # signed), and one waiting for the member's signature.
+        "documents (manager)": (manager, "/documents/"),
+        "documents signed tab": (manager, "/documents/?tab=signed"),
+        "documents (member)": (member, "/documents/"),
+        "document page": (member, f"/documents/{personas['pending_document'].number}/"),
         # The knowledge base: 25,000 articles in four languages (bench/seed_knowledge.py).
         "help home": (member, "/help/"),
         "help article": (member, f"/help/articles/{article}/"),

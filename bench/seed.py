@@ -8,7 +8,8 @@ attachments and watchers are written with COPY in chunks; the whole ticket load
 is one transaction, so an interrupted seed leaves nothing half-done, and a later
 run tops the data up to BENCH_TICKETS (or skips when it is already there). Then
 the tickets' SLA clocks, as the services would have left them (bench/seed_sla.py),
-BENCH_WISHES (default 10,000) wishes over the organisations (bench/seed_wishes.py), and
+BENCH_WISHES (default 10,000) wishes over the organisations (bench/seed_wishes.py),
+BENCH_DOCUMENTS (default 10,000) documents to sign (bench/seed_signing.py), and
 a knowledge base of BENCH_KB_ARTICLES (default 25,000) articles in four languages
 (bench/seed_knowledge.py).
 """
@@ -22,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench import seed_knowledge, seed_sla, seed_wishes
+from bench import seed_knowledge, seed_signing, seed_sla, seed_wishes
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
@@ -151,6 +152,7 @@ def seed(tickets: int = TICKETS):
     loaded = _seed_contract(agents) or loaded
     loaded = _seed_notifications() or loaded
     loaded = seed_wishes.seed() or loaded
+    loaded = seed_signing.seed() or loaded
     loaded = seed_knowledge.seed() or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
         with connection.cursor() as cursor:
@@ -167,6 +169,7 @@ def seed(tickets: int = TICKETS):
         "sla_clocks": TicketClock.objects.count(),
         "time_entries_in_contract_period": _contract_period().entries.count(),
         "wishes": seed_wishes.bench_wishes().count(),
+        "documents": seed_signing.bench_documents().count(),
         "knowledge_texts": seed_knowledge.bench_texts().count(),
     }
     return dataset, _personas(agents)
@@ -616,4 +619,7 @@ def _personas(agents) -> dict:
     if detail is None:
         raise RuntimeError(f"no ticket of {member} with {DETAIL_REPLIES} replies to show")
     personas["detail_ticket"] = detail
+    personas["pending_document"] = seed_signing.pending_document(member)
+    if personas["pending_document"] is None:
+        raise RuntimeError(f"no document waiting for {member}'s signature to show")
     return personas

@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Count, F, Q
 from django.test import Client
 
-from bench import pages, seed, seed_knowledge, seed_wishes
+from bench import pages, seed, seed_knowledge, seed_signing, seed_signing_pdf, seed_wishes
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
 from tickets.states import Priority, Status
 
@@ -20,7 +20,8 @@ BENCH = {"organisation__slug__startswith": "bench-"}
 
 
 @pytest.fixture
-def small(monkeypatch):
+def small(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the documents' PDF is written there
     monkeypatch.setattr(seed, "ORGANISATIONS", 3)
     monkeypatch.setattr(seed, "MEMBERS_PER_ORG", 4)
     monkeypatch.setattr(seed, "EVENTS_PER_ORG", 8)
@@ -30,6 +31,9 @@ def small(monkeypatch):
     monkeypatch.setattr(seed_wishes, "CHUNK", 60)
     monkeypatch.setattr(seed_knowledge, "ARTICLES", 40)
     monkeypatch.setattr(seed_knowledge, "CHUNK", 15)
+    monkeypatch.setattr(seed_signing, "DOCUMENTS", 120)
+    monkeypatch.setattr(seed_signing, "CHUNK", 50)
+    monkeypatch.setattr(seed_signing, "MEMBER_PENDING", 3)
 
 
 def _bench_counts():
@@ -250,4 +254,156 @@ def test_the_wish_boards_read_as_many_queries_with_three_times_the_wishes(small)
     seed_wishes.seed(3 * seed_wishes.WISHES)
     assert seed_wishes.bench_wishes().count() == 450
     after = {name: _queries(*page) for name, page in boards.items()}
+    assert after == before
+
+
+def _signer_states_fit(document, signers) -> bool:
+    """The signers' statuses as the services leave them at the document's status."""
+    states = [s.status for s in signers]
+    ordered = "".join(state[0] for state in states)  # s(igned) p(ending) w(aiting) d v
+    if document.status == "sent":
+        if document.in_order:
+            return re.fullmatch(r"s*pw*", ordered) is not None
+        return "p" in ordered and set(ordered) <= {"s", "p"}
+    if document.status == "completed":
+        return set(ordered) == {"s"}
+    if document.status == "declined":
+        return (
+            re.fullmatch(r"s*dv*", ordered) is not None
+            if document.in_order
+            else (ordered.count("d") == 1 and set(ordered) <= {"s", "d", "v"})
+        )
+    # expired, cancelled: whoever had not signed is void
+    return "v" in ordered and set(ordered) <= {"s", "v"}
+
+
+@pytest.mark.django_db
+def test_document_seed_is_consistent_and_idempotent(small):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from signing import services
+    from signing.models import Document, DocumentEvent, DocumentNumber, Signer
+    from signing.pdf.checks import check_pdf
+    from signing.services.common import trail_intact
+
+    numbered = DocumentNumber.objects.filter(year=2026).values_list("last", flat=True).first() or 0
+    dataset, personas = seed.seed(tickets=100)
+    documents = seed_signing.bench_documents().select_related("organisation")
+    assert dataset["documents"] == documents.count() == 120
+    assert {d.status for d in documents} == {
+        "sent",
+        "completed",
+        "declined",
+        "expired",
+        "cancelled",
+    }
+    numbers = [d.number for d in documents]
+    assert len(set(numbers)) == 120
+    assert all(re.fullmatch(r"DOC-2026-\d{5,}", n) for n in numbers)
+    assert DocumentNumber.objects.get(year=2026).last == numbered + 120
+    assert len({d.organisation_id for d in documents}) == 3
+
+    # One real PDF for every version, its hash and pages those of the file.
+    stored = {}
+    now = timezone.now()
+    for document in documents:
+        (version,) = document.versions.all()
+        assert version.void_at is None and version.number == 1
+        if version.file.name not in stored:
+            with default_storage.open(version.file.name) as handle:
+                stored[version.file.name] = check_pdf(handle.read())
+        assert (version.sha256, version.pages) == (
+            stored[version.file.name].sha256,
+            stored[version.file.name].pages,
+        )
+        signers = list(document.signers.order_by("order", "pk"))
+        assert 1 <= len(signers) <= 3
+        assert all(s.version_id == version.pk for s in signers)
+        assert len({s.user_id for s in signers}) == len(signers)
+        for signer in signers:
+            assert signer.user.memberships.filter(organisation=document.organisation).exists()
+            assert (signer.signed_at is not None) == (signer.status == "signed")
+            assert (signer.declined_at is not None) == (signer.status == "declined")
+            if signer.status == "signed":
+                assert document.sent_at < signer.signed_at <= (document.finished_at or now)
+                assert signer.consent_sha256 and signer.typed_name
+        assert _signer_states_fit(document, signers), (document.number, document.status)
+        assert document.created_at < document.sent_at < now
+        assert (document.finished_at is None) == (document.status == "sent")
+        if document.expires_at is not None:
+            assert document.expires_at >= document.due_at
+            # Still waiting: not expired yet; otherwise it ended when it expired or before.
+            if document.status == "sent":
+                assert document.expires_at > now
+            elif document.status == "expired":
+                assert document.finished_at == document.expires_at < now
+            else:
+                assert document.finished_at <= document.expires_at
+        if document.status == "completed":
+            assert document.finished_at >= max(s.signed_at for s in signers)
+            with document.sealed_file.open("rb") as handle:
+                assert check_pdf(handle.read()).sha256 == document.sealed_sha256
+        else:
+            assert not document.sealed_file and not document.sealed_sha256
+        assert trail_intact(document), document.number
+    assert len(stored) == 1
+    assert DocumentEvent.objects.filter(document__in=documents).count() > 4 * 120
+
+    # bench-0's member has a handful to sign and has signed many; its manager sees all.
+    member, manager = personas["member"], personas["manager"]
+    waiting = Signer.objects.filter(user=member, status="pending", document__status="sent")
+    assert waiting.count() == seed_signing.MEMBER_PENDING
+    assert personas["pending_document"].pk in waiting.values_list("document_id", flat=True)
+    assert Signer.objects.filter(user=member, status="signed").count() > 3
+    organisation = manager.memberships.get().organisation
+    assert (
+        Document.objects.visible_to(manager, organisation=organisation).count()
+        == documents.filter(organisation=organisation).count()
+        == 40
+    )
+
+    seed.seed(tickets=100)  # already there: nothing added
+    assert seed_signing.bench_documents().count() == 120
+
+    # The services carry on from the seeded rows: the trail chains on, numbers follow.
+    assert waiting.get(document=personas["pending_document"]).viewed_at is not None
+    document = waiting.filter(viewed_at__isnull=True).first().document
+    services.document_viewed(document=document, user=member)
+    assert trail_intact(document)
+    assert document.trail.order_by("-pk").first().kind == "viewed"
+    created = services.document_create(
+        organisation=organisation,
+        title="After the seed",
+        language="es",
+        by=personas["agent"],
+        due_at=now + timedelta(days=7),
+        signers=[member],
+        pdf=seed_signing_pdf.pdf_bytes(seed_signing_pdf.AGREEMENT),
+    )
+    assert created.number == f"DOC-2026-{numbered + 121:05d}"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("bench.urls")
+def test_the_documents_pages_read_as_many_queries_with_three_times_the_documents(small):
+    _, personas = seed.seed(tickets=100)
+    documents = {
+        name: (user, path)
+        for name, (user, path, *_) in pages.pages(personas).items()
+        if name.startswith("document")
+    }
+    assert set(documents) == {
+        "documents (manager)",
+        "documents signed tab",
+        "documents (member)",
+        "document page",
+    }
+    before = {name: _queries(*page) for name, page in documents.items()}
+    assert all(before.values()), before
+    seed_signing.seed(3 * seed_signing.DOCUMENTS)
+    assert seed_signing.bench_documents().count() == 360
+    after = {name: _queries(*page) for name, page in documents.items()}
     assert after == before
