@@ -79,7 +79,9 @@ def test_the_unread_count_reads_the_users_unread_rows_only(world, crowd):
     # Two queries (the bell's count, the page's figures), each the unread rows
     # at most: the internal ones are skipped inside the index.
     assert after.of("notifications_notification") <= 2 * UNREAD, plans
-    assert after.of("notifications_notification") == before.of("notifications_notification")
+    # Others' rows add nothing. (With little data the planner may read all of the
+    # member's own 55 rows instead of the 20 unread ones: the user's data still.)
+    assert after.of("notifications_notification") <= before.of("notifications_notification")
     assert after.buffers <= before.buffers + 10, plans
 
 
