@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -194,15 +195,30 @@ class DocumentAdmin(admin.ModelAdmin):
         if obj is not None:
             if obj.status != DocumentStatus.DRAFT:
                 fields.remove("pdf")  # its versions are listed below
-            fields = ["number", "status", *fields, "sent_at", "finished_at", "sealed_sha256"]
+            fields = [
+                "number",
+                "status",
+                *fields,
+                "sent_at",
+                "finished_at",
+                "sealed_sha256",
+                "trail_check",
+            ]
             if obj.cancel_reason:
                 fields.append("cancel_reason")
         return fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != DocumentStatus.DRAFT:
-            return [*self.get_fields(request, obj)]
+            return [*self.get_fields(request, obj), "trail_check"]
+        if obj is not None:
+            # Its PDF may name the organisation: another one would read it.
+            return [*self.readonly_fields, "organisation", "trail_check"]
         return self.readonly_fields
+
+    @admin.display(description=gettext_lazy("audit trail intact"), boolean=True)
+    def trail_check(self, obj):
+        return services.trail_intact(obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -216,13 +232,19 @@ class DocumentAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         upload = data.get("pdf")
         if change:
-            obj.save()
+            with transaction.atomic():
+                current = Document.objects.select_for_update().get(pk=obj.pk)
+                if current.status != DocumentStatus.DRAFT:
+                    # Sent meanwhile (by a colleague, or this page was old): a stale copy
+                    # must not overwrite it.
+                    raise ValidationError(_("This document was sent meanwhile: nothing was saved."))
+                fields = [name for name in form.changed_data if name != "pdf"]
+                if fields:
+                    obj.save(update_fields=fields)
             if upload:
                 services.version_replace(
                     document=obj, data=upload.read(), name=upload.name, by=request.user
                 )
-            elif obj.source == Source.TEMPLATE and "template" in form.changed_data:
-                services.version_replace(document=obj, data=None, name="", by=request.user)
             return
         created = services.document_create(
             organisation=obj.organisation,
@@ -246,6 +268,19 @@ class DocumentAdmin(admin.ModelAdmin):
         obj.number = created.number
         obj._state.adding = False
         obj._state.db = "default"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        document = form.instance
+        changed = not change or form.changed_data or any(f.has_changed() for f in formsets)
+        if (
+            changed
+            and document.status == DocumentStatus.DRAFT
+            and document.source == Source.TEMPLATE
+        ):
+            # Composed once the signers are saved: the document names them, and its
+            # title, ticket and language may have changed.
+            services.version_replace(document=document, data=None, name="", by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Signer:

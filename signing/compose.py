@@ -56,7 +56,10 @@ def context_for(document) -> dict:
         "document": {"number": document.number, "title": document.title},
         "signers": ", ".join(
             signer.user.display_name or signer.user.email
-            for signer in document.signers.select_related("user").order_by("order", "pk")
+            # The signers of the version being composed: not yet sent, so without a version.
+            for signer in document.signers.filter(version__isnull=True)
+            .select_related("user")
+            .order_by("order", "pk")
         ),
         "today": day(today),
     }

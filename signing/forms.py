@@ -4,7 +4,21 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 
+def _version_field():
+    # The version the signer reviewed: signing (or declining) another is refused.
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=32767,
+        error_messages={
+            key: _("The document changed since you opened it: review the new version, then sign.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
 class SignForm(forms.Form):
+    version = _version_field()
     mode = forms.ChoiceField(
         label=_("How do you sign?"),
         choices=[("draw", _("Draw my signature")), ("type", _("Type my signature"))],
@@ -41,6 +55,7 @@ class SignForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    version = _version_field()
     reason = forms.CharField(
         label=_("Why do you decline?"),
         max_length=2000,
@@ -59,9 +74,10 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.SIGNING_MAX_PDF_BYTES:
+        # A sealed file is its original plus two pages and the seal: room for them.
+        if upload.size > 2 * settings.SIGNING_MAX_PDF_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s: it cannot be one of our signed documents.")
-                % {"size": filesizeformat(settings.SIGNING_MAX_PDF_BYTES)}
+                % {"size": filesizeformat(2 * settings.SIGNING_MAX_PDF_BYTES)}
             )
         return upload

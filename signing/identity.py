@@ -41,7 +41,10 @@ def _digest(signer, code: str) -> str:
 
 def _failed(user) -> None:
     cache.add(_failures(user), 0, 15 * 60)
-    cache.incr(_failures(user))
+    try:
+        cache.incr(_failures(user))
+    except ValueError:  # expired between the two calls
+        cache.set(_failures(user), 1, 15 * 60)
 
 
 def masked(email: str) -> str:

@@ -26,6 +26,7 @@ def describe(sha256: str, user=None) -> Found | None:
     """
     document = Document.objects.filter(sealed_sha256=sha256).select_related("organisation").first()
     sealed = document is not None
+    version = document.current_version if sealed else None
     if document is None:
         version = (
             DocumentVersion.objects.filter(sha256=sha256)
@@ -40,9 +41,9 @@ def describe(sha256: str, user=None) -> Found | None:
         return Found(sealed=sealed, finished_at=document.finished_at if sealed else None)
     signers = [
         (s.typed_name or s.user.display_name, s.user.email, s.signed_at)
-        for s in document.signers.filter(
-            version__void_at__isnull=True, status=SignerStatus.SIGNED
-        ).select_related("user")
+        for s in document.signers.filter(version=version, status=SignerStatus.SIGNED)
+        .select_related("user")
+        .order_by("signed_at")
     ]
     return Found(
         sealed=sealed,

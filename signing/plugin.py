@@ -17,7 +17,7 @@ def _load(numbers):
     from .models import Document
 
     rows = Document.objects.filter(number__in=list(numbers)).only(
-        "pk", "number", "organisation_id", "created_by_id", "status"
+        "pk", "number", "organisation_id", "created_by_id", "approver_id", "status"
     )
     return {document.number: document for document in rows}
 
@@ -29,14 +29,21 @@ def _visible(user):
 
 
 def _people(document) -> set:
-    from .states import SignerStatus
-
-    # Signers still waiting for their turn hear nothing until they are asked.
+    # The signers of the current version who were asked, whatever became of their
+    # request (a cancelled or declined document voids it, and they must hear why);
+    # those still waiting for their turn hear nothing until they are asked.
     return set(
-        document.signers.filter(version__void_at__isnull=True)
-        .exclude(status__in=[SignerStatus.WAITING, SignerStatus.VOID])
-        .values_list("user_id", flat=True)
+        document.signers.filter(version__void_at__isnull=True, asked_at__isnull=False).values_list(
+            "user_id", flat=True
+        )
     )
+
+
+def _owner(document):
+    # While it waits for approval, the approver owns it: they hear that it waits.
+    if document.status == "approval" and document.approver_id:
+        return document.approver_id
+    return document.created_by_id
 
 
 def _url(number, event=None) -> str:
@@ -56,7 +63,7 @@ SUBJECTS = [
         url=_url,
         admin_url=_admin_url,
         people=_people,
-        owner=lambda document: document.created_by_id,
+        owner=_owner,
         label=gettext_lazy("Document"),
     )
 ]
@@ -93,6 +100,11 @@ VERBS = [
         action=pgettext_lazy("e-mail subject", "Reminder: to sign"),
     ),
     _verb("document_viewed", gettext_lazy("%(actor)s opened %(subject)s"), notify=False),
+    _verb(
+        "document_approval_requested",
+        gettext_lazy("%(actor)s asks you to approve %(subject)s before it is sent"),
+        action=pgettext_lazy("e-mail subject", "To approve"),
+    ),
     _verb(
         "document_signed",
         gettext_lazy("%(actor)s signed %(subject)s"),
@@ -164,7 +176,6 @@ STAFF = {
         *_PREPARE,
         "signing.add_documenttemplate",
         "signing.change_documenttemplate",
-        "signing.delete_document",
         "signing.delete_signer",
     ],
 }

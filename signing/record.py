@@ -1,6 +1,7 @@
 """The audit record a sealed PDF carries: read from the trail, worded in the document's language."""
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -71,5 +72,6 @@ def audit_record(document, version) -> AuditRecord:
             signers=signers,
             events=events,
             sent_by=creator.display_name or creator.email,
+            completed_at=timezone.now(),
             time_zone=creator.timezone,
         )

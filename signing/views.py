@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import SESSION_KEY
 from core.uploads import file_response
+from tickets.models import Ticket
 
 from . import consent, services
 from .forms import DeclineForm, SignForm, VerifyForm
@@ -178,17 +179,26 @@ def document_detail(request, number):
         "mine": mine,
         "can_sign": can_sign,
         "consent_text": text,
-        "sign_form": SignForm(initial={"typed_name": request.user.display_name}),
-        "decline_form": DeclineForm(),
-        "earlier": document.versions.filter(void_at__isnull=False).order_by("-number"),
+        "sign_form": SignForm(
+            initial={"typed_name": request.user.display_name, "version": version.number}
+        ),
+        "decline_form": DeclineForm(initial={"version": version.number}),
+        "earlier": _sent_versions(document).filter(void_at__isnull=False).order_by("-number"),
+        "ticket_open": document.ticket_id is not None
+        and Ticket.objects.visible_to(request.user).filter(pk=document.ticket_id).exists(),
     }
     if request.htmx and request.GET.get("part") == "status":
         return render(request, "signing/detail.html#status", context)
     return render(request, "signing/detail.html", context)
 
 
+def _sent_versions(document):
+    # A version replaced while the document was a draft never reached the client.
+    return document.versions.filter(signers__asked_at__isnull=False).distinct()
+
+
 def _version(document, number) -> DocumentVersion:
-    version = document.versions.filter(number=number).first()
+    version = _sent_versions(document).filter(number=number).first()
     if version is None:
         raise Http404
     return version
@@ -212,9 +222,7 @@ def page(request, number, version, page_number):
         with version.file.open("rb") as handle:
             image = page_image(handle.read(), page_number - 1, width)
         cache.set(key, image, 24 * 60 * 60)
-    response = HttpResponse(image, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return HttpResponse(image, content_type="image/png")
 
 
 @login_required
@@ -224,8 +232,12 @@ def page_text_view(request, number, version, page_number):
     version = _version(document, version)
     if not 1 <= page_number <= version.pages:
         raise Http404
-    with version.file.open("rb") as handle:
-        text = page_text(handle.read(), page_number - 1)
+    key = f"signing:text:{version.sha256}:{page_number}"
+    text = cache.get(key)
+    if text is None:
+        with version.file.open("rb") as handle:
+            text = page_text(handle.read(), page_number - 1)
+        cache.set(key, text, 24 * 60 * 60)
     return render(
         request,
         "signing/page_text.html",
@@ -277,6 +289,7 @@ def sign(request, number):
             user=request.user,
             password=data["password"],
             code=data["code"],
+            version=data["version"],
             consented=data["consent"],
             typed_name=data["typed_name"],
             signature_png=_drawn(data),
@@ -318,12 +331,14 @@ def send_code(request, number):
 def decline(request, number):
     document = _get_document(request, number)
     form = DeclineForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
         services.document_decline(
             document=document,
             user=request.user,
-            reason=reason,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
             client=services.Client.of(request),
         )
     except ValidationError as refused:

@@ -68,6 +68,7 @@ def check_pdf(data: bytes) -> PdfInfo:
     try:
         pages = len(reader.pages)
         signed = _has_signatures(reader)
+        active = _has_active_content(reader)
     except Exception as error:
         raise _unreadable(error) from error
     if pages == 0:
@@ -86,6 +87,14 @@ def check_pdf(data: bytes) -> PdfInfo:
                 "signature: upload the document as it was before it was signed."
             ),
             code="already_signed",
+        )
+    if active:
+        raise PdfRefused(
+            _(
+                "The PDF runs scripts or holds a dynamic (XFA) form, which could show the "
+                "signer something else than what is sealed: print it to a plain PDF first."
+            ),
+            code="active_content",
         )
     if _pdfium_pages(data) != pages:
         raise _unreadable(None)
@@ -112,6 +121,25 @@ def _read(data: bytes):
 def _has_signatures(reader) -> bool:
     fields = reader.get_fields() or {}
     return any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values())
+
+
+def _has_active_content(reader) -> bool:
+    """JavaScript (on opening, named, or as page and document actions) or an XFA form."""
+    root = reader.trailer["/Root"]
+    names = root.get("/Names")
+    if names is not None and "/JavaScript" in names.get_object():
+        return True
+    if "/AA" in root:
+        return True
+    action = root.get("/OpenAction")
+    if action is not None:
+        action = action.get_object()
+        if hasattr(action, "get") and action.get("/S") in ("/JavaScript", "/Launch"):
+            return True
+    form = root.get("/AcroForm")
+    if form is not None and "/XFA" in form.get_object():
+        return True
+    return any("/AA" in page for page in reader.pages)
 
 
 def _pdfium_pages(data: bytes) -> int | None:

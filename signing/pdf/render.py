@@ -33,7 +33,9 @@ from .errors import TemplateRefused
 # Tags and filters a body template may not use: they reach other templates or
 # template libraries, print the context and the loaded modules, or mark text safe.
 # ({% include %}, {% extends %} and {% block %} are loader tags, left out altogether.)
-BLOCKED_TAGS = {"load", "debug", "autoescape", "url", "csrf_token"}
+# {% querystring %} needs a request the context never has; {% now %} and {% lorem %}
+# print what staff did not write.
+BLOCKED_TAGS = {"load", "debug", "autoescape", "url", "csrf_token", "querystring", "now", "lorem"}
 BLOCKED_FILTERS = {"safe", "safeseq"}
 PLAIN_TYPES = (str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time, type(None))
 PAGE_IMAGE_MIN_WIDTH = 320
@@ -99,6 +101,12 @@ def compose(template_text: str, context: dict) -> str:
             code="template",
             params={"line": line, "error": str(error)},
         ) from error
+    except Exception as error:  # a filter that fails on its value: 5|divisibleby:0
+        raise TemplateRefused(
+            _("The template has an error: %(error)s"),
+            code="template",
+            params={"error": f"{type(error).__name__}: {error}"},
+        ) from error
 
 
 def html_to_pdf(html: str, *, stylesheets: Sequence[str] = ()) -> bytes:
@@ -124,6 +132,8 @@ def page_image(data: bytes, index: int, width: int) -> bytes:
     with PDFIUM_LOCK:
         document = pdfium.PdfDocument(data)
         try:
+            # Form fields drawn with their values, as the sealed file will show them.
+            document.init_forms()
             if not 0 <= index < len(document):
                 raise IndexError(f"The PDF has no page {index}")
             page = document[index]

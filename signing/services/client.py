@@ -24,6 +24,13 @@ def _my_request(document, user) -> Signer:
     return signer
 
 
+def _check_version(signer, version) -> None:
+    if version is not None and version != signer.version.number:
+        raise ValidationError(
+            _("The document changed since you opened it: review the new version, then sign.")
+        )
+
+
 def _check_open(document, signer) -> None:
     if document.status != DocumentStatus.SENT:
         raise ValidationError(
@@ -83,6 +90,7 @@ def document_sign(
     typed_signature: str = "",
     time_zone: str = "",
     language: str = "",
+    version: int | None = None,
     client=NOBODY,
 ) -> Signer:
     """Sign the user's own pending request, once; the last signature starts the seal."""
@@ -92,6 +100,7 @@ def document_sign(
         document = _lock(document)
         signer = _my_request(document, user)
         _check_open(document, signer)
+        _check_version(signer, version)
         errors = []
         if not consented:
             errors.append(_("Read and accept the statement above the signature to sign."))
@@ -143,12 +152,15 @@ def document_sign(
     return signer
 
 
-def document_decline(*, document, user, reason: str, client=NOBODY) -> Signer:
+def document_decline(
+    *, document, user, reason: str, version: int | None = None, client=NOBODY
+) -> Signer:
     reason = (reason or "").strip()
     with transaction.atomic():
         document = _lock(document)
         signer = _my_request(document, user)
         _check_open(document, signer)
+        _check_version(signer, version)
         if not reason:
             raise ValidationError(_("Say why you decline, so that we can change what is needed."))
         now = timezone.now()

@@ -152,9 +152,15 @@ def document_send(*, document, by) -> Document:
             raise ValidationError(_("Only a draft can be sent."))
         _check_sendable(document)
         if document.approver_id and document.approved_at is None:
+            if document.approver_id == by.pk:
+                raise ValidationError(
+                    _("You cannot approve what you send: name a colleague as approver.")
+                )
             document.status = DocumentStatus.APPROVAL
             document.save(update_fields=["status"])
             audit(document, Kind.SENT, actor=by, detail="approval")
+            # Staff only: the approver (its owner while it waits for them) hears of it.
+            _event(document, by, "document_approval_requested", internal=True)
             return document
         return _send(document, by)
 
@@ -242,14 +248,16 @@ def document_resend(
             status=SignerStatus.VOID
         )
         audit(document, Kind.VOIDED, actor=by, version=old, detail=reason)
+        # The signers first: a composed version names them.
+        for signer in old_signers:
+            Signer.objects.create(document=document, user=signer.user, order=signer.order)
         if pdf is not None:
             version_add(document=document, data=pdf, name=pdf_name, by=by)
         elif document.template_id:
             compose_version(document=document, by=by)
         else:
-            version_add(document=document, data=old.file.open("rb").read(), name=old.name, by=by)
-        for signer in old_signers:
-            Signer.objects.create(document=document, user=signer.user, order=signer.order)
+            with old.file.open("rb") as handle:
+                version_add(document=document, data=handle.read(), name=old.name, by=by)
         document.status = DocumentStatus.DRAFT
         document.finished_at = None
         document.approved_at = None

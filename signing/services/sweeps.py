@@ -42,11 +42,22 @@ def document_seal(*, document_id: int) -> Document | None:
     return document
 
 
-def _remind(signer, *, overdue: bool) -> None:
+def _remind(signer, *, column: str, now, overdue: bool) -> bool:
     document = signer.document
     with transaction.atomic():
+        document = _lock(document)
+        # Claimed under the document's lock, still pending: a signer who signs at
+        # that moment is not reminded of what they just did.
+        claimed = Signer.objects.filter(
+            pk=signer.pk,
+            status=SignerStatus.PENDING,
+            document__status=DocumentStatus.SENT,
+            **{f"{column}__isnull": True},
+        ).update(**{column: now})
+        if not claimed:
+            return False
         audit(
-            _lock(document),
+            document,
             Kind.REMINDED,
             signer=signer,
             version=signer.version,
@@ -60,6 +71,7 @@ def _remind(signer, *, overdue: bool) -> None:
             due_at=document.due_at.isoformat(),
             overdue=overdue,
         )
+    return True
 
 
 def send_reminders(now=None) -> int:
@@ -71,7 +83,10 @@ def send_reminders(now=None) -> int:
     now = now or timezone.now()
     before = timedelta(hours=settings.SIGNING_REMIND_BEFORE_HOURS)
     pending = Signer.objects.filter(
-        status=SignerStatus.PENDING, document__status=DocumentStatus.SENT
+        status=SignerStatus.PENDING,
+        document__status=DocumentStatus.SENT,
+        # Someone asked a moment ago has just been told: no reminder on its heels.
+        asked_at__lte=now - timedelta(hours=1),
     ).select_related("document", "document__organisation", "version")
     sent = 0
     for overdue, column, due in (
@@ -83,11 +98,7 @@ def send_reminders(now=None) -> int:
         (True, "reminded_overdue_at", {"document__due_at__lte": now}),
     ):
         for signer in pending.filter(**{f"{column}__isnull": True}, **due):
-            claimed = Signer.objects.filter(pk=signer.pk, **{f"{column}__isnull": True}).update(
-                **{column: now}
-            )
-            if claimed:
-                _remind(signer, overdue=overdue)
+            if _remind(signer, column=column, now=now, overdue=overdue):
                 sent += 1
     return sent
 

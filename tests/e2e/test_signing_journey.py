@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from django.urls import reverse
 from PIL import Image, ImageStat
-from pypdf import PdfReader
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from signing.models import Document
 from signing.states import DocumentStatus

@@ -33,7 +33,12 @@ LANGUAGES = ["en", "es", "pt", "fr"]
 SUBJECT = "Router down in Valparaíso"
 REPLY = "We restarted your access switch; please check the light."
 NOTE = "Client owes two invoices, hold the visit"
-INTERNAL = {"ticket_note_added", "ticket_assigned", "wish_note_added"}
+INTERNAL = {
+    "ticket_note_added",
+    "ticket_assigned",
+    "wish_note_added",
+    "document_approval_requested",
+}
 
 # What each app records, verb by verb (see the services named in each comment).
 # Ticket events also carry {"number", "subject"}; "target" is built separately.
@@ -113,6 +118,7 @@ SAMPLES = {
     "document_sent": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00", "version": 1}),
     "document_reminder": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00"}),
     "document_viewed": ("member", {}),
+    "document_approval_requested": ("agent", {}),
     "document_signed": ("member", {"signer": "Diego Fuentes"}),
     "document_completed": (None, {}),
     "document_declined": ("manager", {"reason": "El precio no es el acordado"}),
@@ -155,6 +161,7 @@ def _event(verb, scene) -> Event:
             actor=getattr(world, actor_name) if actor_name else None,
             verb=verb,
             target=target,
+            visibility=Visibility.INTERNAL if verb in INTERNAL else Visibility.PUBLIC,
             data=data,
         )
     if verb.startswith("wish_"):

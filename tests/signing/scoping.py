@@ -43,11 +43,12 @@ def _sign_form(w, kwargs):
         "typed_name": "Camila Rojas",
         "consent": "on",
         "password": PASSWORD,
+        "version": "1",
     }
 
 
 def _reason(w, kwargs):
-    return {"reason": "El precio no es el acordado."}
+    return {"reason": "El precio no es el acordado.", "version": "1"}
 
 
 CASES = [

@@ -139,3 +139,39 @@ def test_a_client_cannot_reach_the_admin_views(world, client_for):
     client = client_for(world.manager)
     response = client.post(reverse("admin:signing_document_cancel", args=[document.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_stale_form_cannot_overwrite_a_sent_document(world, client_for):
+    client = client_for(world.agent)
+    client.post(reverse("admin:signing_document_add"), _add_form(world))
+    document = Document.objects.get()
+    form = _add_form(world, title="Otro título")
+    form.pop("pdf")
+    form.pop("organisation")
+    form.update(
+        {"signers-INITIAL_FORMS": "2", "signers-TOTAL_FORMS": "2"}
+        | {f"signers-{i}-id": str(s.pk) for i, s in enumerate(document.signers.order_by("order"))}
+        | {f"signers-{i}-document": str(document.pk) for i in range(2)}
+    )
+    with with_seal():
+        client.post(reverse("admin:signing_document_send", args=[document.pk]))
+    client.post(reverse("admin:signing_document_change", args=[document.pk]), form)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SENT and document.title == "Contrato de servicio"
+
+
+def test_a_composed_draft_names_its_signers_from_the_admin(world, client_for):
+    from signing.models import DocumentTemplate
+    from signing.pdf.render import page_text
+
+    template = DocumentTemplate.objects.create(
+        name="Acta", title="Acta", body="<p>Firman: {{ signers }}</p>"
+    )
+    form = _add_form(world, source="template", template=template.pk)
+    form.pop("pdf")
+    response = client_for(world.agent).post(reverse("admin:signing_document_add"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = Document.objects.get()
+    with document.current_version.file.open("rb") as handle:
+        text = page_text(handle.read(), 0)
+    assert world.member.display_name in text and world.manager.display_name in text

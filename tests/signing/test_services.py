@@ -343,3 +343,93 @@ def test_sealing_twice_seals_once(world):
         assert services.document_seal(document_id=document.pk) is None
     document.refresh_from_db()
     assert document.sealed_file.open("rb").read() == first
+
+
+def test_a_signature_on_a_version_the_signer_did_not_review_is_refused(world):
+    document = sent(world, signers=[world.member])
+    with with_seal():
+        services.document_resend(
+            document=document, by=world.agent, reason="Nueva cláusula", pdf=pdf("v2", pages=3)
+        )
+    with pytest.raises(ValidationError, match="changed since you opened it"):
+        sign(document, world.member, version=1)
+    with pytest.raises(ValidationError, match="changed since you opened it"):
+        services.document_decline(document=document, user=world.member, reason="x", version=1)
+    sign(document, world.member, version=2)
+    assert document.signers.get(version__number=2).status == SignerStatus.SIGNED
+
+
+def test_cancel_decline_and_expiry_reach_the_signers_who_were_asked(world):
+    from notifications.fanout import recipients
+
+    def heard(verb, document):
+        event = Event.objects.filter(verb=verb, data__number=document.number).latest("pk")
+        return {user.email for user in recipients(event)}
+
+    both = sent(world, signers=[world.member, world.manager], in_order=False)
+    services.document_cancel(document=both, by=world.agent, reason="Cliente equivocado")
+    assert heard("document_cancelled", both) == {world.member.email, world.manager.email}
+    other = sent(world, signers=[world.member, world.manager], in_order=False)
+    services.document_decline(document=other, user=world.member, reason="Precio")
+    assert heard("document_declined", other) == {world.manager.email, world.agent.email}
+    late = sent(world, signers=[world.member], expires_at=timezone.now() + timedelta(days=8))
+    services.expire_due(now=timezone.now() + timedelta(days=9))
+    assert heard("document_expired", late) == {world.member.email, world.agent.email}
+
+
+def test_the_approver_is_told_and_cannot_be_the_sender(world):
+    from notifications.fanout import recipients
+
+    mine = draft(world, approver=world.agent)
+    with with_seal(), pytest.raises(ValidationError, match="name a colleague"):
+        services.document_send(document=mine, by=world.agent)
+    document = draft(world, approver=world.supervisor)
+    with with_seal():
+        services.document_send(document=document, by=world.agent)
+    event = Event.objects.get(verb="document_approval_requested")
+    assert event.visibility == "internal"
+    assert {user.email for user in recipients(event)} == {world.supervisor.email}
+
+
+def test_a_reminder_is_not_sent_on_the_heels_of_the_request(world):
+    document = sent(world, signers=[world.member], due_at=timezone.now() + timedelta(hours=5))
+    assert services.send_reminders() == 0  # asked a moment ago
+    assert services.send_reminders(now=timezone.now() + timedelta(hours=2)) == 1
+    assert document.trail.filter(kind="reminded").count() == 1
+
+
+def test_a_staff_template_that_fails_is_refused_not_a_crash(world):
+    for body in ("{{ 5|divisibleby:0 }}", "{% querystring %}", "{% now 'Y' %}", "{% load x %}"):
+        template = DocumentTemplate.objects.create(name=body, title="T", body=body)
+        with with_seal(), pytest.raises(ValidationError, match="template"):
+            services.document_create(
+                organisation=world.org,
+                title="T",
+                language="en",
+                by=world.agent,
+                due_at=timezone.now() + timedelta(days=2),
+                signers=[world.member],
+                template=template,
+            )
+    assert not Document.objects.exists()
+
+
+def test_a_pdf_that_runs_scripts_is_refused(world):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('hi');"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ValidationError, match="scripts"):
+        draft(world, pdf_bytes=out.getvalue())

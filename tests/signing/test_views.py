@@ -37,6 +37,7 @@ def _form(**changes):
         "consent": "on",
         "password": PASSWORD,
         "code": "",
+        "version": "1",
     }
     data.update(changes)
     return data
@@ -176,10 +177,14 @@ def test_declining_from_the_page(world, client_for):
     document = sent(world, signers=[world.member])
     client = client_for(world.member)
     response = client.post(
-        reverse("signing:decline", args=[document.number]), {"reason": ""}, follow=True
+        reverse("signing:decline", args=[document.number]),
+        {"reason": "", "version": "1"},
+        follow=True,
     )
     assert document.signers.get().status == SignerStatus.PENDING
-    response = client.post(reverse("signing:decline", args=[document.number]), {"reason": "Precio"})
+    response = client.post(
+        reverse("signing:decline", args=[document.number]), {"reason": "Precio", "version": "1"}
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.status == DocumentStatus.DECLINED
@@ -339,3 +344,39 @@ def test_a_code_signs_only_its_own_request_once(world, client_for, mailoutbox):
     other = client_for(world.other_member)
     assert other.post(reverse("signing:send_code", args=[first.number])).status_code == 404
     assert len(mailoutbox) == 1
+
+
+def test_a_version_replaced_before_sending_never_reaches_the_client(world, client_for):
+    from .factories import draft
+
+    document = draft(world, signers=[world.member])
+    services.version_replace(document=document, data=pdf("Final"), name="final.pdf", by=world.agent)
+    with with_seal():
+        services.document_send(document=document, by=world.agent)
+    client = client_for(world.member)
+    assert client.get(reverse("signing:original", args=[document.number, 1])).status_code == 404
+    assert client.get(reverse("signing:original", args=[document.number, 2])).status_code == 200
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert "Earlier versions" not in page
+
+
+def test_odd_document_numbers_and_a_long_decline_reason(world, client_for):
+    document = sent(world, signers=[world.member])
+    client = client_for(world.member)
+    assert client.get("/documents/%00/").status_code == 404
+    assert client.get("/documents/DOC-2026-1%00/").status_code == 404
+    response = client.post(
+        reverse("signing:decline", args=[document.number]),
+        {"reason": "x" * 2001, "version": "1"},
+        follow=True,
+    )
+    assert "2000" in response.content.decode()
+    assert document.signers.get().status == SignerStatus.PENDING
+
+
+def test_the_ticket_link_shows_only_to_those_who_may_open_the_ticket(world, client_for, ticket):
+    document = sent(world, signers=[world.other_member], ticket=ticket)
+    page = client_for(world.other_member).get(document.get_absolute_url()).content.decode()
+    assert ticket.number not in page
+    page = client_for(world.manager).get(document.get_absolute_url()).content.decode()
+    assert ticket.get_absolute_url() in page
