@@ -418,7 +418,6 @@ def test_a_pdf_that_runs_scripts_is_refused(world):
     import io
 
     from pypdf import PdfReader, PdfWriter
-
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
