@@ -1,6 +1,6 @@
 """Browser fixtures: Playwright driving Debian's Chromium against pytest-django's live_server.
 
-- `browser` (session): one headless Chromium for the whole run.
+- `browser` (package): one headless Chromium for the browser tests that run in a row.
 - `page` (per test): a fresh context (cookies, storage) at 1280x800. When the test
   fails, a screenshot is saved to test-artifacts/<test name>.png.
 - `browser_errors` (per test): console errors, uncaught page errors and Content
@@ -90,7 +90,12 @@ def assert_accessible(page) -> None:
     assert violations == [], f"axe-core on {page.url}:\n  " + "\n  ".join(violations)
 
 
-@pytest.fixture(scope="session")
+# Not session-wide: between its calls Playwright's sync API leaves its asyncio loop
+# marked as running on the main thread, and every test that runs after it there
+# would fail on asyncio.run() (pyhanko's seal and verification use it). pytest-django
+# runs the browser tests in a row, so this is one Chromium a run, or one for each
+# stretch of them an xdist worker gets.
+@pytest.fixture(scope="package")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
