@@ -70,14 +70,15 @@ class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user, *, organisation=None):
         if not user.is_authenticated or not user.is_active or user.is_staff:
             return self.none()
-        asked = Q(signers__user=user)
+        # A member's documents are read from their own signer rows: what it costs
+        # follows their requests, not the organisation's documents.
+        asked = Q(pk__in=Signer.objects.filter(user=user).values("document_id"))
         documents = self.filter(status__in=CLIENT_VISIBLE).filter(
             whole_organisation_q(user) | (member_q(user) & asked)
         )
         if organisation is not None:
             documents = documents.filter(organisation=organisation)
-        # The join on signers repeats a document once per signer row.
-        return documents.distinct()
+        return documents
 
 
 class Document(ChoiceLabels, models.Model):

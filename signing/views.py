@@ -88,7 +88,7 @@ def document_list(request):
     )
     counts = Document.objects.visible_to(request.user, organisation=access.active).aggregate(
         **{
-            key: Count("pk", filter=Q(status__in=statuses), distinct=True)
+            key: Count("pk", filter=Q(status__in=statuses))
             for key, statuses in TABS.items()
         }
     )
