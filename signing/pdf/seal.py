@@ -7,6 +7,8 @@ SIGNING_TSA_URL, an RFC 3161 time-stamp makes the seal PAdES B-T; without, B-B
 (the signing time is then the server's word).
 """
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
@@ -93,8 +95,19 @@ def seal(data: bytes, *, reason: str, location: str = "", signer=None) -> bytes:
     if settings.SIGNING_TSA_URL:
         timestamper = timestamps.HTTPTimeStamper(settings.SIGNING_TSA_URL)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper)
-    return out.getvalue()
+
+    def sign():
+        return signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper).getvalue()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return sign()
+    # sign_pdf runs its own event loop (asyncio.run), which a thread that already
+    # runs one (an async view, a browser driven from a test) cannot start: another
+    # thread signs.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(sign).result()
 
 
 # The demo certificate -------------------------------------------------------------

@@ -87,6 +87,7 @@ def long_words(live_world):
     )
     _wishes(world)
     _knowledge(world)
+    _signing(world)
     return world, ticket, contract, invitation_token(invitation)
 
 
@@ -117,6 +118,19 @@ def _knowledge(world):
     main = article(texts, in_category=category(TEXT_WORD[:110], parent=topic))
     main.related.add(article({"es": (f"Relacionado {SUBJECT_WORD}", "Texto")}, in_category=topic))
     world.article = main
+
+
+def _signing(world):
+    """A document waiting for the member, and one signed by the manager and sealed."""
+    from signing import services as signing_services
+    from tests.signing.factories import sent, sign, with_seal
+
+    world.document = sent(world, signers=[world.member], title=f"Acta {SUBJECT_WORD}")
+    signed = sent(world, signers=[world.manager], title=f"Contrato {SUBJECT_WORD}")
+    sign(signed, world.manager, typed_name=f"Camila {NAME_WORD}")
+    with with_seal():
+        signing_services.document_seal(document_id=signed.pk)
+    world.signed_document = signed
 
 
 def _wishes(world):
@@ -167,6 +181,7 @@ def _wishes(world):
 def _visits(ticket, contract, invitation):
     from knowledge.models import Article
     from notifications import unsubscribe
+    from signing.models import Document
     from wishes.models import Wish
 
     detail = f"/tickets/{ticket.number}/"
@@ -175,6 +190,8 @@ def _visits(ticket, contract, invitation):
     )
     wish = Wish.objects.get(title__startswith="Informe")
     mute = unsubscribe.token(ticket.requester, number=ticket.number)
+    pending = Document.objects.get(title__startswith="Acta")
+    signed = Document.objects.get(title__startswith="Contrato")
     return {
         "member": [
             Visit("dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -196,6 +213,9 @@ def _visits(ticket, contract, invitation):
             Visit("help_article", article.get_absolute_url(), shows=TEXT_WORD),
             Visit("help_search", "/help/search/?q=router", shows=SUBJECT_WORD),
             Visit("help_no_result", "/help/search/?q=ruoter", shows=SUBJECT_WORD),
+            Visit("documents", "/documents/", shows=SUBJECT_WORD),
+            Visit("document", pending.get_absolute_url(), shows=SUBJECT_WORD),
+            Visit("verify_pdf", "/documents/verify/"),
         ],
         "manager": [
             Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -207,6 +227,9 @@ def _visits(ticket, contract, invitation):
             Visit("team", "/account/team/", shows=NAME_WORD),
             Visit("manager_wishes", "/wishes/?value=critical", shows=SUBJECT_WORD),
             Visit("manager_wish", f"/wishes/{wish.number}/", shows=NAME_WORD),
+            Visit("manager_documents", "/documents/?tab=signed", shows=SUBJECT_WORD),
+            Visit("signed_document", signed.get_absolute_url(), shows=SUBJECT_WORD),
+            Visit("signed_document_seal", f"{signed.get_absolute_url()}verify/", shows=NAME_WORD),
         ],
         "partner": [
             Visit("partner_dashboard", "/dashboard/", shows=ORG_WORD),

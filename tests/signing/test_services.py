@@ -432,3 +432,19 @@ def test_a_pdf_that_runs_scripts_is_refused(world):
     writer.write(out)
     with pytest.raises(ValidationError, match="scripts"):
         draft(world, pdf_bytes=out.getvalue())
+
+
+def test_a_seal_is_made_inside_a_running_event_loop_too():
+    # pyHanko starts its own loop; from a thread that runs one (an async view, a
+    # browser driven by a test) it signs in another thread.
+    import asyncio
+
+    from signing.pdf.seal import seal
+
+    async def inside():
+        with with_seal():
+            return seal(pdf(), reason="test")
+
+    sealed = asyncio.run(inside())
+    with with_seal():
+        assert verify(sealed).status == "intact"
