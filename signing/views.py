@@ -87,10 +87,7 @@ def document_list(request):
         .order_by("due_at" if tab == "pending" else "-finished_at", "-pk")
     )
     counts = Document.objects.visible_to(request.user, organisation=access.active).aggregate(
-        **{
-            key: Count("pk", filter=Q(status__in=statuses))
-            for key, statuses in TABS.items()
-        }
+        **{key: Count("pk", filter=Q(status__in=statuses)) for key, statuses in TABS.items()}
     )
     page = None
     if tab == "pending":
