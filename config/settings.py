@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wishes",
     "knowledge",
     "signing",
+    "diagnostics",
 ]
 
 MIDDLEWARE = [
@@ -365,3 +366,15 @@ SIGNING_MAX_PAGES = env.int("SIGNING_MAX_PAGES", default=200)
 SIGNING_REMIND_BEFORE_HOURS = env.int("SIGNING_REMIND_BEFORE_HOURS", default=48)
 # Who seals signed documents, as the certificate page names the provider.
 SIGNING_PROVIDER_NAME = env.str("SIGNING_PROVIDER_NAME", default="Support Portal")
+
+# Network diagnostics through RIPE Atlas (diagnostics/). Keys by name
+# (ATLAS_API_KEYS="default=<key>,noc=<key>"): the name used is recorded. Without
+# a key the diagnostics pages say how to configure one.
+ATLAS_API_URL = env.str("ATLAS_API_URL", default="https://atlas.ripe.net/api/v2")
+ATLAS_API_KEYS = env.dict("ATLAS_API_KEYS", default={})
+ATLAS_TIMEOUT_SECONDS = env.float("ATLAS_TIMEOUT_SECONDS", default=10)
+# A running measurement is looked at after this many seconds, then twice as late
+# each time up to the maximum, until it stops or the timeout passes.
+ATLAS_POLL_FIRST_SECONDS = env.float("ATLAS_POLL_FIRST_SECONDS", default=10)
+ATLAS_POLL_MAX_SECONDS = env.float("ATLAS_POLL_MAX_SECONDS", default=120)
+ATLAS_MEASUREMENT_TIMEOUT_SECONDS = env.int("ATLAS_MEASUREMENT_TIMEOUT_SECONDS", default=30 * 60)

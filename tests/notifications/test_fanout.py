@@ -179,6 +179,9 @@ EXPECTED = {
     "sla_warning": EVERY_TICKET_PERSON,
     "sla_breached": EVERY_TICKET_PERSON | {"supervisor"},
     "time_logged": EVERY_TICKET_PERSON,
+    # diagnostics/services.py: a measurement on the ticket (its start is the feed's only).
+    "measurement_started": set(),
+    "measurement_finished": EVERY_TICKET_PERSON,
     "time_entry_changed": EVERY_TICKET_PERSON,
     "hours_bank_80": {"manager"},
     "hours_bank_100": {"manager", "supervisor"},

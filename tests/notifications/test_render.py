@@ -114,6 +114,15 @@ SAMPLES = {
             },
         },
     ),
+    # diagnostics/services.py: a measurement on a ticket
+    "measurement_started": (
+        "agent",
+        {"measurement": "NET-2026-00001", "kind": "traceroute", "target": "fibra.andes.cl"},
+    ),
+    "measurement_finished": (
+        None,
+        {"measurement": "NET-2026-00001", "kind": "ping", "target": "fibra.andes.cl"},
+    ),
     # signing/services: about a document, with its number and title
     "document_sent": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00", "version": 1}),
     "document_reminder": ("agent", {"user_id": 1, "due_at": "2026-12-10T12:00:00+00:00"}),

@@ -1,0 +1,57 @@
+"""What network diagnostics add to the shared parts (core/plugins.py).
+
+A measurement run on a ticket is an event of that ticket: its people hear that it
+started and how it ended (the summary line is on the ticket's page); an internal
+one reaches staff only.
+"""
+
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import AGENT, SUPERVISOR
+from core.plugins import Kind, Verb
+
+KINDS = [Kind("diagnostics", gettext_lazy("Network measurements"))]
+
+
+def _kind(value) -> str:
+    from .models import Kind as MeasurementKind
+
+    try:
+        return str(MeasurementKind(value).label)
+    except ValueError:
+        return str(value)
+
+
+VERBS = [
+    Verb(
+        "measurement_started",
+        gettext_lazy("%(actor)s started a %(kind)s measurement of %(target)s"),
+        "diagnostics",
+        subject="ticket",
+        labels={"kind": _kind},
+        notify=False,
+    ),
+    Verb(
+        "measurement_finished",
+        gettext_lazy("The %(kind)s measurement of %(target)s has finished"),
+        "diagnostics",
+        subject="ticket",
+        labels={"kind": _kind},
+        action=gettext_lazy("Measurement finished"),
+    ),
+]
+
+STAFF = {
+    AGENT: [
+        "diagnostics.view_measurement",
+        "diagnostics.add_measurement",
+        "diagnostics.view_organisationrules",
+    ],
+    SUPERVISOR: [
+        "diagnostics.view_measurement",
+        "diagnostics.add_measurement",
+        "diagnostics.view_organisationrules",
+        "diagnostics.change_organisationrules",
+        "diagnostics.add_organisationrules",
+    ],
+}
