@@ -21,6 +21,7 @@ urlpatterns = [
     path("wishes/", include("wishes.urls")),
     path("help/", include("knowledge.urls")),
     path("documents/", include("signing.urls")),
+    path("diagnostics/", include("diagnostics.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -317,6 +317,9 @@ TARGETS = [
     T("signing:original", "get", "/documents/{doc}/v1.pdf"),
     T("signing:page", "get", "/documents/{doc}/v1/1.png", ("w",)),
     T("signing:page_text", "get", "/documents/{doc}/v1/2/text/"),
+    # Network diagnostics.
+    T("diagnostics:detail", "get", "/diagnostics/{msm}/", ("line",)),
+    T("diagnostics:raw", "get", "/diagnostics/{msm}/results.json"),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -427,6 +430,7 @@ def portal(world, settings):
         **_wishes(world),
         **_knowledge(world),
         **_signing(world),
+        **_diagnostics(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -503,6 +507,23 @@ def _signing(world) -> dict:
     # Both personas are asked at once: each may sign (or decline) it.
     document = sent(world, signers=[world.member, world.manager], in_order=False)
     return {"doc": document.number}
+
+
+def _diagnostics(world) -> dict:
+    from diagnostics.models import Measurement
+    from tests.tickets.factories import open_ticket
+
+    measurement = Measurement.objects.create(
+        number="NET-2026-00001",
+        organisation=world.org,
+        ticket=open_ticket(world),
+        requested_by=world.agent,
+        kind="ping",
+        target="example.com",
+        atlas_id=4242,
+        api_key_name="default",
+    )
+    return {"msm": measurement.number}
 
 
 def _client(portal, persona):

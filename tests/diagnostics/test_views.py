@@ -1,0 +1,71 @@
+"""A measurement's page and the ticket's card, as each persona sees them."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from diagnostics import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _done(world, ticket, **options):
+    measurement = services.measurement_start(
+        organisation=world.org,
+        by=world.agent,
+        kind=options.pop("kind", "ping"),
+        target=options.pop("target", "example.com"),
+        ticket=ticket,
+        **options,
+    )
+    for _ in range(20):
+        if services.measurement_poll(measurement_id=measurement.pk) is None:
+            break
+    measurement.refresh_from_db()
+    return measurement
+
+
+def test_the_ticket_shows_its_measurement_with_the_summary_line(
+    world, ticket, fake_atlas, client_for
+):
+    measurement = _done(world, ticket)
+    page = client_for(world.member).get(ticket.get_absolute_url()).content.decode()
+    assert measurement.get_absolute_url() in page
+    assert "ping from" in page and "% loss" in page
+    detail = client_for(world.member).get(measurement.get_absolute_url())
+    assert detail.status_code == 200
+    assert "Results by probe" in detail.content.decode()
+    raw = client_for(world.member).get(reverse("diagnostics:raw", args=[measurement.number]))
+    assert isinstance(json.loads(raw.content), list) and json.loads(raw.content)
+
+
+@pytest.mark.parametrize("kind,target", [("traceroute", "example.com"), ("sslcert", "example.com")])
+def test_each_kind_renders(world, ticket, fake_atlas, client_for, kind, target):
+    options = {"options": {"protocol": "ICMP"}} if kind == "traceroute" else {}
+    measurement = _done(world, ticket, kind=kind, target=target, **options)
+    response = client_for(world.member).get(measurement.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_internal_and_other_organisations_measurements_are_404(
+    world, ticket, fake_atlas, client_for
+):
+    internal = _done(world, ticket, shared=False)
+    assert client_for(world.member).get(internal.get_absolute_url()).status_code == 404
+    page = client_for(world.member).get(ticket.get_absolute_url()).content.decode()
+    assert internal.number not in page
+    shared = _done(world, ticket)
+    assert client_for(world.outsider).get(shared.get_absolute_url()).status_code == 404
+    assert client_for(world.agent).get(shared.get_absolute_url()).status_code == 404
+    # A colleague who cannot read the ticket cannot read its measurement either.
+    assert client_for(world.other_member).get(shared.get_absolute_url()).status_code == 404
+
+
+def test_a_running_measurement_polls_its_line(world, ticket, fake_atlas, client_for):
+    measurement = services.measurement_start(
+        organisation=world.org, by=world.agent, kind="ping", target="example.com", ticket=ticket
+    )
+    client = client_for(world.member)
+    line = client.get(measurement.get_absolute_url() + "?line=1", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 3s"' in line.content.decode()
