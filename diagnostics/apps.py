@@ -10,6 +10,8 @@ class DiagnosticsConfig(AppConfig):
         # The ticket's measurements on the client's ticket page.
         from tickets import parts
 
+        from .admin import TicketMeasurementsPanel
         from .parts import TicketMeasurements
 
         parts.add(TicketMeasurements())
+        parts.add(TicketMeasurementsPanel())
