@@ -8,7 +8,7 @@ one reaches staff only.
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import AGENT, SUPERVISOR
-from core.plugins import Kind, Verb
+from core.plugins import Area, Kind, Verb
 
 KINDS = [Kind("diagnostics", gettext_lazy("Network measurements"))]
 
@@ -40,6 +40,8 @@ VERBS = [
         action=gettext_lazy("Measurement finished"),
     ),
 ]
+
+AREAS = [Area("diagnostics", gettext_lazy("Diagnostics"), "diagnostics:home", order=75)]
 
 STAFF = {
     AGENT: [

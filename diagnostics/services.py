@@ -24,8 +24,8 @@ from activity.models import Visibility
 from activity.services import record_event
 
 from . import definitions
-from .atlas import AtlasClient, AtlasRateLimited, AtlasUnavailable
-from .models import Measurement, MeasurementResult, OrganisationRules, Status
+from .atlas import AtlasClient, AtlasError, AtlasRateLimited, AtlasUnavailable
+from .models import Measurement, MeasurementResult, OrganisationRules, Probe, Status
 from .targets import check_target
 
 
@@ -174,6 +174,27 @@ def measurement_start(
     return measurement
 
 
+def measurement_rerun(*, measurement, by, client: AtlasClient | None = None) -> Measurement:
+    """The same definition again, on probes chosen the same way, linked to the first run."""
+    return measurement_start(
+        organisation=measurement.organisation,
+        by=by,
+        kind=measurement.kind,
+        target=measurement.definition.get("target") or None,
+        af=measurement.af,
+        options=measurement.options,
+        probes=[
+            {key: item[key] for key in ("type", "value", "requested")}
+            for item in measurement.probes
+        ],
+        ticket=measurement.ticket,
+        shared=measurement.shared,
+        key=measurement.api_key_name,
+        rerun_of=measurement.rerun_of or measurement,
+        client=client,
+    )
+
+
 def _event(measurement, actor, verb, **extra):
     data = {
         "measurement": measurement.number,
@@ -219,6 +240,7 @@ def measurement_poll(*, measurement_id: int, client: AtlasClient | None = None) 
         return _reschedule(measurement, now, limited.retry_after)
     except AtlasUnavailable:
         return _reschedule(measurement, now, _backoff(measurement.polls))
+    _learn_probes(client, results)
     with transaction.atomic():
         measurement = Measurement.objects.select_for_update().get(pk=measurement.pk)
         if measurement.status != Status.RUNNING:
@@ -255,6 +277,31 @@ def measurement_poll(*, measurement_id: int, client: AtlasClient | None = None) 
         measurement.next_poll_at = now + timedelta(seconds=wait)
         measurement.save()
     return wait
+
+
+def _learn_probes(client, results) -> None:
+    """The countries and networks of probes not seen before (for the pages and the summary)."""
+    seen = {int(raw.get("prb_id") or 0) for raw in results if isinstance(raw, dict)}
+    unknown = seen - set(Probe.objects.filter(pk__in=seen).values_list("pk", flat=True))
+    unknown.discard(0)
+    if not unknown:
+        return
+    try:
+        facts = client.probes(sorted(unknown))
+    except AtlasError:
+        return  # the countries are a nicety: the results are stored all the same
+    Probe.objects.bulk_create(
+        [
+            Probe(
+                id=probe_id,
+                country=(row.get("country_code") or "")[:2],
+                asn_v4=row.get("asn_v4"),
+                asn_v6=row.get("asn_v6"),
+            )
+            for probe_id, row in facts.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _outcome(status, timed_out) -> str:

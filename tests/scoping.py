@@ -33,6 +33,9 @@ class Case:
     ok: int | None = None
     # The form a POST sends so that it succeeds: (world, kwargs) -> POST data.
     data: Callable | None = None
+    # A context manager factory around each request (a fake of an outside service
+    # the view calls, such as RIPE Atlas), so that the insider's request can succeed.
+    around: Callable | None = None
 
     @property
     def expected(self) -> int:

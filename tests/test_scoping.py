@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.contrib.messages import ERROR, get_messages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -65,11 +67,12 @@ def test_an_app_without_its_module_leaves_its_urls_uncovered():
 
 
 def _request(client, case, world):
-    kwargs = case.kwargs(world)
-    url = reverse(case.url_name, kwargs=kwargs)
-    if case.method == "post" and case.data is not None:
-        return client.post(url, case.data(world, kwargs))
-    return getattr(client, case.method)(url)
+    with case.around() if case.around else contextlib.nullcontext():
+        kwargs = case.kwargs(world)
+        url = reverse(case.url_name, kwargs=kwargs)
+        if case.method == "post" and case.data is not None:
+            return client.post(url, case.data(world, kwargs))
+        return getattr(client, case.method)(url)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.url_name)

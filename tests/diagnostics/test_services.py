@@ -110,3 +110,16 @@ def test_an_internal_measurement_is_staff_only(world, ticket, fake_atlas):
     assert Measurement.objects.visible_to(world.member).filter(pk=shared.pk).exists()
     assert not Measurement.objects.visible_to(world.outsider).exists()
     assert not Measurement.objects.visible_to(world.other_member).exists()
+
+
+def test_the_probes_countries_are_learnt_once(world, fake_atlas):
+    from diagnostics.models import Probe
+
+    measurement = _start(world)
+    _poll_until_done(measurement)
+    probes = set(MeasurementResult.objects.values_list("probe_id", flat=True))
+    assert probes and set(Probe.objects.values_list("pk", flat=True)) == probes
+    asked = len(fake_atlas.requests_to("GET", "/probes/"))
+    again = _start(world)
+    _poll_until_done(again)
+    assert len(fake_atlas.requests_to("GET", "/probes/")) == asked  # known already

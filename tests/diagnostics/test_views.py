@@ -69,3 +69,39 @@ def test_a_running_measurement_polls_its_line(world, ticket, fake_atlas, client_
     client = client_for(world.member)
     line = client.get(measurement.get_absolute_url() + "?line=1", headers={"HX-Request": "true"})
     assert 'hx-trigger="every 3s"' in line.content.decode()
+
+
+def test_a_client_runs_reruns_and_compares_when_the_organisation_allows_it(
+    world, ticket, fake_atlas, client_for
+):
+    from diagnostics.models import Measurement, OrganisationRules
+
+    client = client_for(world.member)
+    page = client.get(reverse("diagnostics:home")).content.decode()
+    assert "Support runs measurements for you" in page
+    assert client.post(reverse("diagnostics:home"), {"kind": "ping"}).status_code == 404
+    OrganisationRules.objects.create(
+        organisation=world.org, clients_may_run=True, client_targets="fibra.andes.cl"
+    )
+    response = client.post(
+        reverse("diagnostics:home"),
+        {"kind": "ping", "target": "example.org", "ticket": ticket.number},
+    )
+    assert "not one of your organisation" in response.content.decode()
+    response = client.post(
+        reverse("diagnostics:home"),
+        {"kind": "ping", "target": "fibra.andes.cl", "ticket": ticket.number},
+    )
+    first = Measurement.objects.get()
+    assert response.status_code == 302 and first.ticket == ticket and first.shared
+    for _ in range(20):
+        if services.measurement_poll(measurement_id=first.pk) is None:
+            break
+    response = client.post(reverse("diagnostics:rerun", args=[first.number]))
+    second = Measurement.objects.exclude(pk=first.pk).get()
+    assert second.rerun_of == first and second.definition == first.definition
+    compare = client.get(reverse("diagnostics:compare", args=[first.number, second.number]))
+    assert compare.status_code == 200 and first.number in compare.content.decode()
+    rows = client.get(reverse("diagnostics:csv", args=[first.number])).content.decode()
+    assert rows.splitlines()[0].startswith("probe_id,country,time")
+    assert len(rows.splitlines()) > 1

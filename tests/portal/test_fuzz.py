@@ -320,6 +320,16 @@ TARGETS = [
     # Network diagnostics.
     T("diagnostics:detail", "get", "/diagnostics/{msm}/", ("line",)),
     T("diagnostics:raw", "get", "/diagnostics/{msm}/results.json"),
+    T("diagnostics:csv", "get", "/diagnostics/{msm}/results.csv"),
+    T("diagnostics:compare", "get", "/diagnostics/{msm}/compare/{msm}/"),
+    T("diagnostics:rerun", "post", "/diagnostics/{msm}/rerun/"),
+    T("diagnostics:home", "get", "/diagnostics/", ("ticket",)),
+    T(
+        "diagnostics:home",
+        "post",
+        "/diagnostics/",
+        ("kind", "target", "query_type", "query_argument", "ticket"),
+    ),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -510,11 +520,14 @@ def _signing(world) -> dict:
 
 
 def _diagnostics(world) -> dict:
+    from django.utils import timezone
+
     from diagnostics.models import Measurement
+    from diagnostics.services import _next_number
     from tests.tickets.factories import open_ticket
 
     measurement = Measurement.objects.create(
-        number="NET-2026-00001",
+        number=_next_number(timezone.now()),
         organisation=world.org,
         ticket=open_ticket(world),
         requested_by=world.agent,
