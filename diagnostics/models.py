@@ -161,6 +161,16 @@ class Measurement(ChoiceLabels, models.Model):
     def get_absolute_url(self):
         return reverse("diagnostics:detail", args=[self.number])
 
+    @property
+    def label(self) -> str:
+        """What was measured: the target, or for DNS the name asked (and of which resolver)."""
+        if self.kind == Kind.DNS:
+            asked = (
+                f"{self.options.get('query_argument', '')} {self.options.get('query_type', 'A')}"
+            )
+            return f"{asked} @ {self.target}" if self.target else asked
+        return self.target
+
 
 class MeasurementResult(models.Model):
     """One probe's result of one run: stored once, however often it is fetched."""

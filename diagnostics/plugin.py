@@ -8,7 +8,7 @@ one reaches staff only.
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import AGENT, SUPERVISOR
-from core.plugins import Area, Kind, Verb
+from core.plugins import Area, DemoStep, Kind, Verb
 
 KINDS = [Kind("diagnostics", gettext_lazy("Network measurements"))]
 
@@ -57,3 +57,12 @@ STAFF = {
         "diagnostics.add_organisationrules",
     ],
 }
+
+
+def _demo(demo):
+    from .demo import run
+
+    run(demo)
+
+
+DEMO = DemoStep("diagnostics", _demo, after=("accounts", "tickets"))

@@ -57,6 +57,25 @@ def test_demo_is_idempotent_and_gives_every_role_notifications():
     # Internal notes never become a client's notification.
     assert not Notification.objects.filter(user=member, event__visibility="internal").exists()
     _signing_demo(member)
+    _diagnostics_demo(member)
+
+
+def _diagnostics_demo(member):
+    from diagnostics import reading
+    from diagnostics.models import Measurement
+
+    finished = Measurement.objects.filter(organisation__slug="andes-fibra", status="done")
+    assert sorted(finished.values_list("kind", flat=True)) == [
+        "dns",
+        "ping",
+        "sslcert",
+        "traceroute",
+    ]
+    for measurement in finished:
+        assert measurement.results.exists()
+        assert "from" in reading.view(measurement)["summary"]
+    # The ticket's requester reads them on the ticket.
+    assert Measurement.objects.visible_to(member).count() == 4
 
 
 def _signing_demo(member):
