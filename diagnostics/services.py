@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from activity.models import Visibility
 from activity.services import record_event
+from tickets import services as ticket_services
 
 from . import definitions
 from .atlas import AtlasClient, AtlasError, AtlasRateLimited, AtlasUnavailable
@@ -170,6 +171,7 @@ def measurement_start(
             next_poll_at=now + timedelta(seconds=settings.ATLAS_POLL_FIRST_SECONDS),
         )
         _event(measurement, by, "measurement_started")
+        _noted(measurement)
         transaction.on_commit(lambda: _enqueue(measurement.pk), robust=True)
     return measurement
 
@@ -193,6 +195,12 @@ def measurement_rerun(*, measurement, by, client: AtlasClient | None = None) -> 
         rerun_of=measurement.rerun_of or measurement,
         client=client,
     )
+
+
+def _noted(measurement) -> None:
+    # A shared measurement shows on the ticket's page: open pages pick it up.
+    if measurement.ticket_id and measurement.shared:
+        ticket_services.ticket_activity_noted(ticket_id=measurement.ticket_id)
 
 
 def _event(measurement, actor, verb, **extra):
@@ -272,6 +280,7 @@ def measurement_poll(*, measurement_id: int, client: AtlasClient | None = None) 
                 measurement.error_code = f"atlas_status_{status['status_id']}"
             measurement.save()
             _event(measurement, None, "measurement_finished", status=measurement.status)
+            _noted(measurement)
             return None
         wait = _backoff(measurement.polls)
         measurement.next_poll_at = now + timedelta(seconds=wait)

@@ -113,6 +113,13 @@ def _lock(ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("organisation").get(pk=ticket.pk)
 
 
+def ticket_activity_noted(*, ticket_id: int) -> None:
+    """Something the client may read happened on the ticket outside its thread (a
+    measurement shared on it, by an app above): its open pages refresh, as after a reply."""
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket_id).update(updated_at=now, last_activity_at=now)
+
+
 def _actor_kind(user) -> str:
     return Actor.AGENT if user.is_staff else Actor.CLIENT
 
