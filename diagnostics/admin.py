@@ -83,12 +83,24 @@ class RunForm(forms.Form):
     in_area = forms.IntegerField(
         label=gettext_lazy("Probes there"), min_value=0, max_value=50, initial=5
     )
+    key = forms.ChoiceField(
+        label=gettext_lazy("RIPE Atlas key"),
+        required=False,
+        help_text=gettext_lazy("Whose credits pay for it; recorded with the measurement."),
+    )
     shared = forms.BooleanField(
         label=gettext_lazy("Shared with the client"),
         required=False,
         initial=True,
         help_text=gettext_lazy("Off: an internal measurement, for staff only."),
     )
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(name, name) for name in keys]
+        if len(keys) < 2:
+            # One key (or none): nothing to choose.
+            self.fields["key"].widget = forms.HiddenInput()
 
     def options(self) -> dict:
         data = self.cleaned_data
@@ -145,7 +157,8 @@ class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         initial = {"shared": True, "af": 4, "in_country": 5, "in_area": 5, "area": "WW"}
         if ticket is not None:
             initial.update(ticket=ticket.pk, organisation=ticket.organisation_id)
-        form = RunForm(request.POST or None, initial=initial)
+        keys = services.AtlasClient().key_names()
+        form = RunForm(request.POST or None, initial=initial, keys=keys)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             organisation = data["organisation"]
@@ -160,6 +173,7 @@ class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     probes=form.probes(organisation),
                     ticket=data["ticket"],
                     shared=data["shared"],
+                    key=data.get("key") or None,
                 )
             except ValidationError as refused:
                 form.add_error(None, refused)
@@ -177,7 +191,7 @@ class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "opts": self.opts,
             "form": form,
             "ticket": ticket,
-            "keys_configured": bool(services.AtlasClient().key_names()),
+            "keys_configured": bool(keys),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/diagnostics/measurement/run.html", context)

@@ -1,6 +1,7 @@
 """A measurement as a page shows it: its results parsed, its probes' countries, its summary."""
 
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from .models import Probe
 from .results import parse_all
@@ -26,6 +27,20 @@ def _hop_line(hop) -> str:
     return f"{', '.join(addresses)} · {times} ms"
 
 
+def failure(measurement) -> str:
+    """Why a measurement gave nothing, in the reader's language ("" when it did not fail)."""
+    if measurement.status == "timed_out":
+        return _("RIPE Atlas had not finished after the time the portal waits: what came is shown.")
+    if measurement.status != "failed":
+        return ""
+    reasons = {
+        "atlas_status_5": _("The measurement was stopped at RIPE Atlas before it finished."),
+        "atlas_status_6": _("RIPE Atlas found no suitable probes for this selection."),
+        "atlas_status_7": _("RIPE Atlas could not run this measurement."),
+    }
+    return reasons.get(measurement.error_code, _("RIPE Atlas could not run this measurement."))
+
+
 def view(measurement) -> dict:
     raws = [row.raw for row in measurement.results.all()]
     parsed = parse_all(raws)
@@ -39,4 +54,5 @@ def view(measurement) -> dict:
         "results": parsed,
         "summary": summary(measurement.kind, parsed, probes),
         "running": measurement.status == "running",
+        "failure": failure(measurement),
     }

@@ -105,3 +105,11 @@ def test_a_client_runs_reruns_and_compares_when_the_organisation_allows_it(
     rows = client.get(reverse("diagnostics:csv", args=[first.number])).content.decode()
     assert rows.splitlines()[0].startswith("probe_id,country,time")
     assert len(rows.splitlines()) > 1
+
+
+def test_a_measurement_no_probe_suits_says_so(world, ticket, fake_atlas, client_for):
+    fake_atlas.no_suitable_probes = True
+    measurement = _done(world, ticket)
+    assert measurement.status == "failed"
+    page = client_for(world.member).get(measurement.get_absolute_url()).content.decode()
+    assert "no suitable probes" in page
