@@ -65,6 +65,12 @@ class RunForm(forms.Form):
     query_argument = forms.CharField(
         label=gettext_lazy("DNS name asked"), required=False, max_length=255
     )
+    sni = forms.CharField(
+        label=gettext_lazy("SNI host name"),
+        required=False,
+        max_length=255,
+        help_text=gettext_lazy("For an SSL certificate: the name asked for. Empty: the target."),
+    )
     port = forms.IntegerField(
         label=gettext_lazy("Port"), required=False, min_value=1, max_value=65535
     )
@@ -88,6 +94,21 @@ class RunForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Whose credits pay for it; recorded with the measurement."),
     )
+    asn = forms.IntegerField(
+        label=gettext_lazy("Or probes in the network AS"), required=False, min_value=1
+    )
+    prefix = forms.CharField(
+        label=gettext_lazy("Or probes in the prefix"), required=False, max_length=64
+    )
+    in_network = forms.IntegerField(
+        label=gettext_lazy("Probes there"), min_value=0, max_value=50, initial=0, required=False
+    )
+    reuse = forms.ModelChoiceField(
+        label=gettext_lazy("Or the probes of an earlier measurement"),
+        queryset=Measurement.objects.order_by("-created_at"),
+        required=False,
+        help_text=gettext_lazy("All of them: the other probe choices are then ignored."),
+    )
     shared = forms.BooleanField(
         label=gettext_lazy("Shared with the client"),
         required=False,
@@ -108,11 +129,21 @@ class RunForm(forms.Form):
         for name in ("protocol", "query_type", "query_argument", "port"):
             if data.get(name):
                 found[name] = data[name]
+        if data.get("sni"):
+            found["hostname"] = data["sni"]
         return found
 
     def probes(self, organisation) -> list[dict]:
         data = self.cleaned_data
+        if data.get("reuse"):
+            earlier = data["reuse"]
+            return [
+                {"type": "msm", "value": earlier.atlas_id, "requested": earlier.probes_requested}
+            ]
         spec = []
+        for kind in ("asn", "prefix"):
+            if data.get(kind) and data.get("in_network"):
+                spec.append({"type": kind, "value": data[kind], "requested": data["in_network"]})
         country = (data.get("country") or organisation.country or "").upper()
         if data["in_country"] and country:
             spec.append({"type": "country", "value": country, "requested": data["in_country"]})

@@ -4,7 +4,7 @@ updates itself while a measurement runs."""
 from tickets.parts import Panel, TicketPart
 
 from . import reading
-from .models import Measurement
+from .models import Measurement, OrganisationRules
 
 
 class TicketMeasurements(TicketPart):
@@ -17,10 +17,12 @@ class TicketMeasurements(TicketPart):
             .prefetch_related("results")
             .order_by("-created_at")[:5]
         )
-        if not measurements:
+        rules = OrganisationRules.objects.filter(organisation=ticket.organisation).first()
+        may_run = bool(rules and rules.clients_may_run) and ticket.takes_replies
+        if not measurements and not may_run:
             return None
         return Panel(
             "diagnostics",
             "diagnostics/_ticket_card.html",
-            {"items": [reading.view(m) for m in measurements]},
+            {"items": [reading.view(m) for m in measurements], "may_run": may_run},
         )

@@ -12,6 +12,10 @@ def countries(probe_ids) -> dict[int, str]:
     return dict(Probe.objects.filter(pk__in=set(probe_ids)).values_list("pk", "country"))
 
 
+def networks(probe_ids) -> dict[int, int | None]:
+    return dict(Probe.objects.filter(pk__in=set(probe_ids)).values_list("pk", "asn_v4"))
+
+
 def _hop_line(hop) -> str:
     """A hop as one short line: who answered, then each packet's time ("*" when none)."""
     if hop.get("error"):
@@ -45,8 +49,10 @@ def view(measurement) -> dict:
     raws = [row.raw for row in measurement.results.all()]
     parsed = parse_all(raws)
     probes = countries(item.get("probe_id") for item in parsed)
+    asns = networks(item.get("probe_id") for item in parsed)
     for item in parsed:
         item["country"] = probes.get(item.get("probe_id"), "")
+        item["asn"] = asns.get(item.get("probe_id"))
         for hop in item.get("hops") or ():
             hop["line"] = _hop_line(hop)
     return {

@@ -55,3 +55,15 @@ def test_without_a_key_the_form_says_how_to_configure_one(world, ticket, client_
     settings.ATLAS_API_KEYS = {}
     page = client_for(world.agent).get(reverse("admin:diagnostics_measurement_run")).content
     assert b"ATLAS_API_KEYS" in page
+
+
+def test_probes_from_a_network_or_an_earlier_measurement(world, ticket, fake_atlas, client_for):
+    client = client_for(world.agent)
+    url = reverse("admin:diagnostics_measurement_run") + f"?ticket={ticket.pk}"
+    client.post(url, _form(ticket, asn="3356", in_network="4", in_country="0", in_area="0"))
+    first = Measurement.objects.get()
+    assert first.probes == [{"type": "asn", "value": 3356, "requested": 4}]
+    client.post(url, _form(ticket, reuse=str(first.pk), kind="sslcert", sni="www.example.com"))
+    second = Measurement.objects.exclude(pk=first.pk).get()
+    assert second.probes == [{"type": "msm", "value": first.atlas_id, "requested": 4}]
+    assert second.definition["hostname"] == "www.example.com"

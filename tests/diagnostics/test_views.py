@@ -113,3 +113,13 @@ def test_a_measurement_no_probe_suits_says_so(world, ticket, fake_atlas, client_
     assert measurement.status == "failed"
     page = client_for(world.member).get(measurement.get_absolute_url()).content.decode()
     assert "no suitable probes" in page
+
+
+def test_the_ticket_card_offers_a_measurement_when_clients_may_run(world, ticket, client_for):
+    from diagnostics.models import OrganisationRules
+
+    page = client_for(world.member).get(ticket.get_absolute_url()).content.decode()
+    assert "diag-card" not in page
+    OrganisationRules.objects.create(organisation=world.org, clients_may_run=True)
+    page = client_for(world.member).get(ticket.get_absolute_url()).content.decode()
+    assert f"/diagnostics/?ticket={ticket.number}" in page
