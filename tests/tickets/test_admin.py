@@ -23,8 +23,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 QUEUE = reverse("admin:tickets_ticket_changelist")
 # Queries of a ticket page with an SLA, a reply, a task and time logged (the
-# shell's included): a new one should be a deliberate choice.
-TICKET_PAGE_QUERIES = 23
+# shell's included): a new one should be a deliberate choice. 24: the ticket's
+# network measurements (diagnostics' panel).
+TICKET_PAGE_QUERIES = 24
 
 
 @pytest.fixture(autouse=True)
