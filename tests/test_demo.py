@@ -6,6 +6,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -35,11 +36,19 @@ def _counts():
     )
 
 
-def test_demo_is_idempotent_and_gives_every_role_notifications():
-    # The categories come from a data migration, which a browser test's flush
-    # (TransactionTestCase) may have emptied earlier in the run.
-    import_module("tickets.migrations.0002_categories").add_categories(apps, None)
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests: each runs in a savepoint of it
+    (pytest-django's transaction nests in this one), as if it had loaded it itself."""
+    from tests.signing.factories import with_seal
+
+    with django_db_blocker.unblock(), with_seal(), transaction.atomic():
+        _load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+def test_demo_is_idempotent_and_gives_every_role_notifications(demo):
     first = _counts()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == first
@@ -100,12 +109,13 @@ def _signing_demo(member):
 
 
 def _load_demo():
+    # The categories come from a data migration, which a browser test's flush
+    # (TransactionTestCase) may have emptied earlier in the run.
     import_module("tickets.migrations.0002_categories").add_categories(apps, None)
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_demo_history_is_consistent_with_its_clocks():
-    _load_demo()
+def test_demo_history_is_consistent_with_its_clocks(demo):
     now = timezone.now()
     # Nothing in the history happens after now (a feed event was once dated tomorrow).
     assert Event.objects.count() > 50
@@ -165,8 +175,7 @@ def _language(texts) -> str:
     return best
 
 
-def test_demo_tickets_are_in_each_organisation_language():
-    _load_demo()
+def test_demo_tickets_are_in_each_organisation_language(demo):
     known = {
         "andes-fibra": "Sin internet en la oficina de Providencia",
         "vale-telecom": "Backup da configuração do roteador",
@@ -188,11 +197,10 @@ def test_demo_tickets_are_in_each_organisation_language():
         assert not words & MARKERS["en"], ticket.subject
 
 
-def test_demo_wishes_fill_each_board_in_the_organisations_language():
+def test_demo_wishes_fill_each_board_in_the_organisations_language(demo):
     from wishes.models import Wish, WishComment, WishVersion, WishVote
     from wishes.states import ACCEPTED, BOARD, WishStatus
 
-    _load_demo()
     wishes = Wish.objects.all()
     counts = (wishes.count(), WishVote.objects.count(), WishComment.objects.count())
     _load_demo()
