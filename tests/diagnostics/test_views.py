@@ -40,12 +40,22 @@ def test_the_ticket_shows_its_measurement_with_the_summary_line(
     assert isinstance(json.loads(raw.content), list) and json.loads(raw.content)
 
 
-@pytest.mark.parametrize("kind,target", [("traceroute", "example.com"), ("sslcert", "example.com")])
-def test_each_kind_renders(world, ticket, fake_atlas, client_for, kind, target):
-    options = {"options": {"protocol": "ICMP"}} if kind == "traceroute" else {}
-    measurement = _done(world, ticket, kind=kind, target=target, **options)
+@pytest.mark.parametrize(
+    ("kind", "target", "options", "shows"),
+    [
+        ("traceroute", "example.com", {"protocol": "ICMP"}, "194.0.25.10"),
+        ("sslcert", "example.com", {}, "expired"),
+        ("dns", None, {"query_type": "A", "query_argument": "example.com"}, "TTL"),
+        ("http", "nl-ams-as3333.anchors.atlas.ripe.net", {}, "HTTP 200"),
+        ("ping", "example.com", {}, "replies"),
+    ],
+)
+def test_each_kind_renders(world, ticket, fake_atlas, client_for, kind, target, options, shows):
+    measurement = _done(world, ticket, kind=kind, target=target, options=options)
     response = client_for(world.member).get(measurement.get_absolute_url())
-    assert response.status_code == 200
+    page = response.content.decode()
+    assert response.status_code == 200 and shows in page
+    assert "no results yet" not in page
 
 
 def test_internal_and_other_organisations_measurements_are_404(
