@@ -408,14 +408,20 @@ def _guarded(run):
     """A search that takes too long is cut, not left to hold a connection. Its plans
     go through the GIN index: under a LIMIT the planner finds a sequential scan
     cheap, not knowing that each @@ decompresses a whole vector (a suggestion of
-    five common words: 40 ms), and a JIT compilation costs more than such a query."""
+    five common words: 40 ms), and a JIT compilation costs more than such a query.
+
+    `run` only reads, and its transaction is rolled back: inside a caller's transaction
+    (a test's) it is a savepoint, which a release would leave these settings on for
+    whatever the caller does next, down to the deferred foreign-key checks."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SET LOCAL statement_timeout = {int(TIMEOUT_MS)}; "
                 "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
             )
-        return run()
+        found = run()
+        transaction.set_rollback(True)
+        return found
 
 
 def search(

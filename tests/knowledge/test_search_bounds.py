@@ -3,6 +3,7 @@ not texts; "more than" only when it is so; the reader's language read first; the
 snippet marked in Python from the query's own stems; nothing readable, no error."""
 
 import pytest
+from django.db import connection
 
 from knowledge import search as search_module
 from knowledge.models import Article
@@ -102,3 +103,17 @@ def test_passage_of_a_long_text_starts_near_the_first_match():
     assert passage.startswith("… ") and passage.endswith(" …")
     assert "\x02router\x03" in passage
     assert len(passage.split()) <= 38
+
+
+def test_the_search_settings_end_with_the_search_inside_a_callers_transaction(world):
+    def setting(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SHOW {name}")
+            return cursor.fetchone()[0]
+
+    before = [setting(name) for name in ("statement_timeout", "enable_seqscan", "jit")]
+    article({"es": ("Reiniciar el router", "Apague el router y espere.")})
+    assert _find(world, "router").total == 1
+    suggest(Article.objects.visible_to(world.member, organisation=world.org), "router", reader="es")
+    # The test's transaction goes on, as a caller's would: back to what it had.
+    assert [setting(name) for name in ("statement_timeout", "enable_seqscan", "jit")] == before
