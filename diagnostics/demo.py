@@ -87,7 +87,7 @@ def run(demo):
                     {"type": "area", "value": "WW", "requested": 5},
                 ],
                 definition=definition,
-                atlas_id=90_000_000 + offset,
+                atlas_id=10_000 + offset,  # old ids: never one a new measurement gets
                 api_key_name="default",
                 status=Status.RUNNING,
                 probes_requested=10,
