@@ -89,11 +89,17 @@ run: compilemessages demo vendor
 	@echo ""
 	$(DEV) $(BIN)/honcho start -f Procfile
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist: `auto` is one a CPU; at most
+# 4; 0 runs it in one process). Each has its own test database (pytest-django's _gw0,
+# _gw1... suffix) and its own Redis database (15, 14...: tests/conftest.py). worksteal:
+# a process that runs out takes tests queued on another, so the long browser tests,
+# which pytest-django runs together, do not end the run on one process alone.
+TEST_WORKERS ?= auto
 test: NEED_CHROMIUM=1
 test: system-packages install-test services compilemessages vendor
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 
 bench: install-test services compilemessages vendor
 	$(BIN)/python -m bench.run

@@ -1,5 +1,6 @@
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,6 +13,42 @@ from accounts.roles import AGENT, SUPERVISOR, sync_staff_groups
 from tests.contracts.factories import ContractFactory
 from tests.factories import OrganisationFactory, UserFactory, member_of, partner_user_for
 from tests.tickets.factories import open_ticket
+
+# Each xdist worker has a Redis database of its own (pytest-django already gives it
+# a PostgreSQL database of its own, suffixed gw0, gw1...): the autouse fixture below
+# flushes the cache, and the real Celery workers of tests/e2e/worker.py purge the
+# broker and consume whatever is queued there.
+REDIS_URLS = ("REDIS_URL", "CELERY_BROKER_URL")
+# What REDIS_URL was before it was moved (tests/test_xdist.py checks the move).
+RUN_REDIS_URL = "PORTAL_TEST_RUN_REDIS_URL"
+
+
+def redis_url_for_worker(url: str, index: int) -> str:
+    """The run's Redis URL (database 15 unless told) moved down by the worker's index."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - index
+    if database < 0:
+        raise pytest.UsageError(
+            f"xdist worker {index} has no Redis database below {url}: run fewer workers "
+            "or give REDIS_URL a higher database"
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_newgateway(gateway):
+    # Set in the worker's process before its pytest starts, so that pytest-env (whose
+    # D: defaults yield to it), the settings and every subprocess of the worker see it.
+    index = int(gateway.id.removeprefix("gw"))
+    env = {
+        name: redis_url_for_worker(os.environ[name], index)
+        for name in REDIS_URLS
+        if name in os.environ
+    }
+    env[RUN_REDIS_URL] = os.environ["REDIS_URL"]
+    channel = gateway.remote_exec("import os; os.environ.update(channel.receive())")
+    channel.send(env)
+    channel.waitclose()
 
 
 @dataclass
