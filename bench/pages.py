@@ -6,6 +6,7 @@ answers 204; its path here is what its page would render, and bench/run.py takes
 one the page really renders (POLL_SOURCES) when they differ.
 """
 
+from bench import seed_inventory
 from bench.floor import FLOOR_PATH
 from bench.seed import SEARCH_WORD, _contract
 
@@ -119,6 +120,13 @@ def pages(personas):
         "help article": (member, f"/help/articles/{article}/"),
         "help search": (member, "/help/search/?q=luz+los+roja+huawei"),
         "help search (broad)": (member, "/help/search/?q=internet"),
+        # 50,000 managed resources over the organisations (bench/seed_inventory.py): bench-0's
+        # 1,000, 50 a page; the manager's list adds the monthly costs and the prices.
+        "resources (manager)": (manager, "/resources/"),
+        "resources (member)": (member, "/resources/"),
+        "resources expiring": (manager, "/resources/?expiring=1"),
+        "resources search": (manager, f"/resources/?q={seed_inventory.SEARCH_WORD}"),
+        "resource page": (member, f"/resources/{personas['detail_resource'].number}/"),
         # What an open tab polls while nothing changes (the URLs its page renders).
         "ticket live poll (idle, 204)": (
             member,

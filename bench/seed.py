@@ -11,7 +11,8 @@ the tickets' SLA clocks, as the services would have left them (bench/seed_sla.py
 BENCH_WISHES (default 10,000) wishes over the organisations (bench/seed_wishes.py),
 BENCH_DOCUMENTS (default 10,000) documents to sign (bench/seed_signing.py), and
 a knowledge base of BENCH_KB_ARTICLES (default 25,000) articles in four languages
-(bench/seed_knowledge.py).
+(bench/seed_knowledge.py) and BENCH_RESOURCES (default 50,000) managed resources
+(bench/seed_inventory.py).
 """
 
 import os
@@ -23,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench import seed_knowledge, seed_signing, seed_sla, seed_wishes
+from bench import seed_inventory, seed_knowledge, seed_signing, seed_sla, seed_wishes
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
@@ -154,6 +155,7 @@ def seed(tickets: int = TICKETS):
     loaded = seed_wishes.seed() or loaded
     loaded = seed_signing.seed() or loaded
     loaded = seed_knowledge.seed() or loaded
+    loaded = seed_inventory.seed() or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
         with connection.cursor() as cursor:
             # Outside the load's transaction: fresh statistics and visibility maps
@@ -171,6 +173,7 @@ def seed(tickets: int = TICKETS):
         "wishes": seed_wishes.bench_wishes().count(),
         "documents": seed_signing.bench_documents().count(),
         "knowledge_texts": seed_knowledge.bench_texts().count(),
+        "resources": seed_inventory.bench_resources().count(),
     }
     return dataset, _personas(agents)
 
@@ -622,4 +625,7 @@ def _personas(agents) -> dict:
     personas["pending_document"] = seed_signing.pending_document(member)
     if personas["pending_document"] is None:
         raise RuntimeError(f"no document waiting for {member}'s signature to show")
+    personas["detail_resource"] = seed_inventory.detail_resource()
+    if personas["detail_resource"] is None:
+        raise RuntimeError("no resource of bench-0 to show")
     return personas

@@ -12,7 +12,15 @@ import pytest
 from django.db.models import Count, F, Q
 from django.test import Client
 
-from bench import pages, seed, seed_knowledge, seed_signing, seed_signing_pdf, seed_wishes
+from bench import (
+    pages,
+    seed,
+    seed_inventory,
+    seed_knowledge,
+    seed_signing,
+    seed_signing_pdf,
+    seed_wishes,
+)
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
 from tickets.states import Priority, Status
 
@@ -34,6 +42,8 @@ def small(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(seed_signing, "DOCUMENTS", 120)
     monkeypatch.setattr(seed_signing, "CHUNK", 50)
     monkeypatch.setattr(seed_signing, "MEMBER_PENDING", 3)
+    monkeypatch.setattr(seed_inventory, "RESOURCES", 300)
+    monkeypatch.setattr(seed_inventory, "CHUNK", 120)
 
 
 def _bench_counts():
@@ -406,4 +416,91 @@ def test_the_documents_pages_read_as_many_queries_with_three_times_the_documents
     seed_signing.seed(3 * seed_signing.DOCUMENTS)
     assert seed_signing.bench_documents().count() == 360
     after = {name: _queries(*page) for name, page in documents.items()}
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_resource_seed_is_consistent_and_idempotent(small):
+    import ipaddress
+    from collections import defaultdict
+
+    from inventory import attributes, services
+    from inventory.models import Kind, Resource, ResourceNumber
+    from inventory.models import Status as ResourceStatus
+
+    numbered = ResourceNumber.objects.filter(year=2026).values_list("last", flat=True).first() or 0
+    dataset, personas = seed.seed(tickets=100)
+    resources = seed_inventory.bench_resources().select_related("service")
+    assert dataset["resources"] == resources.count() == 300
+    assert {r.kind for r in resources} == set(Kind.values)
+    assert {r.status for r in resources} == set(ResourceStatus.values)
+    assert {r.price_period for r in resources} == {"", "monthly", "yearly", "one_off"}
+    assert {r.currency for r in resources} == {"", "USD", "CLP", "EUR"}
+    numbers = [r.number for r in resources]
+    assert len(set(numbers)) == 300
+    assert all(re.fullmatch(r"RES-2026-\d{5,}", n) for n in numbers)
+    assert ResourceNumber.objects.get(year=2026).last == numbered + 300
+    blocks = defaultdict(list)
+    for resource in resources:
+        # What the admin's form would accept, and the columns refresh_derived() reads.
+        assert attributes.clean(resource.kind, resource.details) == resource.details
+        derived = (resource.expires_on, resource.network)
+        resource.refresh_derived()
+        assert (resource.expires_on, resource.network) == derived, resource.number
+        if resource.service is not None:
+            assert resource.service.organisation_id == resource.organisation_id
+        assert (resource.retired_on is not None) == (resource.status == "retired")
+        if resource.retired_on:
+            assert resource.assigned_on <= resource.retired_on
+        changes = list(resource.changes.order_by("at", "pk"))
+        assert changes[0].status_before == "" and changes[-1].status_after == resource.status
+        if resource.network:
+            blocks[resource.organisation_id].append(ipaddress.ip_network(resource.network))
+    for networks in blocks.values():
+        for k, network in enumerate(networks):
+            assert not any(network.overlaps(other) for other in networks[k + 1 :])
+    expiring = Resource.objects.filter(pk__in=resources.values("pk")).expiring(30)
+    assert 0 < expiring.count() < resources.exclude(expires_on=None).count()
+    detail = personas["detail_resource"]
+    assert detail.ticket_links.count() == seed_inventory.DETAIL_TICKETS
+    assert detail.changes.exclude(status_before="").count() == seed_inventory.DETAIL_CHANGES
+
+    seed.seed(tickets=100)  # already there: nothing added
+    assert seed_inventory.bench_resources().count() == 300
+
+    # The service numbers on, and accepts a block beside the seeded ones.
+    organisation = detail.organisation
+    last_v4 = max(
+        (n for n in blocks[organisation.pk] if n.version == 4), key=lambda n: n.network_address
+    )
+    block = Resource(
+        organisation=organisation,
+        kind="ip_block",
+        name="After the seed",
+        details={"cidr": str(ipaddress.ip_network((last_v4.broadcast_address + 1, 26)))},
+    )
+    services.resource_save(resource=block, by=personas["agent"])
+    assert block.number == f"RES-2026-{numbered + 301:05d}"
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("bench.urls")
+def test_the_resource_pages_read_as_many_queries_with_three_times_the_resources(small):
+    _, personas = seed.seed(tickets=100)
+    shown = {
+        name: (user, path)
+        for name, (user, path, *_) in pages.pages(personas).items()
+        if name.startswith("resource")
+    }
+    assert set(shown) == {
+        "resources (manager)",
+        "resources (member)",
+        "resources expiring",
+        "resources search",
+        "resource page",
+    }
+    before = {name: _queries(*page) for name, page in shown.items()}
+    seed_inventory.seed(3 * seed_inventory.RESOURCES)
+    assert seed_inventory.bench_resources().count() == 900
+    after = {name: _queries(*page) for name, page in shown.items()}
     assert after == before
