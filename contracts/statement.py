@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import i18n, pdf
+from core.spreadsheet import text_cell
 
 from . import queries
 from .models import BankKind, BankPeriod, Contract, TimeEntry
@@ -96,9 +97,7 @@ def filename(statement: Statement, extension: str) -> str:
 
 
 def _cell(value) -> str:
-    """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return text_cell(value)
 
 
 def _local(moment) -> str:
