@@ -302,19 +302,24 @@ def _widgets() -> dict[str, Widget]:
 
 
 def widgets(page: str = "dashboard") -> list[Widget]:
-    """The panels of `page` ("dashboard", "profile"), in their order."""
+    """The panels of `page` ("dashboard", "profile", "resource"), in their order."""
     return sorted((w for w in _widgets().values() if w.page == page), key=lambda w: w.order)
 
 
-def panels(request, organisation, page: str = "dashboard") -> list[Panel]:
-    """The widgets of `page` this request's reader sees, each with its context."""
+def panels(request, organisation, page: str = "dashboard", **about) -> list[Panel]:
+    """The widgets of `page` this request's reader sees, each with its context.
+
+    A page about one thing passes it in `about` (the resource page: `resource=`),
+    and each widget's context receives it as keyword arguments: a sibling app
+    shows its part of that thing without the page's app importing it.
+    """
     access = getattr(request, "access", None)
     whole = bool(access and access.sees_whole_organisation)
     found = []
     for widget in widgets(page):
         if widget.whole_organisation and not whole:
             continue
-        context = widget.context(request, organisation)
+        context = widget.context(request, organisation, **about)
         if context is not None:
             found.append(Panel(widget, context))
     return found
