@@ -14,6 +14,12 @@ at one fixed place. The client's pages (tickets/views.py):
   Panel whose template has the partials "head" (its <th>) and "cell" (its <td>
   for `ticket`);
 - side_panel(request, ticket): a card at the top of the ticket page's side column;
+- new_ticket_fields(request, organisation): fields of the new-ticket form, after
+  its own and before its button: a Panel whose context holds "form", a form of the
+  part's own (bound to request.POST with its own prefix). It is validated with
+  the ticket's form (an error there keeps everything typed), and
+  new_ticket_save(request, ticket, form) saves it in the ticket's transaction (a
+  ValidationError undoes the ticket and shows the message);
 - new_ticket_panel(request, organisation): a card beside the new-ticket form,
   above "Before you send"; its template may listen to the form's fields
   (#id_subject, #id_description, #id_request_type) with htmx.
@@ -58,6 +64,12 @@ class TicketPart:
 
     def side_panel(self, request, ticket) -> Panel | None:
         return None
+
+    def new_ticket_fields(self, request, organisation) -> Panel | None:
+        return None
+
+    def new_ticket_save(self, request, ticket, form) -> None:
+        pass
 
     def new_ticket_panel(self, request, organisation) -> Panel | None:
         return None

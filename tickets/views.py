@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -193,24 +194,26 @@ def ticket_create(request):
             # Kept when the organisation select redraws the form.
             "subject": request.GET.get("subject", ""),
             "description": request.GET.get("description", ""),
+            # "Open a ticket about this" on another app's page names the service.
+            "services": [v for v in request.GET.getlist("service") if queries.DIGITS.fullmatch(v)],
         },
     )
-    if request.method == "POST" and form.is_valid():
+    # The fields the apps above tickets add to the form (tickets/parts.py), each its own form.
+    field_panels = [
+        (part, panel)
+        for part in parts()
+        if (panel := part.new_ticket_fields(request, organisation))
+    ]
+    # Every form is validated, so that each shows its errors at once.
+    if request.method == "POST" and all(
+        [form.is_valid()] + [panel.context["form"].is_valid() for _part, panel in field_panels]
+    ):
         data = form.cleaned_data
         try:
-            ticket = services.ticket_open(
-                organisation=organisation,
-                requester=request.user,
-                subject=data["subject"],
-                description=data["description"],
-                request_type=data.get("request_type"),
-                category=data.get("category"),
-                priority=data.get("priority"),
-                services=data.get("services") or [],
-                watchers=data.get("watchers") or [],
-                extra=form.extra_values(),
-                attachments=data.get("attachments") or [],
-            )
+            with transaction.atomic():
+                ticket = _open(request, organisation, form, data)
+                for part, panel in field_panels:
+                    part.new_ticket_save(request, ticket, panel.context["form"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -233,12 +236,30 @@ def ticket_create(request):
         "type_description": request_type.tr("description") if request_type else "",
         "type_guidance": request_type.tr("guidance") if request_type else "",
         # The cards the apps above tickets add beside the form (tickets/parts.py).
+        "new_ticket_fields": [panel for _part, panel in field_panels],
         "new_ticket_panels": [
             panel for part in parts() if (panel := part.new_ticket_panel(request, organisation))
         ],
     }
-    status = 400 if form.errors else 200
+    errors = form.errors or any(panel.context["form"].errors for _part, panel in field_panels)
+    status = 400 if errors else 200
     return render_htmx(request, "tickets/create.html", context, partial="form", status=status)
+
+
+def _open(request, organisation, form, data):
+    return services.ticket_open(
+        organisation=organisation,
+        requester=request.user,
+        subject=data["subject"],
+        description=data["description"],
+        request_type=data.get("request_type"),
+        category=data.get("category"),
+        priority=data.get("priority"),
+        services=data.get("services") or [],
+        watchers=data.get("watchers") or [],
+        extra=form.extra_values(),
+        attachments=data.get("attachments") or [],
+    )
 
 
 # One ticket ------------------------------------------------------------------------
