@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "knowledge",
     "signing",
     "diagnostics",
+    "inventory",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("help/", include("knowledge.urls")),
     path("documents/", include("signing.urls")),
     path("diagnostics/", include("diagnostics.urls")),
+    path("resources/", include("inventory.urls")),
     path("", include("portal.urls")),
 ]
 

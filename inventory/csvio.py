@@ -332,7 +332,7 @@ def _row(line, values, context, written) -> Row:
         if not errors:
             # The one definition of "changed" is the save's: a row said to be
             # unchanged is one whose save would write nothing.
-            changes = services._diff(before, resource)
+            changes = services.resource_changes(before, resource)
             keys = [key.removeprefix("details.") for key in changes]
             row.changes = [written.get(key, key) for key in keys]
             row.outcome = CHANGE if before and changes else UNCHANGED if before else CREATE
