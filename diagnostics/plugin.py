@@ -8,7 +8,7 @@ one reaches staff only.
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import AGENT, SUPERVISOR
-from core.plugins import Area, DemoStep, Kind, Verb
+from core.plugins import Area, DemoStep, Kind, Verb, Widget
 
 KINDS = [Kind("diagnostics", gettext_lazy("Network measurements"))]
 
@@ -39,6 +39,24 @@ VERBS = [
         labels={"kind": _kind},
         action=gettext_lazy("Measurement finished"),
     ),
+]
+
+
+def _resource_panel(request, organisation, *, resource):
+    from .resources import panel
+
+    return panel(request, organisation, resource=resource)
+
+
+# On a managed resource's page (inventory): its measurements, and one to run.
+WIDGETS = [
+    Widget(
+        "resource_measurements",
+        "diagnostics/_resource_panel.html",
+        _resource_panel,
+        page="resource",
+        column="side",
+    )
 ]
 
 AREAS = [Area("diagnostics", gettext_lazy("Diagnostics"), "diagnostics:home", order=75)]

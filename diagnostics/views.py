@@ -80,7 +80,8 @@ def home(request):
     may_run = bool(rules and rules.clients_may_run)
     tickets = Ticket.objects.visible_to(request.user, organisation=organisation).open()
     tickets = list(tickets.order_by("-created_at")[:50])
-    initial = {"ticket": request.GET.get("ticket", "")}
+    # A resource's page links here with its host ("Measure it").
+    initial = {"ticket": request.GET.get("ticket", ""), "target": request.GET.get("target", "")}
     form = ClientRunForm(request.POST or None, tickets=tickets, initial=initial)
     if request.method == "POST":
         if not may_run:
