@@ -9,12 +9,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import ORGANISATIONS
 from accounts.models import Organisation, User
 from activity.models import Event
 from contracts.models import TimeEntry
 from notifications.models import Notification, WebhookDelivery
 from sla.models import Kind, TicketClock
 from tickets.models import Comment, Ticket
+
+DEMO_ORGANISATIONS = [slug for slug, *_ in ORGANISATIONS]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +71,28 @@ def test_demo_is_idempotent_and_gives_every_role_notifications(demo):
     assert not Notification.objects.filter(user=member, event__visibility="internal").exists()
     _signing_demo(member)
     _diagnostics_demo(member)
+    _inventory_demo(member)
+
+
+def _inventory_demo(member):
+    from inventory.models import Kind, Resource, TicketResource
+    from inventory.queries import EXPIRING_DAYS
+
+    for organisation in Organisation.objects.filter(slug__in=DEMO_ORGANISATIONS):
+        resources = Resource.objects.filter(organisation=organisation)
+        assert 20 <= resources.count() <= 40, organisation.slug
+        assert set(resources.values_list("kind", flat=True)) == set(Kind.values)
+        assert resources.filter(kind=Kind.SSL_CERTIFICATE).expiring(EXPIRING_DAYS).exists()
+        # Its warning reached the organisation's managers, in their language.
+        warned = Notification.objects.filter(
+            event__verb="resource_expires_soon", event__organisation=organisation
+        )
+        assert warned.filter(user__memberships__role="manager").exists(), organisation.slug
+    block = Resource.objects.get(organisation__slug="andes-fibra", network="200.54.120.0/24")
+    rules = block.organisation.diagnostics_rules
+    assert "200.54.120.0/24" in rules.client_targets and rules.clients_may_run
+    assert TicketResource.objects.filter(ticket__requester=member, resource__status="faulty")
+    assert Resource.objects.visible_to(member).filter(name__startswith="Switch de núcleo")
 
 
 def _diagnostics_demo(member):
