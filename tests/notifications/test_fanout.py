@@ -196,8 +196,9 @@ def test_every_verb_has_its_recipient_list():
     # A wish's verbs are about wishes, not the ticket this test builds:
     # tests/wishes/test_notifications.py says who hears each of them, and
     # tests/knowledge/test_events.py who hears of a new article, and
-    # tests/signing/test_notifications.py who hears of a document.
-    others = ("wish_", "article_", "document_")
+    # tests/signing/test_notifications.py who hears of a document, and
+    # tests/inventory/test_notifications.py who hears of a managed resource.
+    others = ("wish_", "article_", "document_", "resource_")
     assert set(EXPECTED) == {verb for verb in plugins.verbs() if not verb.startswith(others)}
 
 
