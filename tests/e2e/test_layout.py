@@ -88,6 +88,7 @@ def long_words(live_world):
     _wishes(world)
     _knowledge(world)
     _signing(world)
+    _inventory(world, ticket)
     return world, ticket, contract, invitation_token(invitation)
 
 
@@ -131,6 +132,33 @@ def _signing(world):
     with with_seal():
         signing_services.document_seal(document_id=signed.pk)
     world.signed_document = signed
+
+
+def _inventory(world, ticket):
+    """A priced switch on the long service, named by the ticket, and a certificate that
+    expires in ten days (the list's expiry mark and the dashboard's widget)."""
+    from inventory import services as inventory_services
+    from inventory.models import Kind
+    from tests.inventory.factories import make_resource
+
+    switch = make_resource(
+        world.org,
+        Kind.SWITCH,
+        name=f"Switch {TEXT_WORD}",
+        site=f"Santiago {TEXT_WORD}",
+        serial=TEXT_WORD[:100],
+        notes=f"Rack {TEXT_WORD}",
+        price=120,
+        service=Service.objects.get(organisation=world.org),
+    )
+    expires = timezone.localdate() + timedelta(days=10)
+    make_resource(
+        world.org,
+        Kind.SSL_CERTIFICATE,
+        name=f"Certificate {TEXT_WORD}",
+        details={"common_name": "www.andes.test", "expires_on": expires.isoformat()},
+    )
+    inventory_services.ticket_resources_add(ticket=ticket, resources=[switch], by=world.member)
 
 
 def _wishes(world):
@@ -179,6 +207,7 @@ def _wishes(world):
 
 
 def _visits(ticket, contract, invitation):
+    from inventory.models import Resource
     from knowledge.models import Article
     from notifications import unsubscribe
     from signing.models import Document
@@ -192,6 +221,7 @@ def _visits(ticket, contract, invitation):
     mute = unsubscribe.token(ticket.requester, number=ticket.number)
     pending = Document.objects.get(title__startswith="Acta")
     signed = Document.objects.get(title__startswith="Contrato")
+    switch = Resource.objects.get(name__startswith="Switch")
     return {
         "member": [
             Visit("dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -216,6 +246,11 @@ def _visits(ticket, contract, invitation):
             Visit("documents", "/documents/", shows=SUBJECT_WORD),
             Visit("document", pending.get_absolute_url(), shows=SUBJECT_WORD),
             Visit("verify_pdf", "/documents/verify/"),
+            Visit("resources", "/resources/", shows=TEXT_WORD),
+            Visit("resources_expiring", "/resources/?expiring=1", shows=TEXT_WORD),
+            Visit("resource", switch.get_absolute_url(), shows=TEXT_WORD),
+            # "Open a ticket about this": the form with the resource chosen.
+            Visit("new_ticket_about", f"/tickets/new/?resource={switch.number}", shows=TEXT_WORD),
         ],
         "manager": [
             Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -230,6 +265,9 @@ def _visits(ticket, contract, invitation):
             Visit("manager_documents", "/documents/?tab=signed", shows=SUBJECT_WORD),
             Visit("signed_document", signed.get_absolute_url(), shows=SUBJECT_WORD),
             Visit("signed_document_seal", f"{signed.get_absolute_url()}verify/", shows=NAME_WORD),
+            # Prices are shown to managers only: one more column in the table.
+            Visit("manager_resources", "/resources/?status=all", shows=TEXT_WORD),
+            Visit("manager_resource", switch.get_absolute_url(), shows=TEXT_WORD),
         ],
         "partner": [
             Visit("partner_dashboard", "/dashboard/", shows=ORG_WORD),
