@@ -8,6 +8,8 @@ work with); prices are manager information, shown only where
 portal page or export reads them.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -52,6 +54,14 @@ class Period(models.TextChoices):
     MONTHLY = "monthly", _("a month")
     YEARLY = "yearly", _("a year")
     ONE_OFF = "one_off", _("one-off")
+
+
+# RES-2026-00001: the URL converter's, and what a form may name.
+NUMBER_PATTERN = r"RES-[0-9]{4}-[0-9]{5,9}"
+
+
+def is_number(value: str) -> bool:
+    return bool(re.fullmatch(NUMBER_PATTERN, value))
 
 
 class ResourceNumber(models.Model):

@@ -13,7 +13,7 @@ from tickets.parts import Panel, TicketPart
 from tickets.states import Status as TicketStatus
 
 from . import services
-from .models import Resource, Status
+from .models import Resource, Status, is_number
 
 PREFIX = "inventory"
 
@@ -57,7 +57,7 @@ class TicketResources(TicketPart):
         queryset = _choices(request.user, organisation)
         if not queryset.exists():
             return None
-        wanted = request.GET.getlist("resource")
+        wanted = [n for n in request.GET.getlist("resource") if is_number(n)]
         initial = {"resources": list(queryset.filter(number__in=wanted[:20]))} if wanted else {}
         form = NewTicketResourcesForm(
             request.POST if request.method == "POST" else None,

@@ -1,5 +1,6 @@
 """The resource list's filters, counts and costs, each one query over the reader's resources."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, Q, Sum, Value
@@ -13,6 +14,7 @@ from core.spreadsheet import text_cell
 from .models import Kind, Period, Status
 
 EXPIRING_DAYS = 30
+DIGITS = re.compile(r"[0-9]{1,9}")
 SEARCH_MAX = 100
 csv_safe = text_cell
 
@@ -38,10 +40,11 @@ class Filters:
         filters = cls(
             kind=kind if kind in Kind.values else "",
             status=status if status in Status.values or status == "all" else "",
-            service=int(service) if service.isdigit() and len(service) < 10 else None,
-            site=params.get("site", "")[:200],
+            service=int(service) if DIGITS.fullmatch(service) else None,
+            # PostgreSQL refuses a NUL in text: no site or search holds one.
+            site=params.get("site", "").replace("\x00", "")[:200],
             expiring=params.get("expiring") == "1",
-            q=" ".join(params.get("q", "").split())[:SEARCH_MAX],
+            q=" ".join(params.get("q", "").replace("\x00", "").split())[:SEARCH_MAX],
         )
         filters.services = list(
             Service.objects.filter(pk__in=visible.exclude(service=None).values("service")).order_by(

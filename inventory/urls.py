@@ -1,12 +1,13 @@
 from django.urls import path, register_converter
 
 from . import views
+from .models import NUMBER_PATTERN
 
 
 class ResourceNumber:
     """RES-2026-00001: anything else is a 404 before a query."""
 
-    regex = r"RES-[0-9]{4}-[0-9]{5,9}"
+    regex = NUMBER_PATTERN
 
     def to_python(self, value):
         return value

@@ -25,7 +25,7 @@ from tickets.models import Ticket
 from tickets.states import Status as TicketStatus
 
 from . import queries, services
-from .models import Resource, Status, prices_visible
+from .models import Resource, Status, is_number, prices_visible
 
 PAGE_SIZE = 50
 
@@ -186,7 +186,7 @@ def ticket_add(request, ticket):
     if ticket.status == TicketStatus.CLOSED:
         messages.error(request, _("This ticket is closed: its resources no longer change."))
         return redirect(ticket)
-    numbers = request.POST.getlist("resource")[:20]
+    numbers = [n for n in request.POST.getlist("resource")[:20] if is_number(n)]
     resources = list(
         Resource.objects.visible_to(request.user, organisation=ticket.organisation)
         .exclude(status=Status.RETIRED)

@@ -330,6 +330,17 @@ TARGETS = [
         "/diagnostics/",
         ("kind", "target", "query_type", "query_argument", "ticket"),
     ),
+    # Managed resources.
+    T(
+        "inventory:list",
+        "get",
+        "/resources/",
+        ("kind", "status", "service", "site", "expiring", "q", "page", "partial"),
+    ),
+    T("inventory:csv", "get", "/resources/resources.csv", ("kind", "status", "service", "q")),
+    T("inventory:detail", "get", "/resources/{res}/"),
+    T("inventory:ticket_add", "post", "/resources/ticket/{ticket}/add/", ("resource",)),
+    T("inventory:ticket_remove", "post", "/resources/ticket/{ticket}/remove/{res}/"),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -441,6 +452,7 @@ def portal(world, settings):
         **_knowledge(world),
         **_signing(world),
         **_diagnostics(world),
+        **_inventory(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -537,6 +549,12 @@ def _diagnostics(world) -> dict:
         api_key_name="default",
     )
     return {"msm": measurement.number}
+
+
+def _inventory(world) -> dict:
+    from tests.inventory.factories import make_resource
+
+    return {"res": make_resource(world.org, price=10, site="Santiago").number}
 
 
 def _client(portal, persona):
