@@ -104,6 +104,7 @@ def test_the_portal_apps_declare_the_schedule_they_had():
         "knowledge-settle-deflections": "knowledge.tasks.settle_deflections",
         "signing-sweep": "signing.tasks.sweep",
         "diagnostics-poll-due": "diagnostics.tasks.poll_due",
+        "inventory-expiry": "inventory.tasks.expiry_sweep",
     }
 
 

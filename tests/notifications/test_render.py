@@ -119,6 +119,35 @@ SAMPLES = {
         "agent",
         {"measurement": "NET-2026-00001", "kind": "traceroute", "target": "fibra.andes.cl"},
     ),
+    "resource_expires_soon": (
+        None,
+        {
+            "resource": "RES-2026-00001",
+            "name": "Certificado www.andes.cl",
+            "kind": "ssl_certificate",
+            "expires_on": "2026-12-26",
+            "days": 21,
+        },
+    ),
+    "resource_expired": (
+        None,
+        {
+            "resource": "RES-2026-00002",
+            "name": "Dominio andes.cl",
+            "kind": "domain",
+            "expires_on": "2026-12-01",
+            "days": -4,
+        },
+    ),
+    "resource_status_changed": (
+        "agent",
+        {
+            "resource": "RES-2026-00003",
+            "name": "Switch de núcleo",
+            "kind": "switch",
+            "status": "faulty",
+        },
+    ),
     "measurement_finished": (
         None,
         {"measurement": "NET-2026-00001", "kind": "ping", "target": "fibra.andes.cl"},
