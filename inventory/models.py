@@ -227,7 +227,12 @@ class ResourceChange(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    source = models.CharField(_("source"), max_length=20, default="admin")
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        default="admin",
+        choices=[("admin", _("admin")), ("import", _("CSV import")), ("demo", _("demo"))],
+    )
     fields = models.JSONField(_("changes"), default=dict)
     status_before = models.CharField(max_length=12, blank=True)
     status_after = models.CharField(max_length=12, blank=True)

@@ -7,6 +7,7 @@ admin page. Each side reads only resources of the ticket's organisation.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tickets.parts import Panel, TicketPart
@@ -20,7 +21,7 @@ PREFIX = "inventory"
 
 class ResourceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.get_kind_display()}"
+        return f"{obj.name} · {capfirst(obj.get_kind_display())}"
 
 
 class NewTicketResourcesForm(forms.Form):

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -114,7 +115,7 @@ def resource_csv(request):
     for resource in resources.iterator(chunk_size=500):
         row = [
             resource.number,
-            resource.get_kind_display(),
+            capfirst(resource.get_kind_display()),
             queries.csv_safe(resource.name),
             resource.get_status_display(),
             queries.csv_safe(str(resource.service or "")),

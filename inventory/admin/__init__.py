@@ -11,12 +11,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
+from contracts.models import Service
 from core.admin import ReadOnlyAdminMixin
 
 from .. import attributes, pem, services
-from ..models import Kind, Resource, ResourceChange
+from ..models import Kind, Period, Resource, ResourceChange, Status
 from .importing import ImportExportMixin
 
 
@@ -48,7 +51,7 @@ def _attr_field(attr: attributes.Attr) -> forms.Field:
     elif attr.type in (attributes.ADDRESSES, attributes.NAMES):
         widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
     return forms.CharField(
-        label=attr.label, required=False, widget=widget, help_text=attr.help_text
+        label=capfirst(attr.label), required=False, widget=widget, help_text=attr.help_text
     )
 
 
@@ -134,12 +137,16 @@ ResourceForm = type(
 
 class ResourceChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ResourceChange
-    fields = ["at", "by", "source", "what"]
+    fields = ["at", "by", "origin", "what"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["-at", "-pk"]
     verbose_name_plural = _("History")
+
+    @admin.display(description=_("source"))
+    def origin(self, change):
+        return change.get_source_display()
 
     @admin.display(description=_("What changed"))
     def what(self, change):
@@ -152,12 +159,25 @@ def _change_rows(fields: dict):
     labels = {f.name: f.verbose_name for f in Resource._meta.fields}
     labels.update({f"details.{key}": a.label for key, a in attributes.all_attrs().items()})
     for field, (before, after) in fields.items():
-        yield (str(labels.get(field, field)).capitalize(), _shown(before), _shown(after))
+        yield (capfirst(labels.get(field, field)), _shown(field, before), _shown(field, after))
 
 
-def _shown(value):
+# What a history row's stored value reads as: a choice's label, a related row's name.
+_CHOICES = {"kind": Kind, "status": Status, "price_period": Period}
+_RELATED = {"organisation": Organisation, "service": Service}
+
+
+def _shown(field, value):
     if value in (None, "", []):
         return "—"
+    if field in _CHOICES:
+        try:
+            return _CHOICES[field](value).label
+        except ValueError:
+            return value
+    if field in _RELATED:
+        found = _RELATED[field].objects.filter(pk=value).first()
+        return str(found) if found else f"#{value}"
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
