@@ -345,8 +345,7 @@ class _ResourceLoader:
         service = rng.choice(services) if services and (detail or rng.random() < 0.7) else None
         price, currency, period = None, "", ""
         if detail or rng.random() < 0.6:
-            currency = CURRENCIES[position % len(CURRENCIES)]
-            currency = currency[self.generated % len(currency)]
+            currency = rng.choice(CURRENCIES[position % len(CURRENCIES)])
             low, high = PRICE_RANGE[currency]
             if currency == "CLP":  # no cents: whole thousands
                 price = Decimal(rng.randint(low // 1000, high // 1000) * 1000)

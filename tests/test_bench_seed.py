@@ -436,6 +436,10 @@ def test_resource_seed_is_consistent_and_idempotent(small):
     assert {r.status for r in resources} == set(ResourceStatus.values)
     assert {r.price_period for r in resources} == {"", "monthly", "yearly", "one_off"}
     assert {r.currency for r in resources} == {"", "USD", "CLP", "EUR"}
+    currencies = defaultdict(set)
+    for resource in resources.exclude(currency=""):
+        currencies[resource.organisation_id].add(resource.currency)
+    assert all(len(used) >= 2 for used in currencies.values()), currencies
     numbers = [r.number for r in resources]
     assert len(set(numbers)) == 300
     assert all(re.fullmatch(r"RES-2026-\d{5,}", n) for n in numbers)
