@@ -6,6 +6,8 @@ admin page. Each side reads only resources of the ticket's organisation.
 """
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +16,14 @@ from tickets.parts import Panel, TicketPart
 from tickets.states import Status as TicketStatus
 
 from . import services
-from .models import Resource, Status, is_number
+from .models import Resource, Status, TicketResource, is_number
 
 PREFIX = "inventory"
+
+
+# An organisation with at most this many resources in use lists them all on the forms;
+# with more, the forms search as the client types, so a page never lists thousands.
+LISTED = 25
 
 
 class ResourceChoiceField(forms.ModelMultipleChoiceField):
@@ -29,7 +36,6 @@ class NewTicketResourcesForm(forms.Form):
         label=_("Resources concerned"),
         queryset=Resource.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("The equipment or services this ticket is about, if any."),
     )
 
@@ -49,6 +55,10 @@ def _choices(user, organisation):
     )
 
 
+def _short(queryset):
+    return queryset.only("pk", "number", "name", "kind")
+
+
 class TicketResources(TicketPart):
     key = "inventory"
 
@@ -56,16 +66,24 @@ class TicketResources(TicketPart):
 
     def new_ticket_fields(self, request, organisation) -> Panel | None:
         queryset = _choices(request.user, organisation)
-        if not queryset.exists():
+        count = queryset.count()
+        if not count:
             return None
-        wanted = [n for n in request.GET.getlist("resource") if is_number(n)]
-        initial = {"resources": list(queryset.filter(number__in=wanted[:20]))} if wanted else {}
-        form = NewTicketResourcesForm(
-            request.POST if request.method == "POST" else None,
-            queryset=queryset,
-            initial=initial,
-        )
-        return Panel("inventory_form", "inventory/_new_ticket_card.html", {"form": form})
+        if request.method == "POST":
+            form = NewTicketResourcesForm(request.POST, queryset=queryset)
+            wanted = {"pk__in": [v for v in form["resources"].value() or [] if str(v).isdigit()]}
+        else:
+            form = NewTicketResourcesForm(queryset=queryset)
+            numbers = [n for n in request.GET.getlist("resource") if is_number(n)]
+            wanted = {"number__in": numbers}
+        # Only the chosen ones are drawn (and all when there are few): the field checks
+        # what is sent against the whole queryset in one query.
+        chosen = list(_short(queryset.filter(**wanted))[:20]) if any(wanted.values()) else []
+        others = []
+        if count <= LISTED:
+            others = [r for r in _short(queryset) if r.pk not in {c.pk for c in chosen}]
+        context = {"form": form, "chosen": chosen, "others": others, "search": count > LISTED}
+        return Panel("inventory_form", "inventory/_new_ticket_card.html", context)
 
     def new_ticket_save(self, request, ticket, form) -> None:
         resources = form.cleaned_data.get("resources") or []
@@ -73,25 +91,28 @@ class TicketResources(TicketPart):
             services.ticket_resources_add(ticket=ticket, resources=resources, by=request.user)
 
     def side_panel(self, request, ticket) -> Panel | None:
-        resources = list(
-            Resource.objects.visible_to(request.user, organisation=ticket.organisation).filter(
-                ticket_links__ticket=ticket
-            )
-        )
+        mine = Resource.objects.visible_to(request.user, organisation=ticket.organisation)
+        resources = list(_short(mine.filter(ticket_links__ticket=ticket)))
         may_change = ticket.status != TicketStatus.CLOSED
-        addable = []
+        addable, search = [], False
         if may_change:
-            addable = list(
-                _choices(request.user, ticket.organisation)
-                .exclude(pk__in=[r.pk for r in resources])
-                .only("pk", "number", "name", "kind")[:200]
+            choices = _choices(request.user, ticket.organisation).exclude(
+                pk__in=[r.pk for r in resources]
             )
-        if not resources and not addable:
+            addable = list(_short(choices)[: LISTED + 1])
+            search = len(addable) > LISTED
+            addable = [] if search else addable
+        if not resources and not addable and not search:
             return None
         return Panel(
             "inventory",
             "inventory/_ticket_card.html",
-            {"resources": resources, "addable": addable, "may_change": may_change},
+            {
+                "resources": resources,
+                "addable": addable,
+                "search": search,
+                "may_change": may_change,
+            },
         )
 
     # --- The agents' admin ---
@@ -99,12 +120,11 @@ class TicketResources(TicketPart):
     def ticket_form(self, request, ticket):
         if ticket is None or not request.user.has_perm("inventory.view_resource"):
             return None
-        queryset = Resource.objects.filter(organisation_id=ticket.organisation_id).order_by(
-            "kind", "name", "pk"
-        )
-        if not queryset.exists():
-            return None
+        queryset = Resource.objects.filter(organisation_id=ticket.organisation_id)
         current = list(queryset.filter(ticket_links__ticket=ticket).values_list("pk", flat=True))
+
+        # The admin's search-as-you-type select: only the chosen ones are drawn.
+        widget = AutocompleteSelectMultiple(TicketResource._meta.get_field("resource"), admin.site)
 
         class TicketResourcesForm(forms.Form):
             resources = ResourceChoiceField(
@@ -112,12 +132,13 @@ class TicketResources(TicketPart):
                 queryset=queryset,
                 required=False,
                 initial=current,
+                widget=widget,
             )
 
         return TicketResourcesForm
 
     def ticket_fieldsets(self, request, ticket) -> list:
-        if self.ticket_form(request, ticket) is None:
+        if ticket is None or not request.user.has_perm("inventory.view_resource"):
             return []
         return [(_("Resources concerned"), {"fields": ["resources"], "classes": ["collapse"]})]
 

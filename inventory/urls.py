@@ -23,6 +23,7 @@ app_name = "inventory"
 urlpatterns = [
     path("", views.resource_list, name="list"),
     path("resources.csv", views.resource_csv, name="csv"),
+    path("pick/", views.pick, name="pick"),
     path("<resource_number:number>/", views.resource_detail, name="detail"),
     path("ticket/<ticket:ticket>/add/", views.ticket_add, name="ticket_add"),
     path(

@@ -7,6 +7,7 @@ models.prices_visible(request.access) says so, on every page and in the CSV.
 """
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -167,6 +168,47 @@ def resource_detail(request, number):
 
 
 # The resources a ticket concerns -------------------------------------------------------
+
+PICKED = 10
+TICKET_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
+@login_required
+@require_GET
+def pick(request):
+    """Resources matching what the client types, to name on a new ticket or add to one."""
+    organisation = _organisation(request)
+    ticket = None
+    if request.GET.get("ticket"):
+        if not TICKET_NUMBER.fullmatch(request.GET["ticket"]):
+            raise Http404
+        ticket = _ticket(request, request.GET["ticket"])
+        organisation = ticket.organisation
+    else:
+        wanted = request.GET.get("organisation", "")
+        organisation = next(
+            (o for o in request.access.organisations if str(o.pk) == wanted), organisation
+        )
+    text = (request.GET.get("resource_q") or request.GET.get("q") or "").replace("\x00", "")
+    text = " ".join(text.split())[: queries.SEARCH_MAX]
+    found = []
+    if text:
+        resources = Resource.objects.visible_to(request.user, organisation=organisation).exclude(
+            status=Status.RETIRED
+        )
+        if ticket is not None:
+            resources = resources.exclude(ticket_links__ticket=ticket)
+        found = list(
+            queries.Filters(q=text)
+            .apply(resources)
+            .order_by("name", "pk")
+            .only("pk", "number", "name", "kind")[:PICKED]
+        )
+    return render(
+        request,
+        "inventory/_pick_results.html",
+        {"found": found, "ticket": ticket, "searched": bool(text)},
+    )
 
 
 def _ticket(request, number) -> Ticket:

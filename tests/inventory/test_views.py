@@ -320,3 +320,65 @@ def test_events_are_in_the_readers_language(world, priced):
     event = Event.objects.get(verb="resource_status_changed")
     with translation.override("es"):
         assert describe(event) == "Core switch está ahora en mantenimiento"
+
+
+def test_many_resources_are_searched_not_listed(world, client_for, settings):
+    from inventory.parts import LISTED
+
+    for index in range(LISTED + 5):
+        make_resource(world.org, Kind.SWITCH, name=f"Switch {index:03d}")
+    make_resource(world.org, Kind.ROUTER, name="Edge router", site="Valparaíso")
+    client = client_for(world.member)
+    page = _page(client, reverse("tickets:create"))
+    assert "Switch 001" not in page and 'name="resource_q"' in page
+    found = _page(client, reverse("inventory:pick"), resource_q="edge", organisation=world.org.pk)
+    router = Resource.objects.get(name="Edge router")
+    assert f'name="inventory-resources" value="{router.pk}"' in found and "Switch" not in found
+    # A resource found that way is saved with the ticket like one listed.
+    response = client.post(
+        reverse("tickets:create"),
+        {
+            "organisation": world.org.pk,
+            "subject": "Router",
+            "description": "x",
+            "priority": "medium",
+            "inventory-resources": [router.pk],
+        },
+    )
+    assert response.status_code == 302
+    ticket = world.org.tickets.get(subject="Router")
+    assert list(ticket.resource_links.values_list("resource", flat=True)) == [router.pk]
+    # The ticket's card searches too, leaving out what it already names.
+    card = _page(client, ticket.get_absolute_url())
+    assert "Switch 001" not in card and 'id="ticket-resource-q"' in card
+    found = _page(client, reverse("inventory:pick"), q="Switch 00", ticket=ticket.number)
+    assert found.count('name="resource"') == 10 and "Edge router" not in found
+    assert reverse("inventory:ticket_add", args=[ticket.number]) in found
+
+
+def test_the_search_reads_only_the_readers_organisation(world, client_for):
+    make_resource(world.other_org, Kind.ROUTER, name="Their router")
+    client = client_for(world.member)
+    found = _page(
+        client, reverse("inventory:pick"), resource_q="router", organisation=world.other_org.pk
+    )
+    assert "Their router" not in found
+    theirs = open_ticket(world, organisation=world.other_org, requester=world.outsider)
+    assert (
+        client.get(reverse("inventory:pick"), {"ticket": theirs.number, "q": "x"}).status_code
+        == 404
+    )
+
+
+def test_the_admins_resource_picker_searches_as_the_agent_types(world, priced, client_for):
+    client = client_for(world.agent)
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "inventory",
+            "model_name": "ticketresource",
+            "field_name": "resource",
+            "term": "core",
+        },
+    ).json()
+    assert [item["text"] for item in found["results"]] == [str(priced)]

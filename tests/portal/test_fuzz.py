@@ -339,6 +339,7 @@ TARGETS = [
     ),
     T("inventory:csv", "get", "/resources/resources.csv", ("kind", "status", "service", "q")),
     T("inventory:detail", "get", "/resources/{res}/"),
+    T("inventory:pick", "get", "/resources/pick/", ("resource_q", "q", "organisation", "ticket")),
     T("inventory:ticket_add", "post", "/resources/ticket/{ticket}/add/", ("resource",)),
     T("inventory:ticket_remove", "post", "/resources/ticket/{ticket}/remove/{res}/"),
     # Notifications.
