@@ -140,7 +140,7 @@ class TicketResources(TicketPart):
     def ticket_fieldsets(self, request, ticket) -> list:
         if ticket is None or not request.user.has_perm("inventory.view_resource"):
             return []
-        return [(_("Resources concerned"), {"fields": ["resources"], "classes": ["collapse"]})]
+        return [(_("Resources concerned"), {"fields": ["resources"]})]
 
     def save(self, request, ticket, form) -> None:
         if "resources" not in form.changed_data:
