@@ -5,6 +5,8 @@ arrives with one chosen) and on the ticket's page; an agent on the ticket's
 admin page. Each side reads only resources of the ticket's organisation.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
@@ -71,7 +73,9 @@ class TicketResources(TicketPart):
             return None
         if request.method == "POST":
             form = NewTicketResourcesForm(request.POST, queryset=queryset)
-            wanted = {"pk__in": [v for v in form["resources"].value() or [] if str(v).isdigit()]}
+            # ASCII digits only: str.isdigit() takes '²', which the id lookup refuses.
+            sent = form["resources"].value() or []
+            wanted = {"pk__in": [v for v in sent if re.fullmatch(r"[0-9]{1,18}", str(v))]}
         else:
             form = NewTicketResourcesForm(queryset=queryset)
             numbers = [n for n in request.GET.getlist("resource") if is_number(n)]

@@ -1,0 +1,29 @@
+"""Odd input and scope on the resources' surfaces, found in review."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import Kind, TicketResource
+from tests.inventory.factories import make_resource
+
+
+def _new_ticket(world, **extra):
+    data = {
+        "organisation": world.org.pk,
+        "subject": "Odd",
+        "description": "x",
+        "priority": "medium",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999"])
+def test_an_odd_resource_id_on_the_new_ticket_form_is_refused_not_a_500(world, client_for, value):
+    make_resource(world.org, Kind.SWITCH, name="Core switch")
+    response = client_for(world.member).post(
+        reverse("tickets:create"), _new_ticket(world, **{"inventory-resources": [value]})
+    )
+    assert response.status_code == 400
+    assert not world.org.tickets.filter(subject="Odd").exists()
+    assert not TicketResource.objects.exists()
