@@ -15,7 +15,7 @@ import io
 import ipaddress
 from copy import copy
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -253,8 +253,14 @@ def _choice(value: str, choices):
 
 def _price(value: str):
     price = Resource._meta.get_field("price").to_python(value)
+    if not price.is_finite() or price.as_tuple().exponent < -2:
+        return price
     # Stored with two decimals: "12.5" is the 12.50 already there, not a change.
-    return price.quantize(CENTS) if price.is_finite() and price.as_tuple().exponent >= -2 else price
+    try:
+        return price.quantize(CENTS)
+    except InvalidOperation:
+        # Too many digits to quantize ("1e30"): the field's own check refuses it.
+        return price
 
 
 # What an empty cell sets (a new resource's status is active; an existing one's stays).

@@ -27,3 +27,21 @@ def test_an_odd_resource_id_on_the_new_ticket_form_is_refused_not_a_500(world, c
     assert response.status_code == 400
     assert not world.org.tickets.filter(subject="Odd").exists()
     assert not TicketResource.objects.exists()
+
+
+# CSV import ------------------------------------------------------------------------------
+
+
+def _plan(world, row):
+    from inventory import csvio
+
+    return csvio.plan(f"organisation,kind,name,price,currency,price_period\n{row}\n")
+
+
+@pytest.mark.parametrize("price", ["1e30", "1e400", "NaN", "-Infinity"])
+def test_an_odd_price_in_the_csv_rejects_its_row_not_a_500(world, price):
+    from inventory import csvio
+
+    plan = _plan(world, f"{world.org.slug},switch,Core switch,{price},EUR,monthly")
+    assert [row.outcome for row in plan.rows] == [csvio.REJECT]
+    assert plan.rows[0].messages
