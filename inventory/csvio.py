@@ -186,7 +186,9 @@ class _Context:
     """What the rows refer to, read once for the whole file."""
 
     def __init__(self, rows):
-        slugs = {values.get("organisation", "") for _line, values in rows}
+        # PostgreSQL refuses a NUL in text: such a row is rejected by _row, unread.
+        slugs = {values.get("organisation", "") for _line, values in rows} - {""}
+        slugs = {slug for slug in slugs if "\x00" not in slug}
         self.organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
         resources = Resource.objects.filter(organisation__in=self.organisations.values())
         self.by_number, self.by_tag, self.by_name = {}, {}, {}
@@ -309,6 +311,9 @@ def _row(line, values, context, written) -> Row:
     errors = {}
     if None in values:
         errors[None] = [_("This line has more cells than the header has columns.")]
+    if any("\x00" in value for value in values.values() if value):
+        # PostgreSQL refuses it in text: the save would fail after the dry run accepted it.
+        errors.setdefault(None, []).append(_("This line contains a NUL character."))
     slug = values.get("organisation", "")
     organisation = context.organisations.get(slug)
     if organisation is None:

@@ -45,3 +45,20 @@ def test_an_odd_price_in_the_csv_rejects_its_row_not_a_500(world, price):
     plan = _plan(world, f"{world.org.slug},switch,Core switch,{price},EUR,monthly")
     assert [row.outcome for row in plan.rows] == [csvio.REJECT]
     assert plan.rows[0].messages
+
+
+def test_a_nul_in_a_csv_cell_rejects_its_row_not_a_500(world):
+    from inventory import csvio
+    from inventory.models import Resource
+
+    plan = _plan(world, f"{world.org.slug},switch,Core\x00switch,,,")
+    assert [row.outcome for row in plan.rows] == [csvio.REJECT]
+    csvio.apply(plan, by=None)
+    assert not Resource.objects.exists()
+
+
+def test_a_nul_in_the_organisation_cell_rejects_its_row_not_a_500(world):
+    from inventory import csvio
+
+    plan = _plan(world, "an\x00des,switch,Core switch,,,")
+    assert [row.outcome for row in plan.rows] == [csvio.REJECT]
