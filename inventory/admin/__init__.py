@@ -148,18 +148,43 @@ class ResourceChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     def origin(self, change):
         return change.get_source_display()
 
+    # An inline is made afresh for each request: the names below are read once per page.
+    _names = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
     @admin.display(description=_("What changed"))
     def what(self, change):
+        if self._names is None:
+            self._names = _related_names(change.resource_id)
         return format_html_join(
-            "", "<div><strong>{}</strong>: {} → {}</div>", _change_rows(change.fields)
+            "", "<div><strong>{}</strong>: {} → {}</div>", _change_rows(change.fields, self._names)
         ) or format_html("<em>{}</em>", _("no change"))
 
 
-def _change_rows(fields: dict):
+def _related_names(resource_id) -> dict:
+    """{field: {pk: name}} of every organisation and service the resource's history names."""
+    ids = {field: set() for field in _RELATED}
+    history = ResourceChange.objects.filter(resource_id=resource_id)
+    for fields in history.values_list("fields", flat=True):
+        for field in _RELATED:
+            ids[field].update(v for v in fields.get(field, []) if isinstance(v, int))
+    return {
+        field: {row.pk: str(row) for row in _RELATED[field].objects.filter(pk__in=ids[field])}
+        for field in _RELATED
+    }
+
+
+def _change_rows(fields: dict, names: dict):
     labels = {f.name: f.verbose_name for f in Resource._meta.fields}
     labels.update({f"details.{key}": a.label for key, a in attributes.all_attrs().items()})
     for field, (before, after) in fields.items():
-        yield (capfirst(labels.get(field, field)), _shown(field, before), _shown(field, after))
+        yield (
+            capfirst(labels.get(field, field)),
+            _shown(field, before, names),
+            _shown(field, after, names),
+        )
 
 
 # What a history row's stored value reads as: a choice's label, a related row's name.
@@ -167,7 +192,7 @@ _CHOICES = {"kind": Kind, "status": Status, "price_period": Period}
 _RELATED = {"organisation": Organisation, "service": Service}
 
 
-def _shown(field, value):
+def _shown(field, value, names):
     if value in (None, "", []):
         return "—"
     if field in _CHOICES:
@@ -176,8 +201,7 @@ def _shown(field, value):
         except ValueError:
             return value
     if field in _RELATED:
-        found = _RELATED[field].objects.filter(pk=value).first()
-        return str(found) if found else f"#{value}"
+        return names[field].get(value, f"#{value}")
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 

@@ -62,3 +62,35 @@ def test_a_nul_in_the_organisation_cell_rejects_its_row_not_a_500(world):
 
     plan = _plan(world, "an\x00des,switch,Core switch,,,")
     assert [row.outcome for row in plan.rows] == [csvio.REJECT]
+
+
+# The staff's history -----------------------------------------------------------------------
+
+
+def _history_queries(client, resource):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:inventory_resource_change", args=[resource.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_admins_history_reads_as_many_queries_with_many_changes(world, client_for):
+    from contracts.models import Service
+    from inventory import services
+
+    services_ = [Service.objects.create(organisation=world.org, name=f"S{i}") for i in range(12)]
+    resource = make_resource(world.org, Kind.SWITCH, name="Core switch", by=world.agent)
+    client = client_for(world.agent)
+    resource.service = services_[0]
+    services.resource_save(resource=resource, by=world.agent)
+    _history_queries(client, resource)  # the first visit fills per-process caches
+    few = _history_queries(client, resource)
+    for service in services_[1:]:
+        resource.service = service
+        services.resource_save(resource=resource, by=world.agent)
+    assert _history_queries(client, resource) == few
+    page = client.get(reverse("admin:inventory_resource_change", args=[resource.pk]))
+    assert "S10 → S11" in page.content.decode().replace("</div>", "")
