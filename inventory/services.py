@@ -115,9 +115,18 @@ def _validate(resource: Resource) -> None:
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
-        resource.full_clean(exclude=["details", "number"], validate_unique=True)
+        resource.full_clean(
+            exclude=["details", "number"], validate_unique=True, validate_constraints=False
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
+    # The priced-with-currency constraint is said in words below (and price >= 0 by its
+    # field): its own message only names the constraint.
+    try:
+        resource.validate_constraints(exclude={"details", "number", "price", *errors})
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     if resource.price is not None and not resource.currency:
         errors.setdefault("currency", []).append(_("A price needs its currency."))
     if resource.price is not None and not resource.price_period:

@@ -94,3 +94,21 @@ def test_the_admins_history_reads_as_many_queries_with_many_changes(world, clien
     assert _history_queries(client, resource) == few
     page = client.get(reverse("admin:inventory_resource_change", args=[resource.pk]))
     assert "S10 → S11" in page.content.decode().replace("</div>", "")
+
+
+def test_a_price_without_its_currency_is_refused_in_words_a_client_of_staff_reads(world):
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from inventory import services
+    from inventory.models import Resource
+
+    resource = Resource(
+        organisation=world.org, kind=Kind.OTHER, name="X", price=Decimal(5), price_period="monthly"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.resource_save(resource=resource)
+    assert not any("inventory_priced_with_currency" in m for m in refused.value.messages), (
+        refused.value.messages
+    )
