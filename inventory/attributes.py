@@ -178,6 +178,13 @@ def _hostname(raw: str, *, wildcard=False) -> str:
     return name
 
 
+def _name_or_address(raw: str) -> str:
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return _hostname(raw, wildcard=True)
+
+
 def clean_value(attr: Attr, raw):
     """The stored form of one attribute's value, or a ValidationError in the reader's language."""
     if isinstance(raw, str):
@@ -210,7 +217,8 @@ def clean_value(attr: Attr, raw):
         return [_address(str(item)) for item in items if str(item).strip()] or None
     if attr.type == NAMES:
         items = raw if isinstance(raw, list) else SEPARATORS.split(raw)
-        names = [_hostname(str(item), wildcard=True) for item in items if str(item).strip()]
+        # A certificate may also cover addresses (IPv4 or IPv6) besides names.
+        names = [_name_or_address(str(item)) for item in items if str(item).strip()]
         return list(dict.fromkeys(names)) or None
     if attr.type == DOMAIN:
         name = _hostname(raw)

@@ -166,3 +166,15 @@ def test_a_bad_pem_is_refused_with_a_message(data):
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         pem.read(data)
     assert "certificate" in caught.value.messages[0].lower()
+
+
+def test_a_certificate_may_cover_addresses_too():
+    cleaned = attributes.clean(
+        "ssl_certificate",
+        {
+            "common_name": "vpn.andes.test",
+            "sans": "203.0.113.5 2001:DB8::5",
+            "expires_on": "2027-01-01",
+        },
+    )
+    assert cleaned["sans"] == ["203.0.113.5", "2001:db8::5"]
