@@ -95,14 +95,14 @@ class TicketResources(TicketPart):
             services.ticket_resources_add(ticket=ticket, resources=resources, by=request.user)
 
     def side_panel(self, request, ticket) -> Panel | None:
+        # The access rule once for both reads; sorted without the organisation's join.
         mine = Resource.objects.visible_to(request.user, organisation=ticket.organisation)
+        mine = mine.order_by("kind", "name", "pk")
         resources = list(_short(mine.filter(ticket_links__ticket=ticket)))
         may_change = ticket.status != TicketStatus.CLOSED
         addable, search = [], False
         if may_change:
-            choices = _choices(request.user, ticket.organisation).exclude(
-                pk__in=[r.pk for r in resources]
-            )
+            choices = mine.exclude(status=Status.RETIRED).exclude(pk__in=[r.pk for r in resources])
             addable = list(_short(choices)[: LISTED + 1])
             search = len(addable) > LISTED
             addable = [] if search else addable
