@@ -28,6 +28,19 @@ PREFIX = "inventory"
 LISTED = 25
 
 
+class LabelledAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete, whose search box gets the field's label (axe: label)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-labelled-search"] = "1"
+        return attrs
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["inventory/autocomplete_label.js"])
+
+
 class ResourceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} · {capfirst(obj.get_kind_display())}"
@@ -128,7 +141,7 @@ class TicketResources(TicketPart):
         current = list(queryset.filter(ticket_links__ticket=ticket).values_list("pk", flat=True))
 
         # The admin's search-as-you-type select: only the chosen ones are drawn.
-        widget = AutocompleteSelectMultiple(TicketResource._meta.get_field("resource"), admin.site)
+        widget = LabelledAutocomplete(TicketResource._meta.get_field("resource"), admin.site)
 
         class TicketResourcesForm(forms.Form):
             resources = ResourceChoiceField(
