@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "signing",
     "diagnostics",
     "inventory",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ CELERY_TIMEZONE = "UTC"
 # An event not handed to the broker after this many seconds is re-queued.
 EVENT_OUTBOX_GRACE_SECONDS = env.int("EVENT_OUTBOX_GRACE_SECONDS", default=60)
 # Functions called with every event by the dispatch task, in order.
-EVENT_HANDLERS: list[str] = ["notifications.fanout.fan_out"]
+EVENT_HANDLERS: list[str] = ["notifications.fanout.fan_out", "surveys.handlers.on_event"]
 
 # Notifications: outbound channels by dotted path (see notifications/channels).
 NOTIFICATION_CHANNELS = env.list(

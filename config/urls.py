@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include("signing.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("resources/", include("inventory.urls")),
+    path("surveys/", include("surveys.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -72,6 +72,25 @@ def test_demo_is_idempotent_and_gives_every_role_notifications(demo):
     _signing_demo(member)
     _diagnostics_demo(member)
     _inventory_demo(member)
+    _surveys_demo(member)
+
+
+def _surveys_demo(member):
+    from surveys.models import Response, ResponseStatus, Sending, Trigger
+    from tickets.models import ClientTask
+
+    quarterly = Sending.objects.filter(trigger=Trigger.SCHEDULE)
+    answered = Response.objects.filter(
+        invitation__sending__in=quarterly, status=ResponseStatus.SUBMITTED
+    )
+    assert answered.values("invitation__sending__organisation").distinct().count() >= 3
+    assert Sending.objects.filter(trigger=Trigger.TICKET_CLOSED).exists()
+    task = ClientTask.objects.get(
+        ticket__subject="La velocidad cae todas las noches",
+        done_at=None,
+        title__contains="Datos de la nueva sede",
+    )
+    assert task.assignee == member
 
 
 def _inventory_demo(member):

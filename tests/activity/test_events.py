@@ -143,9 +143,9 @@ def test_dashboard_query_count_does_not_grow_with_events(
     client.force_login(world.member)
     for _ in range(3):
         _record(world, membership)
-    # The shell, the ticket, activity, wishes, help, documents and expiring resources
-    # panels: one query more per new panel.
-    with django_assert_max_num_queries(12) as few:
+    # The shell, the ticket, activity, wishes, help, documents, expiring resources and
+    # surveys waiting panels: one query more per new panel.
+    with django_assert_max_num_queries(13) as few:
         client.get(reverse("portal:dashboard"))
     for _ in range(30):
         _record(world, membership)

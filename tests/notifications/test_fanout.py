@@ -186,6 +186,9 @@ EXPECTED = {
     "hours_bank_80": {"manager"},
     "hours_bank_100": {"manager", "supervisor"},
     "recurring_ticket_opened": EVERY_TICKET_PERSON,
+    # surveys/services.py: a data form asked on the ticket, and sent back.
+    "data_form_requested": EVERY_TICKET_PERSON,
+    "data_form_completed": EVERY_TICKET_PERSON,
 }
 INTERNAL = {"ticket_note_added", "ticket_assigned"}
 
@@ -197,8 +200,9 @@ def test_every_verb_has_its_recipient_list():
     # tests/wishes/test_notifications.py says who hears each of them, and
     # tests/knowledge/test_events.py who hears of a new article, and
     # tests/signing/test_notifications.py who hears of a document, and
-    # tests/inventory/test_notifications.py who hears of a managed resource.
-    others = ("wish_", "article_", "document_", "resource_")
+    # tests/inventory/test_notifications.py who hears of a managed resource, and
+    # tests/surveys/test_notifications.py who hears of a survey.
+    others = ("wish_", "article_", "document_", "resource_", "survey_")
     assert set(EXPECTED) == {verb for verb in plugins.verbs() if not verb.startswith(others)}
 
 

@@ -148,6 +148,22 @@ SAMPLES = {
             "status": "faulty",
         },
     ),
+    "survey_sent": (
+        "agent",
+        {
+            "user_id": 0,
+            "invitation": "0" * 32,
+            "title": {"en": "Quarterly review", "es": "Revisión"},
+        },
+    ),
+    "survey_reminder": (None, {"user_id": 0, "invitation": "0" * 32, "title": {"en": "Review"}}),
+    "survey_closed": (None, {"user_id": 0, "invitation": "0" * 32, "title": {"en": "Review"}}),
+    "survey_answered": (
+        "member",
+        {"user_id": 0, "invitation": "0" * 32, "title": {"en": "Review"}},
+    ),
+    "data_form_requested": ("agent", {"title": {"en": "New site details", "fr": "Nouveau site"}}),
+    "data_form_completed": ("member", {"title": {"en": "New site details"}}),
     "measurement_finished": (
         None,
         {"measurement": "NET-2026-00001", "kind": "ping", "target": "fibra.andes.cl"},

@@ -342,6 +342,21 @@ TARGETS = [
     T("inventory:pick", "get", "/resources/pick/", ("resource_q", "q", "organisation", "ticket")),
     T("inventory:ticket_add", "post", "/resources/ticket/{ticket}/add/", ("resource",)),
     T("inventory:ticket_remove", "post", "/resources/ticket/{ticket}/remove/{res}/"),
+    # Surveys and forms.
+    T("surveys:list", "get", "/surveys/", ("tab", "page")),
+    T("surveys:answer", "get", "/surveys/{survey}/"),
+    T(
+        "surveys:results",
+        "get",
+        "/surveys/results/{survey_form}/",
+        ("organisation", "version", "date_from", "date_to"),
+    ),
+    T(
+        "surveys:answer",
+        "post",
+        "/surveys/{survey}/",
+        ("action", "q_name", "q_rating", "q_nps", "q_links", "q_since", "q_sites", "q_email"),
+    ),
     # Notifications.
     T("notifications:centre", "get", "/notifications/", ("show", "page")),
     T("notifications:bell", "get", "/notifications/bell/", ("n",)),
@@ -454,6 +469,7 @@ def portal(world, settings):
         **_signing(world),
         **_diagnostics(world),
         **_inventory(world),
+        **_surveys(world),
         "ticket": ticket.number,
         "spare": spare.number,
         "contract": contract.pk,
@@ -556,6 +572,16 @@ def _inventory(world) -> dict:
     from tests.inventory.factories import make_resource
 
     return {"res": make_resource(world.org, price=10, site="Santiago").number}
+
+
+def _surveys(world) -> dict:
+    from surveys import services as survey_services
+    from surveys.models import Audience
+    from tests.surveys.factories import make_form
+
+    form = make_form(shared_with_client=True)
+    sending = survey_services.send(form=form, organisation=world.org, audience=Audience.EVERYONE)
+    return {"survey": sending.invitations.get(user=world.manager).token, "survey_form": form.pk}
 
 
 def _client(portal, persona):
