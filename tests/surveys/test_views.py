@@ -159,3 +159,14 @@ def test_anothers_invitation_is_a_404(world, invitation, client_for):
 def test_the_dashboard_shows_what_waits(world, invitation, client_for):
     page = client_for(world.member).get(reverse("portal:dashboard")).content.decode()
     assert "Waiting for your answers" in page and invitation.get_absolute_url() in page
+
+
+def test_managers_find_their_organisations_shared_results_from_the_list(world, client_for):
+    form = make_form(shared_with_client=True)
+    sending = services.send(form=form, organisation=world.org, audience=Audience.EVERYONE)
+    for person in (world.manager, world.member):
+        invitation = sending.invitations.get(user=person)
+        services.submit(invitation=invitation, answers={"name": "x", "rating": 4})
+    results = reverse("surveys:results", args=[form.pk])
+    assert results in client_for(world.manager).get(LIST, {"tab": "answered"}).content.decode()
+    assert results not in client_for(world.member).get(LIST, {"tab": "answered"}).content.decode()
