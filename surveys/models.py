@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import whole_organisation_q
+from accounts.access import member_q, whole_organisation_q
 from accounts.configtext import Translated, translations
 from core.choices import ChoiceLabels
 
@@ -232,7 +232,8 @@ class InvitationQuerySet(models.QuerySet):
     def visible_to(self, user, *, organisation=None):
         if not user.is_authenticated or not user.is_active or user.is_staff:
             return self.none()
-        invitations = self.filter(user=user, sending__organisation__is_active=True)
+        # Only while a member: someone who left keeps their invitations, not the access.
+        invitations = self.filter(member_q(user, "sending__organisation"), user=user)
         if organisation is not None:
             invitations = invitations.filter(sending__organisation=organisation)
         return invitations

@@ -1,0 +1,22 @@
+"""Defects found in review: each test failed before its fix."""
+
+from accounts.models import Membership
+from surveys import services
+from surveys.models import Audience, QuestionType, Response
+from tests.surveys.factories import make_form
+
+SIMPLE = [{"key": "name", "type": QuestionType.SHORT_TEXT, "label": "Name"}]
+
+
+def test_a_former_member_no_longer_reads_or_answers_the_organisations_form(world, client_for):
+    sending = services.send(
+        form=make_form(questions=SIMPLE), organisation=world.org, audience=Audience.EVERYONE
+    )
+    invitation = sending.invitations.get(user=world.member)
+    Membership.objects.filter(user=world.member, organisation=world.org).update(is_active=False)
+    Membership.objects.create(user=world.member, organisation=world.other_org, role="member")
+    client = client_for(world.member)
+    assert client.get(invitation.get_absolute_url()).status_code == 404
+    response = client.post(invitation.get_absolute_url(), {"action": "submit", "q_name": "x"})
+    assert response.status_code == 404
+    assert not Response.objects.exists()
