@@ -224,6 +224,16 @@ def submit(*, invitation: Invitation, answers: dict) -> Response:
                 "title": _titles(sending.form),
             },
         )
+    elif person is None:
+        # Staff read every event: one naming the person, at the second of the response's
+        # submission, would say who wrote which anonymous answer.
+        record_event(
+            organisation=sending.organisation,
+            actor=None,
+            verb="survey_answered",
+            target=sending,
+            data={"title": _titles(sending.form)},
+        )
     else:
         record_event(
             organisation=sending.organisation,

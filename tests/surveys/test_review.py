@@ -1,6 +1,7 @@
 """Defects found in review: each test failed before its fix."""
 
 from accounts.models import Membership
+from activity.models import Event
 from surveys import services
 from surveys.models import Audience, QuestionType, Response
 from tests.surveys.factories import make_form
@@ -20,3 +21,14 @@ def test_a_former_member_no_longer_reads_or_answers_the_organisations_form(world
     response = client.post(invitation.get_absolute_url(), {"action": "submit", "q_name": "x"})
     assert response.status_code == 404
     assert not Response.objects.exists()
+
+
+def test_an_anonymous_answer_leaves_no_trace_of_who_answered(world):
+    form = make_form(questions=SIMPLE, anonymous=True)
+    sending = services.send(form=form, organisation=world.org, audience=Audience.EVERYONE)
+    invitation = sending.invitations.get(user=world.member)
+    services.submit(invitation=invitation, answers={"name": "x"})
+    event = Event.objects.get(verb="survey_answered")
+    assert event.actor_id is None
+    assert "user_id" not in event.data and invitation.token not in str(event.data)
+    assert event.target != invitation
