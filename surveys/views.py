@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -115,8 +116,10 @@ def answer(request, token):
         form = AnswerForm(request.POST, request.FILES, questions=questions)
         if form.is_valid():
             try:
-                answers = _with_files(form, invitation)
-                services.submit(invitation=invitation, answers=answers)
+                # A refused submit (sent meanwhile from another tab, or closed) keeps no file.
+                with transaction.atomic():
+                    answers = _with_files(form, invitation)
+                    services.submit(invitation=invitation, answers=answers)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

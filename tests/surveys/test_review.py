@@ -1,9 +1,11 @@
 """Defects found in review: each test failed before its fix."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from accounts.models import Membership
 from activity.models import Event
-from surveys import services
-from surveys.models import Audience, QuestionType, Response
+from surveys import services, views
+from surveys.models import Audience, QuestionType, Response, ResponseFile, ResponseStatus
 from tests.surveys.factories import make_form
 
 SIMPLE = [{"key": "name", "type": QuestionType.SHORT_TEXT, "label": "Name"}]
@@ -32,3 +34,24 @@ def test_an_anonymous_answer_leaves_no_trace_of_who_answered(world):
     assert event.actor_id is None
     assert "user_id" not in event.data and invitation.token not in str(event.data)
     assert event.target != invitation
+
+
+def test_a_refused_submit_attaches_no_file_to_the_sent_response(
+    world, client_for, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    questions = [{"key": "plan", "type": QuestionType.FILE, "label": "Plan"}]
+    sending = services.send(
+        form=make_form(questions=questions), organisation=world.org, audience=Audience.EVERYONE
+    )
+    invitation = sending.invitations.get(user=world.member)
+    services.submit(invitation=invitation, answers={})
+    # Another tab's submit landed after this page read the invitation.
+    monkeypatch.setattr(views, "_response", lambda invitation: None)
+    plan = SimpleUploadedFile("plan.txt", b"floor 1", content_type="text/plain")
+    client_for(world.member).post(
+        invitation.get_absolute_url(), {"action": "submit", "q_plan": plan}
+    )
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.SUBMITTED and response.answers == {}
+    assert not ResponseFile.objects.exists()
