@@ -163,7 +163,7 @@ def initial_from(answers: dict) -> dict:
 def readable(questions, answers: dict, *, language=None) -> list[tuple[str, str]]:
     """(question, answer as words) of what was answered, in the reader's language."""
     from django.utils.dateparse import parse_date
-    from django.utils.formats import date_format
+    from django.utils.formats import date_format, number_format
 
     rows = []
     for question in questions:
@@ -182,6 +182,8 @@ def readable(questions, answers: dict, *, language=None) -> list[tuple[str, str]
             text = date_format(day, "DATE_FORMAT") if day else str(value)
         elif question.type == QuestionType.FILE:
             text = value.get("name", "") if isinstance(value, dict) else str(value)
+        elif question.type == QuestionType.NUMBER and isinstance(value, int | float):
+            text = number_format(value)
         else:
             text = str(value)
         rows.append((question.tr("label", language), text))

@@ -1,10 +1,12 @@
 """Defects found in review: each test failed before its fix."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from accounts.models import Membership
 from activity.models import Event
 from surveys import services, views
+from surveys.forms import readable
 from surveys.models import Audience, QuestionType, Response, ResponseFile, ResponseStatus
 from tests.surveys.factories import make_form
 
@@ -55,3 +57,10 @@ def test_a_refused_submit_attaches_no_file_to_the_sent_response(
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED and response.answers == {}
     assert not ResponseFile.objects.exists()
+
+
+def test_a_number_answer_reads_in_the_readers_format(world):
+    form = make_form(questions=[{"key": "n", "type": QuestionType.NUMBER, "label": "N"}])
+    questions = list(form.versions.get().questions.all())
+    with translation.override("es"):
+        assert readable(questions, {"n": 1234.5}) == [("N", "1234,5")]
