@@ -42,6 +42,9 @@ def cell(kind: str, value) -> str:
         return text_cell("; ".join(map(str, value)))
     if kind == QuestionType.YES_NO and isinstance(value, bool):
         return "yes" if value else "no"
+    if kind == QuestionType.NUMBER and isinstance(value, int | float):
+        # A number is never a formula; its minus sign is kept for the scripts that read it.
+        return str(value)
     if kind == QuestionType.FILE and isinstance(value, dict):
         return text_cell(value.get("name", ""))
     return text_cell(value)

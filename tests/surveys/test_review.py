@@ -64,3 +64,11 @@ def test_a_number_answer_reads_in_the_readers_format(world):
     questions = list(form.versions.get().questions.all())
     with translation.override("es"):
         assert readable(questions, {"n": 1234.5}) == [("N", "1234,5")]
+
+
+def test_a_negative_number_is_a_number_in_the_csv():
+    from surveys.exports import cell
+
+    assert cell(QuestionType.NUMBER, -5) == "-5"
+    assert cell(QuestionType.NUMBER, -2.5) == "-2.5"
+    assert cell(QuestionType.SHORT_TEXT, "-5") == "'-5"
