@@ -8,6 +8,7 @@ second submit (or one after the sending closed) is refused and says why.
 import secrets
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -148,7 +149,8 @@ def _ask_on_ticket(sending, invitations, by) -> None:
         task = ticket_services.client_task_add(
             ticket=ticket,
             title=title,
-            details="",
+            # The task links to the form (the ticket page turns the address into a link).
+            details=f"{settings.SITE_URL}{invitation.get_absolute_url()}",
             due_date=sending.due_on,
             assignee=invitation.user,
             by=by,

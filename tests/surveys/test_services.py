@@ -148,6 +148,7 @@ def test_a_data_form_on_a_ticket_is_a_client_task_done_when_sent_back(world):
     task = ClientTask.objects.get(ticket=ticket)
     assert task.assignee == world.member and task.due_date == date(2026, 12, 20)
     assert "New site details" in task.title
+    assert task.details.endswith(sending.invitations.get().get_absolute_url())
     assert Event.objects.filter(verb="data_form_requested", data__number=ticket.number).exists()
     invitation = sending.invitations.get()
     services.submit(invitation=invitation, answers={"name": "x", "rating": 3})
