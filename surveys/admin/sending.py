@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, User
+from core import plugins
 from core.admin import ReadOnlyAdminMixin
 
 from .. import services
@@ -43,10 +44,15 @@ class SendingForm(forms.ModelForm):
             "audience",
             "chosen",
             "ticket",
+            "wish_number",
             "due_on",
             "remind_at",
             "closes_at",
         ]
+        labels = {"wish_number": gettext_lazy("wish")}
+        help_texts = {
+            "wish_number": gettext_lazy("Its number (WSH-2026-00001), to ask about a wish.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +101,15 @@ class SendingForm(forms.ModelForm):
             and ticket.organisation_id != organisation.pk
         ):
             self.add_error("ticket", _("This ticket belongs to another organisation."))
+        wish = (data.get("wish_number") or "").strip()
+        if wish and organisation is not None:
+            # Wishes are a sibling app: the wish is found through its declared subject.
+            subject = plugins.subjects().get("wish")
+            found = subject.load([wish]).get(wish) if subject else None
+            if found is None or found.organisation_id != organisation.pk:
+                self.add_error(
+                    "wish_number", _("This organisation has no wish %(number)s.") % {"number": wish}
+                )
         remind_at, closes_at = data.get("remind_at"), data.get("closes_at")
         if remind_at and closes_at and remind_at >= closes_at:
             self.add_error("remind_at", _("The reminder must come before the closing date."))
@@ -116,6 +131,7 @@ class SendingForm(forms.ModelForm):
                 by=self.by,
                 chosen=chosen,
                 ticket=data.get("ticket"),
+                wish_number=(data.get("wish_number") or "").strip(),
                 due_on=data.get("due_on"),
                 remind_at=data.get("remind_at"),
                 closes_at=data.get("closes_at"),

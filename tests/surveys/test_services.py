@@ -244,3 +244,28 @@ def test_two_beats_send_the_quarterly_review_once():
     assert sorted(results) == [0, 1]
     assert Sending.objects.count() == 1
     assert Invitation.objects.count() == 1
+
+
+def test_staff_send_a_form_about_a_wish_of_the_organisation(world, client_for):
+    from django.urls import reverse
+
+    from tests.wishes.factories import wish_in
+    from wishes.states import WishStatus
+
+    wish = wish_in(world, WishStatus.IN_REVIEW)
+    form = make_form()
+    client = client_for(world.supervisor)
+    data = {
+        "form": form.pk,
+        "organisation": world.org.pk,
+        "audience": Audience.MANAGERS,
+        "wish_number": "WSH-2026-99999",
+    }
+    response = client.post(reverse("admin:surveys_sending_add"), data)
+    assert "has no wish" in str(response.context["adminform"].form.errors)
+    assert not Sending.objects.exists()
+    response = client.post(
+        reverse("admin:surveys_sending_add"), {**data, "wish_number": wish.number}
+    )
+    assert response.status_code == 302
+    assert Sending.objects.get().wish_number == wish.number
