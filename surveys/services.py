@@ -369,7 +369,8 @@ def schedules_due(today: date | None = None) -> int:
 
 def after_ticket_closed(ticket) -> Sending | None:
     """The follow-up survey of a closed ticket's request type, to its requester, once."""
-    rules = FollowUp.objects.filter(is_active=True).select_related("form")
+    # One survey a closed ticket: the first active rule that fits it (the oldest first).
+    rules = FollowUp.objects.filter(is_active=True).select_related("form").order_by("pk")
     for rule in rules:
         types = set(rule.request_types.values_list("pk", flat=True))
         if types and ticket.request_type_id not in types:
