@@ -6,6 +6,8 @@ answers 204; its path here is what its page would render, and bench/run.py takes
 one the page really renders (POLL_SOURCES) when they differ.
 """
 
+from django.urls import reverse
+
 from bench import seed_inventory
 from bench.floor import FLOOR_PATH
 from bench.seed import SEARCH_WORD, _contract
@@ -127,6 +129,15 @@ def pages(personas):
         "resources expiring": (manager, "/resources/?expiring=1"),
         "resources search": (manager, f"/resources/?q={seed_inventory.SEARCH_WORD}"),
         "resource page": (member, f"/resources/{personas['detail_resource'].number}/"),
+        # A survey with 10,000 answers over the organisations and two versions
+        # (bench/seed_surveys.py): its staff results page, the member's list of surveys and
+        # the answer page of the one waiting for them, with their draft.
+        "survey results (10,000)": (
+            personas["supervisor"],
+            reverse("admin:surveys_form_results", args=[personas["survey_form"].pk]),
+        ),
+        "surveys (member)": (member, "/surveys/"),
+        "survey answer page": (member, personas["survey_invitation"].get_absolute_url()),
         # What an open tab polls while nothing changes (the URLs its page renders).
         "ticket live poll (idle, 204)": (
             member,

@@ -11,8 +11,9 @@ the tickets' SLA clocks, as the services would have left them (bench/seed_sla.py
 BENCH_WISHES (default 10,000) wishes over the organisations (bench/seed_wishes.py),
 BENCH_DOCUMENTS (default 10,000) documents to sign (bench/seed_signing.py), and
 a knowledge base of BENCH_KB_ARTICLES (default 25,000) articles in four languages
-(bench/seed_knowledge.py) and BENCH_RESOURCES (default 50,000) managed resources
-(bench/seed_inventory.py).
+(bench/seed_knowledge.py), BENCH_RESOURCES (default 50,000) managed resources
+(bench/seed_inventory.py) and a survey with BENCH_SURVEY_RESPONSES (default 10,000)
+answers (bench/seed_surveys.py).
 """
 
 import os
@@ -24,7 +25,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench import seed_inventory, seed_knowledge, seed_signing, seed_sla, seed_wishes
+from bench import (
+    seed_inventory,
+    seed_knowledge,
+    seed_signing,
+    seed_sla,
+    seed_surveys,
+    seed_wishes,
+)
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
@@ -156,6 +164,7 @@ def seed(tickets: int = TICKETS):
     loaded = seed_signing.seed() or loaded
     loaded = seed_knowledge.seed() or loaded
     loaded = seed_inventory.seed() or loaded
+    loaded = seed_surveys.seed() or loaded
     if loaded and not connection.in_atomic_block:  # VACUUM cannot run in a transaction
         with connection.cursor() as cursor:
             # Outside the load's transaction: fresh statistics and visibility maps
@@ -174,6 +183,7 @@ def seed(tickets: int = TICKETS):
         "documents": seed_signing.bench_documents().count(),
         "knowledge_texts": seed_knowledge.bench_texts().count(),
         "resources": seed_inventory.bench_resources().count(),
+        "survey_responses": seed_surveys.bench_responses().count(),
     }
     return dataset, _personas(agents)
 
@@ -628,4 +638,9 @@ def _personas(agents) -> dict:
     personas["detail_resource"] = seed_inventory.detail_resource()
     if personas["detail_resource"] is None:
         raise RuntimeError("no resource of bench-0 to show")
+    personas["supervisor"] = seed_surveys.supervisor()
+    personas["survey_form"] = seed_surveys.bench_form()
+    personas["survey_invitation"] = seed_surveys.waiting_invitation(member)
+    if personas["survey_invitation"] is None:
+        raise RuntimeError(f"no survey waiting for {member}'s answers to show")
     return personas

@@ -19,6 +19,7 @@ from bench import (
     seed_knowledge,
     seed_signing,
     seed_signing_pdf,
+    seed_surveys,
     seed_wishes,
 )
 from tickets.models import Attachment, Comment, Ticket, TicketNumber
@@ -44,6 +45,8 @@ def small(monkeypatch, settings, tmp_path):
     monkeypatch.setattr(seed_signing, "MEMBER_PENDING", 3)
     monkeypatch.setattr(seed_inventory, "RESOURCES", 300)
     monkeypatch.setattr(seed_inventory, "CHUNK", 120)
+    monkeypatch.setattr(seed_surveys, "RESPONSES", 60)
+    monkeypatch.setattr(seed_surveys, "CHUNK", 25)
 
 
 def _bench_counts():
@@ -506,5 +509,89 @@ def test_the_resource_pages_read_as_many_queries_with_three_times_the_resources(
     before = {name: _queries(*page) for name, page in shown.items()}
     seed_inventory.seed(3 * seed_inventory.RESOURCES)
     assert seed_inventory.bench_resources().count() == 900
+    after = {name: _queries(*page) for name, page in shown.items()}
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_survey_seed_is_consistent_and_idempotent(small):
+    from django.http import QueryDict
+
+    from surveys.forms import AnswerForm, initial_from
+    from surveys.models import Invitation, Response, ResponseStatus
+    from surveys.results import Filters, compute
+
+    dataset, personas = seed.seed(tickets=100)
+    form = personas["survey_form"]
+    assert dataset["survey_responses"] == seed_surveys.bench_responses().count() == 60
+    v1, v2 = form.versions.order_by("number")
+    for version in (v1, v2):
+        types = set(version.questions.values_list("type", flat=True))
+        assert types == {"short_text", "long_text", "single", "multiple", "rating", "nps"} | {
+            "yes_no",
+            "date",
+            "number",
+            "email",
+            "section",
+        }
+        for question in version.questions.all():
+            assert all(getattr(question, f"label_{code}") for code in ("es", "pt", "fr"))
+            for option in question.options:
+                assert all(option[code] for code in ("en", "es", "pt", "fr")), option
+    responses = Response.objects.filter(version__form=form).select_related(
+        "invitation__sending", "version"
+    )
+    by_version = {v1.pk: 0, v2.pk: 0}
+    organisations = set()
+    for response in responses:
+        sending = response.invitation.sending
+        assert response.version_id == sending.version_id
+        assert sending.created_at <= response.started_at <= response.updated_at
+        assert response.invitation.user.memberships.filter(
+            organisation=sending.organisation
+        ).exists()
+        if response.status == ResponseStatus.SUBMITTED:
+            # What the answer form would have accepted, and stored as it stores it.
+            data = QueryDict(mutable=True)
+            for name, value in initial_from(response.answers).items():
+                data.setlist(name, [str(v) for v in value] if isinstance(value, list) else [value])
+            checked = AnswerForm(data, questions=list(response.version.questions.all()))
+            assert checked.is_valid(), checked.errors
+            assert checked.answers == response.answers
+            assert response.submitted_at == response.updated_at
+            by_version[response.version_id] += 1
+            organisations.add(sending.organisation_id)
+    assert all(by_version.values()), by_version
+    assert len(organisations) == 3
+    assert {len(i.token) for i in Invitation.objects.filter(sending__form=form)} == {32}
+
+    results = compute(form, Filters())
+    assert results.submitted == 60 and 0 < results.rate < 100
+    nps = next(q for q in results.questions if q.column.key == "nps").nps
+    assert nps.promoters > nps.detractors > 0 or nps.total < 20
+    invitation = personas["survey_invitation"]
+    assert invitation.user == personas["member"]
+    assert invitation.response.status == ResponseStatus.DRAFT
+    assert not invitation.sending.is_closed()
+    assert invitation.sending.version == v2
+
+    seed.seed(tickets=100)  # already there: nothing added
+    assert seed_surveys.bench_responses().count() == 60
+    assert seed_surveys.waiting_invitation(personas["member"]) == invitation
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("bench.urls")
+def test_the_survey_pages_read_as_many_queries_with_three_times_the_answers(small):
+    _, personas = seed.seed(tickets=100)
+    shown = {
+        name: (user, path)
+        for name, (user, path, *_) in pages.pages(personas).items()
+        if name.startswith("survey")
+    }
+    assert set(shown) == {"survey results (10,000)", "surveys (member)", "survey answer page"}
+    before = {name: _queries(*page) for name, page in shown.items()}
+    seed_surveys.seed(3 * seed_surveys.RESPONSES)
+    assert seed_surveys.bench_responses().count() == 180
     after = {name: _queries(*page) for name, page in shown.items()}
     assert after == before
