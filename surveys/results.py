@@ -216,8 +216,16 @@ class QuestionResult:
     def bars(self) -> list[Bar]:
         kind = self.column.type
         if kind in SCALES:
+            # Only an NPS has promoters and detractors: a 5 of 5 rating is not drawn in red.
+            grouped = kind == QuestionType.NPS
             return [
-                Bar(n, str(n), self.counts[n], _percent(self.counts[n], self.answered), _group(n))
+                Bar(
+                    n,
+                    str(n),
+                    self.counts[n],
+                    _percent(self.counts[n], self.answered),
+                    _group(n) if grouped else "",
+                )
                 for n in SCALES[kind]
             ]
         if kind == QuestionType.YES_NO:
