@@ -89,6 +89,7 @@ def long_words(live_world):
     _knowledge(world)
     _signing(world)
     _inventory(world, ticket)
+    _surveys(world)
     return world, ticket, contract, invitation_token(invitation)
 
 
@@ -161,6 +162,32 @@ def _inventory(world, ticket):
     inventory_services.ticket_resources_add(ticket=ticket, resources=[switch], by=world.member)
 
 
+def _surveys(world):
+    """A survey shared with the client, waiting for the member and answered by the manager."""
+    from surveys import services as survey_services
+    from surveys.models import Audience, QuestionType
+    from tests.surveys.factories import make_form
+
+    options = [{"value": "long", "en": TEXT_WORD, "es": TEXT_WORD}, {"value": "short", "en": "Ok"}]
+    form = make_form(
+        title=f"Encuesta {SUBJECT_WORD}",
+        title_es=f"Encuesta {SUBJECT_WORD}",
+        intro=TEXT_WORD,
+        shared_with_client=True,
+        questions=[
+            {"key": "nps", "type": QuestionType.NPS, "label": f"NPS {TEXT_WORD}", "required": True},
+            {"key": "rating", "type": QuestionType.RATING, "label": "Rating", "required": True},
+            {"key": "link", "type": QuestionType.SINGLE, "label": "Link", "options": options},
+            {"key": "story", "type": QuestionType.LONG_TEXT, "label": "Story"},
+        ],
+    )
+    sending = survey_services.send(form=form, organisation=world.org, audience=Audience.EVERYONE)
+    survey_services.submit(
+        invitation=sending.invitations.get(user=world.manager),
+        answers={"nps": 9, "rating": 4, "link": "long", "story": f"Bien {TEXT_WORD}"},
+    )
+
+
 def _wishes(world):
     """A wish in most columns, one with two versions, a comment and a vote."""
     from wishes import services as wish_services
@@ -211,6 +238,7 @@ def _visits(ticket, contract, invitation):
     from knowledge.models import Article
     from notifications import unsubscribe
     from signing.models import Document
+    from surveys.models import Invitation
     from wishes.models import Wish
 
     detail = f"/tickets/{ticket.number}/"
@@ -222,6 +250,9 @@ def _visits(ticket, contract, invitation):
     pending = Document.objects.get(title__startswith="Acta")
     signed = Document.objects.get(title__startswith="Contrato")
     switch = Resource.objects.get(name__startswith="Switch")
+    surveys = Invitation.objects.filter(sending__form__title__startswith="Encuesta")
+    survey = surveys.get(user=ticket.requester)
+    answered = surveys.get(response__status="submitted")
     return {
         "member": [
             Visit("dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -251,6 +282,8 @@ def _visits(ticket, contract, invitation):
             Visit("resource", switch.get_absolute_url(), shows=TEXT_WORD),
             # "Open a ticket about this": the form with the resource chosen.
             Visit("new_ticket_about", f"/tickets/new/?resource={switch.number}", shows=TEXT_WORD),
+            Visit("surveys", "/surveys/", shows=SUBJECT_WORD),
+            Visit("survey", survey.get_absolute_url(), shows=TEXT_WORD),
         ],
         "manager": [
             Visit("manager_dashboard", "/dashboard/", shows=SUBJECT_WORD),
@@ -268,6 +301,12 @@ def _visits(ticket, contract, invitation):
             # Prices are shown to managers only: one more column in the table.
             Visit("manager_resources", "/resources/?status=all", shows=TEXT_WORD),
             Visit("manager_resource", switch.get_absolute_url(), shows=TEXT_WORD),
+            Visit("manager_surveys", "/surveys/?tab=answered", shows=SUBJECT_WORD),
+            Visit("survey_answers", answered.get_absolute_url(), shows=TEXT_WORD),
+            # The form is shared with the client: its charts and text answers, on a phone too.
+            Visit(
+                "survey_results", f"/surveys/results/{answered.sending.form_id}/", shows=TEXT_WORD
+            ),
         ],
         "partner": [
             Visit("partner_dashboard", "/dashboard/", shows=ORG_WORD),
