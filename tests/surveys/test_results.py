@@ -4,6 +4,7 @@ import csv
 import io
 import secrets
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -406,3 +407,37 @@ def test_shared_results_refuse_a_post(world, client_for):
     form, _person = _shared(world)
     url = reverse("surveys:results", args=[form.pk])
     assert client_for(world.manager).post(url).status_code == 405
+
+
+def test_answers_of_another_type_count_as_before(world):
+    form, (version,) = make_form(SURVEY)
+    odd = [
+        {"rating": 4, "happy": False, "sites": 3, "links": ["fibre", "fibre", "radio"]},
+        {"rating": 5.0, "happy": "yes", "sites": "2.5", "links": ["fibre", 1]},
+        {"rating": True, "sites": "many", "links": "fibre", "link": 7, "story": ""},
+        {"rating": "5", "sites": 1.5, "links": [], "story": None, "nps": 11},
+    ]
+    answer(version, world.org, odd)
+    answer(version, world.org, [[1, 2]])  # not an object: a response, but no answers
+    results = compute(form, Filters())
+    assert results.submitted == 5
+    rating = figures(results, "rating")
+    assert (rating.answered, rating.average) == (1, 4)
+    assert [b.count for b in figures(results, "happy").bars] == [0, 1]
+    sites = figures(results, "sites")
+    assert (sites.answered, sites.average, sites.minimum, sites.maximum) == (
+        3,
+        pytest.approx(7 / 3),
+        Decimal("1.5"),
+        Decimal("3"),
+    )
+    links = figures(results, "links")
+    assert links.answered == 2
+    assert {b.value: b.count for b in links.bars} == {"fibre": 2, "radio": 1, "1": 1}
+    assert {b.value: b.count for b in figures(results, "link").bars} == {
+        "fibre": 0,
+        "radio": 0,
+        "7": 1,
+    }
+    assert figures(results, "story").answered == 0
+    assert figures(results, "nps").answered == 0
