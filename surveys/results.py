@@ -383,7 +383,7 @@ class Results:
 _PAIRS = """WITH
     chosen AS (SELECT * FROM ({responses}) AS chosen({columns})),
     pairs AS (
-        SELECT chosen.*, answer.key, answer.value
+        SELECT {carried}, answer.key, answer.value
         FROM chosen
         CROSS JOIN LATERAL jsonb_each(
             CASE WHEN jsonb_typeof(chosen.answers) = 'object' THEN chosen.answers ELSE '{{}}' END
@@ -446,7 +446,9 @@ def _rows(template: str, chosen: QuerySet, names: list[str], params: list) -> li
     sql, responses = chosen.order_by().values_list(*names).query.sql_with_params()
     columns = [_COLUMN_NAMES[name] for name in names]
     person = "person" if "person" in columns else "NULL"
-    pairs = _PAIRS.format(responses=sql, columns=", ".join(columns))
+    # Each answer carries its response's columns but the whole JSON.
+    carried = ", ".join(f"chosen.{name}" for name in columns if name != "answers")
+    pairs = _PAIRS.format(responses=sql, columns=", ".join(columns), carried=carried)
     query = template.format(pairs=pairs, person=person)
     with connection.cursor() as cursor:
         cursor.execute(query, [*responses, *params])
