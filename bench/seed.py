@@ -33,6 +33,7 @@ from bench import (
     seed_surveys,
     seed_wishes,
 )
+from bench.copyload import CopyLoader, next_ids
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "50"))
 MEMBERS_PER_ORG = int(os.environ.get("BENCH_MEMBERS_PER_ORG", "40"))
@@ -359,9 +360,8 @@ def _seed_tickets(target: int, agents) -> bool:
     return True
 
 
-def _next_ids(cursor, table) -> int:
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
-    return cursor.fetchone()[0]
+# The name the seeds and jobs import it by.
+_next_ids = next_ids
 
 
 def _other_columns(model, columns) -> dict:
@@ -378,8 +378,10 @@ def _other_columns(model, columns) -> dict:
     return extra
 
 
-class _TicketLoader:
+class _TicketLoader(CopyLoader):
     """Generates tickets with their comments, attachments and watchers, and COPYs them in."""
+
+    tables = LOADED_TABLES
 
     def __init__(self, agents):
         from accounts.models import Membership, Organisation
@@ -423,33 +425,9 @@ class _TicketLoader:
             )
         }
 
-        with connection.cursor() as cursor:
-            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
-            done = 0
-            while done < count:
-                size = min(CHUNK, count - done)
-                rows = {table: [] for table in LOADED_TABLES}
-                for _ in range(size):
-                    self._ticket(rows)
-                for table, (columns, extra) in self.columns.items():
-                    names = ", ".join([*columns, *extra])
-                    tail = tuple(extra.values())
-                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                        for row in rows[table]:
-                            copy.write_row(row + tail)
-                done += size
-            for table in LOADED_TABLES:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
+        self._load_chunks(count, self._ticket, CHUNK)
         # New tickets opened on the bench database continue the numbering.
         TicketNumber.objects.update_or_create(year=YEAR, defaults={"last": self.number})
-
-    def _id(self, table) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
 
     def _moment(self, start, end):
         return start + (end - start) * self.rng.random()

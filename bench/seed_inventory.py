@@ -33,6 +33,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.copyload import CopyLoader
 from inventory import attributes
 
 RESOURCES = int(os.environ.get("BENCH_RESOURCES", "50000"))
@@ -211,8 +212,10 @@ def _organisations() -> list[tuple[int, str]]:
 # The rows -------------------------------------------------------------------------------
 
 
-class _ResourceLoader:
+class _ResourceLoader(CopyLoader):
     """Generates resources with their history and ticket links, and COPYs them in."""
+
+    tables = LOADED_TABLES
 
     def __init__(self):
         from django.contrib.auth import get_user_model
@@ -285,10 +288,10 @@ class _ResourceLoader:
         self.statuses, self.status_weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
 
     def load(self, count: int):
-        from bench.seed import _next_ids, _other_columns
+        from bench.seed import _other_columns
         from inventory.models import Resource, ResourceChange, ResourceNumber, TicketResource
 
-        columns = {
+        self.columns = {
             model._meta.db_table: (names, _other_columns(model, names))
             for model, names in (
                 (Resource, RESOURCE_COLUMNS),
@@ -296,33 +299,9 @@ class _ResourceLoader:
                 (TicketResource, LINK_COLUMNS),
             )
         }
-        with connection.cursor() as cursor:
-            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
-            done = 0
-            while done < count:
-                size = min(CHUNK, count - done)
-                rows = {table: [] for table in LOADED_TABLES}
-                for _ in range(size):
-                    self._resource(rows)
-                for table, (names, extra) in columns.items():
-                    listed = ", ".join(f'"{name}"' for name in [*names, *extra])
-                    tail = tuple(extra.values())
-                    with cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
-                        for row in rows[table]:
-                            copy.write_row(row + tail)
-                done += size
-            for table in LOADED_TABLES:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
+        self._load_chunks(count, self._resource, CHUNK)
         # Resources saved later on the bench database continue the numbering.
         ResourceNumber.objects.update_or_create(year=YEAR, defaults={"last": self.number})
-
-    def _id(self, table) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
 
     def _resource(self, rows):
         rng = self.rng

@@ -24,6 +24,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.copyload import CopyLoader
+
 ARTICLES = int(os.environ.get("BENCH_KB_ARTICLES", "25000"))
 CHUNK = 2_500  # articles generated and copied at a time
 LANGUAGES = ("es", "en", "pt", "fr")
@@ -167,7 +169,9 @@ def _columns(model, names) -> dict:
     return {k: v for k, v in _other_columns(model, names).items() if k not in generated}
 
 
-class _Loader:
+class _Loader(CopyLoader):
+    tables = LOADED_TABLES
+
     def __init__(self):
         from django.contrib.auth import get_user_model
 
@@ -193,10 +197,9 @@ class _Loader:
             raise RuntimeError("seed the bench's agents first (bench.seed._seed_agents)")
 
     def load(self, count: int):
-        from bench.seed import _next_ids
         from knowledge.models import Article, ArticleTranslation
 
-        columns = {
+        self.columns = {
             "knowledge_article": (ARTICLE_COLUMNS, _columns(Article, ARTICLE_COLUMNS)),
             "knowledge_articletranslation": (
                 TEXT_COLUMNS,
@@ -204,31 +207,7 @@ class _Loader:
             ),
             "knowledge_article_organisations": (LIMIT_COLUMNS, {}),
         }
-        with connection.cursor() as cursor:
-            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
-            done = 0
-            while done < count:
-                size = min(CHUNK, count - done)
-                rows = {table: [] for table in LOADED_TABLES}
-                for _ in range(size):
-                    self._article(rows)
-                for table, (names, extra) in columns.items():
-                    listed = ", ".join([*names, *extra])
-                    tail = tuple(extra.values())
-                    with cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
-                        for row in rows[table]:
-                            copy.write_row(row + tail)
-                done += size
-            for table in LOADED_TABLES:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
-
-    def _id(self, table) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
+        self._load_chunks(count, self._article, CHUNK)
 
     def _article(self, rows):
         rng = self.rng

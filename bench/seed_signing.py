@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench import seed_signing_pdf
+from bench.copyload import CopyLoader
 
 DOCUMENTS = int(os.environ.get("BENCH_DOCUMENTS", "10000"))
 YEAR = 2026  # numbers DOC-2026-NNNNN, formatted as signing.services.common._next_number does
@@ -189,8 +190,10 @@ def seed(target: int | None = None) -> bool:
 # The rows -------------------------------------------------------------------------------
 
 
-class _DocumentLoader:
+class _DocumentLoader(CopyLoader):
     """Generates documents with their version, signers and trail, and COPYs them in."""
+
+    tables = LOADED_TABLES
 
     def __init__(self):
         from django.contrib.auth import get_user_model
@@ -247,10 +250,10 @@ class _DocumentLoader:
         self.status_weights = list(STATUS_WEIGHTS.values())
 
     def load(self, count: int):
-        from bench.seed import _next_ids, _other_columns
+        from bench.seed import _other_columns
         from signing.models import Document, DocumentEvent, DocumentNumber, DocumentVersion, Signer
 
-        columns = {
+        self.columns = {
             model._meta.db_table: (names, _other_columns(model, names))
             for model, names in (
                 (Document, DOCUMENT_COLUMNS),
@@ -259,33 +262,9 @@ class _DocumentLoader:
                 (DocumentEvent, EVENT_COLUMNS),
             )
         }
-        with connection.cursor() as cursor:
-            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
-            done = 0
-            while done < count:
-                size = min(CHUNK, count - done)
-                rows = {table: [] for table in LOADED_TABLES}
-                for _ in range(size):
-                    self._document(rows)
-                for table, (names, extra) in columns.items():
-                    listed = ", ".join(f'"{name}"' for name in [*names, *extra])
-                    tail = tuple(extra.values())
-                    with cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
-                        for row in rows[table]:
-                            copy.write_row(row + tail)
-                done += size
-            for table in LOADED_TABLES:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
+        self._load_chunks(count, self._document, CHUNK)
         # Documents sent later on the bench database continue the numbering.
         DocumentNumber.objects.update_or_create(year=YEAR, defaults={"last": self.number})
-
-    def _id(self, table) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
 
     def _between(self, start, end):
         return start + (end - start) * self.rng.random()

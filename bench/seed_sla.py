@@ -128,7 +128,8 @@ def policies() -> dict[int, object]:
 @transaction.atomic
 def seed() -> int:
     """Clocks for the bench tickets that have none; how many tickets got them."""
-    from bench.seed import _next_ids, _other_columns
+    from bench.copyload import next_ids as _next_ids
+    from bench.seed import _other_columns
     from sla.models import TicketClock
 
     with connection.cursor() as cursor:

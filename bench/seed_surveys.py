@@ -30,6 +30,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.copyload import CopyLoader
+
 RESPONSES = int(os.environ.get("BENCH_SURVEY_RESPONSES", "10000"))
 CHUNK = 5_000  # invitations generated and copied at a time
 FORM_TITLE = "Bench satisfaction survey"
@@ -347,8 +349,10 @@ def _organisations() -> list[int]:
     )
 
 
-class _Loader:
+class _Loader(CopyLoader):
     """Sends rounds of the form and COPYs in who was asked and what they answered."""
+
+    tables = LOADED_TABLES
 
     def __init__(self, form, by):
         from accounts.models import Membership
@@ -376,7 +380,7 @@ class _Loader:
         self.rng = random.Random(20260606 + self.rounds)
 
     def load(self, missing: int):
-        from bench.seed import _next_ids, _other_columns
+        from bench.seed import _other_columns
         from surveys.models import Invitation, Response
 
         self.columns = {
@@ -384,32 +388,18 @@ class _Loader:
             for model, names in ((Invitation, INVITATION_COLUMNS), (Response, RESPONSE_COLUMNS))
         }
         with connection.cursor() as cursor:
-            self.ids = {table: _next_ids(cursor, table) for table in LOADED_TABLES}
+            self._open(cursor)
             self.rows = {table: [] for table in LOADED_TABLES}
             if not self.form.sendings.filter(closed_at=None).exists():
                 missing -= self._open_sending(cursor)
             while missing > 0:
                 missing -= self._round(cursor, missing)
             self._flush(cursor)
-            for table in LOADED_TABLES:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT MAX(id) FROM {table}))"
-                )
-
-    def _id(self, table) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
+            self._close(cursor)
 
     def _flush(self, cursor):
-        for table, (names, extra) in self.columns.items():
-            listed = ", ".join(f'"{name}"' for name in [*names, *extra])
-            tail = tuple(extra.values())
-            with cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
-                for row in self.rows[table]:
-                    copy.write_row(row + tail)
-            self.rows[table] = []
+        self._copy(cursor, self.rows)
+        self.rows = {table: [] for table in LOADED_TABLES}
 
     def _sendings(self, version, orgs, sent_at, **fields) -> list:
         from surveys.models import Sending
