@@ -34,7 +34,13 @@ The agents' admin (tickets/admin):
   by its save() in the admin's transaction, after the reply and note and before
   the status; a ValidationError({field: message}) from save() undoes the whole
   submission and shows the message on the form;
-- ticket_panels(request, ticket): read-only blocks between the page's fieldsets.
+- ticket_panels(request, ticket): read-only blocks between the page's fieldsets;
+- composer_tools(request, ticket, kind): a Panel inside the reply form
+  (kind "reply") and the internal-note form (kind "note"), above its text box,
+  whose <textarea> carries data-composer="<kind>" and data-ticket="<pk>": the
+  canned replies' picker;
+- reply_signature(request, ticket): text put after every public reply the agent
+  sends from the ticket page, shown under the reply box before it is sent.
 A Panel's `context` is in its page's context under its `name`, where its
 template and the tests find it.
 """
@@ -97,6 +103,12 @@ class TicketPart:
 
     def ticket_panels(self, request, ticket) -> list[Panel]:
         return []
+
+    def composer_tools(self, request, ticket, kind: str) -> Panel | None:
+        return None
+
+    def reply_signature(self, request, ticket) -> str:
+        return ""
 
 
 _parts: dict[str, TicketPart] = {}
