@@ -10,6 +10,7 @@ from .catalogue import (
     TicketPolicy,
 )
 from .recurring import RecurringRun, RecurringTicket
+from .relations import LinkKind, QueueDefault, SavedView, SavedViewQuerySet, Tag, TicketLink
 from .thread import (
     COMMENT_SEARCH_VECTOR,
     Attachment,
@@ -30,7 +31,9 @@ __all__ = [
     "ClientTask",
     "Comment",
     "CommentQuerySet",
+    "LinkKind",
     "PriorityRule",
+    "QueueDefault",
     "Rating",
     "RecurringRun",
     "RecurringTicket",
@@ -38,7 +41,11 @@ __all__ = [
     "RequestType",
     "RequestTypeField",
     "RequestTypeQuerySet",
+    "SavedView",
+    "SavedViewQuerySet",
+    "Tag",
     "Ticket",
+    "TicketLink",
     "TicketMute",
     "TicketNumber",
     "TicketPolicy",
