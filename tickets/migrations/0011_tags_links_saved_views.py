@@ -118,6 +118,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "saved view",
                 "verbose_name_plural": "saved views",
+                "permissions": [("manage_shared_views", "Can manage the shared queue views")],
                 "ordering": ["position", "name", "pk"],
             },
         ),

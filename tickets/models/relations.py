@@ -118,6 +118,8 @@ class SavedView(Translated):
         ordering = ["position", "name", "pk"]
         verbose_name = _("saved view")
         verbose_name_plural = _("saved views")
+        # Agents keep their own views; shared ones are the supervisors'.
+        permissions = [("manage_shared_views", _("Can manage the shared queue views"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["key"], condition=~Q(key=""), name="saved_view_key_unique"
