@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "inventory",
     "surveys",
+    "canned",
 ]
 
 MIDDLEWARE = [
