@@ -149,6 +149,12 @@ def _nobody(value) -> str:
     return value if value != "" else _("nobody")
 
 
+def _link_kind(value) -> str:
+    from .relations import link_label
+
+    return link_label(value)
+
+
 KINDS = [
     Kind("ticket_opened", gettext_lazy("New tickets"), loud=True, staff_loud=True),
     Kind("ticket_replied", gettext_lazy("Replies"), staff_loud=True),
@@ -326,6 +332,32 @@ VERBS = [
         "ticket_updated",
         action=pgettext_lazy("e-mail subject", "Task done"),
     ),
+    # Agents' own filing (tickets/relations.py): internal, in the history, nobody notified.
+    _verb(
+        "ticket_tag_added",
+        gettext_lazy("%(actor)s tagged %(number)s %(tag)s"),
+        "internal_note",
+        notify=False,
+    ),
+    _verb(
+        "ticket_tag_removed",
+        gettext_lazy("%(actor)s removed the tag %(tag)s from %(number)s"),
+        "internal_note",
+        notify=False,
+    ),
+    _verb(
+        "ticket_linked",
+        gettext_lazy("%(actor)s linked %(number)s: %(kind)s %(other)s"),
+        "internal_note",
+        labels={"kind": _link_kind},
+        notify=False,
+    ),
+    _verb(
+        "ticket_unlinked",
+        gettext_lazy("%(actor)s unlinked %(number)s from %(other)s"),
+        "internal_note",
+        notify=False,
+    ),
     _verb(
         "recurring_ticket_opened",
         gettext_lazy("%(number)s was opened from a recurring schedule: %(subject)s"),
@@ -396,6 +428,10 @@ _WORK_TICKETS = [
     "tickets.view_rating",
     "tickets.view_category",
     "tickets.view_requesttype",
+    # Their own saved queue views (SavedViewAdmin keeps them to their own).
+    "tickets.view_savedview",
+    "tickets.change_savedview",
+    "tickets.delete_savedview",
 ]
 
 # Whoever works tickets may schedule them: a recurring schedule only opens, on
@@ -432,6 +468,7 @@ _CONFIGURE_TICKETS = [
     "tickets.change_ticketpolicy",
     "tickets.delete_ticketpolicy",
     "tickets.delete_recurringticket",
+    "tickets.manage_shared_views",
 ]
 
 STAFF = {

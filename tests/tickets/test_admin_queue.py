@@ -175,7 +175,8 @@ def test_queue_pages_read_one_row_past_the_page_and_count_nothing(client_for, wo
 
     with CaptureQueriesContext(connection) as first:
         page = listed(client)
-    sqls = [q["sql"] for q in first.captured_queries]
+    # The saved views' counts are one aggregate of their own (tests/tickets/test_queue_views.py).
+    sqls = [q["sql"] for q in first.captured_queries if " FILTER (WHERE " not in q["sql"]]
     assert not [sql for sql in sqls if "COUNT(" in sql and '"tickets_ticket"' in sql]
     reads = [sql for sql in sqls if re.match(r'SELECT .* FROM "tickets_ticket"', sql)]
     assert len(reads) == 1 and reads[0].endswith("LIMIT 3")  # the page and one row more

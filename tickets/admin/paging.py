@@ -15,6 +15,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from .. import presence
+
 # Stands for the ticket in the change URL reversed once per page.
 _PK = "~"
 
@@ -74,6 +76,10 @@ class QueueChangeList(ChangeList):
             raise IncorrectLookupParameters from error
         self.paginator = paginator
         self.result_list = page.object_list
+        # Who has each of the page's tickets open: one Redis round trip a page.
+        viewers = presence.viewers_many(ticket.pk for ticket in self.result_list)
+        for ticket in self.result_list:
+            ticket.queue_viewers = viewers.get(ticket.pk, [])
         self.result_count = paginator.count
         self.count_known = not paginator.has_more
         self.multi_page = paginator.num_pages > 1

@@ -7,24 +7,26 @@ mark and next deadline come from sla/parts.py).
 
 from functools import lru_cache
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, F, IntegerField, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import admin_followups, services
+from .. import admin_followups, queue_views
 from ..admin_forms import AGENT_STATUS_CHOICES, agent_status_label
-from ..models import Ticket
+from ..models import Tag, Ticket
 from ..parts import parts
 from ..search import comments_matching
 from ..states import OPEN_STATUSES, PRIORITY_RANK, Status
+from . import bulk, relations, saved_views
 from .paging import QueueChangeList
 
 # --- The queue -------------------------------------------------------------
@@ -44,7 +46,9 @@ class StatusFilter(admin.SimpleListFilter):
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
         searching = request.GET.get(SEARCH_VAR, "").strip()
-        self.default = self.ALL if searching else self.ANY_OPEN
+        # A saved view says which statuses it keeps (tickets/queue_views.py).
+        viewing = request.GET.get(saved_views.VIEW_PARAM)
+        self.default = self.ALL if searching or viewing else self.ANY_OPEN
 
     def lookups(self, request, model_admin):
         return [(self.ANY_OPEN, _("Any open status")), (self.ALL, _("All")), *AGENT_STATUS_CHOICES]
@@ -116,7 +120,14 @@ QUEUE_NAMES = {
     "requester_name": _user_name("requester"),
     "organisation_name": F("organisation__name"),
     "assignee_name": _user_name("assignee"),
+    # Read for the page's rows only: a subquery in the select list.
+    "tag_names": ArraySubquery(
+        Tag.tickets.through.objects.filter(ticket_id=OuterRef("pk"))
+        .order_by("tag__name")
+        .values("tag__name")
+    ),
 }
+TAGS_SHOWN = 3  # the tags column stays narrow: the rest are "+N"
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -158,19 +169,24 @@ class TicketQueueMixin:
     list_display = [
         "number",
         "subject",
+        "tag_list",
         "client",
         "status_label",
         "priority_label",
         admin_followups.escalation,
         "assigned_to",
+        "viewing",
         "client_activity",
     ]
     list_display_links = ["number", "subject"]
     list_filter = [
+        saved_views.SavedViewFilter,
         StatusFilter,
         "priority",
         admin_followups.EscalationFilter,
         AssignedFilter,
+        saved_views.TagFilter,
+        saved_views.LinkedFilter,
         "organisation",
         "category",
     ]
@@ -184,8 +200,8 @@ class TicketQueueMixin:
         "requester__display_name",
     ]
     search_help_text = _(
-        "Number, subject, the requester's e-mail or name, or words of the description, "
-        "replies and internal notes."
+        "Number, subject, a tag, the requester's e-mail or name, or words of the "
+        "description, replies and internal notes."
     )
     ordering = ["-last_client_activity_at", "-pk"]
     # The queue is paged without counting every ticket on every page
@@ -194,7 +210,20 @@ class TicketQueueMixin:
     list_per_page = 50
     # Not shown in the queue: left out of its page's rows (paging.QueueChangeList).
     list_defer = ["description", "extra"]
-    actions = ["assign_to_me", "merge_tickets"]
+    actions = [
+        "assign_to_me",
+        "bulk_assign",
+        "bulk_status",
+        "bulk_priority",
+        "bulk_tag",
+        "merge_tickets",
+    ]
+    # Bulk actions through the services, one ticket at a time (tickets/admin/bulk.py).
+    assign_to_me = bulk.assign_to_me
+    bulk_assign = bulk.bulk_assign
+    bulk_status = bulk.bulk_status
+    bulk_priority = bulk.bulk_priority
+    bulk_tag = bulk.bulk_tag
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -220,7 +249,19 @@ class TicketQueueMixin:
         # The queue needs the page's width for its columns (SLA, deadline,
         # assignee at 1280 px); the admin's other pages are a click away.
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # The saved views' form and the live refresh (tickets/admin/saved_views.py).
+            response.context_data.update(saved_views.queue_context(request, changelist))
+        return response
+
+    def get_ordering(self, request):
+        view = getattr(request, "queue_view", None)  # set by SavedViewFilter
+        return queue_views.ordering_for(view) if view is not None else super().get_ordering(request)
+
+    def get_urls(self):
+        return [*saved_views.urls(self), *relations.urls(self), *super().get_urls()]
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -228,7 +269,12 @@ class TicketQueueMixin:
             # And the words of the thread: replies and internal notes (this is
             # staff's search, and staff read both on the ticket page).
             in_thread = comments_matching(search_term, internal=True).values("ticket_id")
-            found = found | queryset.filter(pk__in=in_thread)
+            tagged = Tag.tickets.through.objects.filter(tag__name__iexact=search_term.strip())
+            found = (
+                found
+                | queryset.filter(pk__in=in_thread)
+                | queryset.filter(pk__in=tagged.values("ticket_id"))
+            )
         queryset = found
         # An autocomplete may ask for one organisation's tickets only: the
         # objectives of a contract link tickets of its organisation (contracts/admin/objectives.py).
@@ -289,21 +335,35 @@ class TicketQueueMixin:
     def assigned_to(self, obj):
         return obj.assignee_name or "—"
 
-    # --- Actions ---
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        names = getattr(obj, "tag_names", None) or []
+        more = len(names) - TAGS_SHOWN
+        return format_html(
+            '<span class="ticket-tags">{}{}</span>',
+            format_html_join(
+                "", '<span class="ticket-tag">{}</span>', ((n,) for n in names[:TAGS_SHOWN])
+            ),
+            format_html('<span class="ticket-tag ticket-tag--more">+{}</span>', more)
+            if more > 0
+            else "",
+        )
 
-    @admin.action(description=_("Assign to me"), permissions=["change"])
-    def assign_to_me(self, request, queryset):
-        count = 0
-        for ticket in queryset.exclude(assignee=request.user):
-            services.ticket_assign(ticket=ticket, assignee=request.user, by=request.user)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d ticket assigned to you.", "%(count)d tickets assigned to you.", count
-            )
-            % {"count": count},
-            messages.SUCCESS,
+    @admin.display(description=_("viewing"))
+    def viewing(self, obj):
+        # Who has the ticket open now (tickets/presence.py, read once per page).
+        viewers = getattr(obj, "queue_viewers", None) or []
+        return format_html_join(
+            " ",
+            '<span class="ticket-viewer{}" title="{}">{}</span>',
+            (
+                (
+                    " ticket-viewer--typing" if v.typing else "",
+                    gettext("%(name)s is typing") % {"name": v.name} if v.typing else v.name,
+                    v.name,
+                )
+                for v in viewers
+            ),
         )
 
 
