@@ -54,6 +54,7 @@ install-test: $(VENV)/.test-installed $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 # pdftoppm, which renders the sealed PDFs they download), Pango and the DejaVu
 # fonts for WeasyPrint (the statements of hours, the documents to sign and their
 # certificates; fonts-dejavu-extra has the italic of a typed signature).
+# dovecot-imapd: the tests of replies by e-mail read a real IMAP mailbox.
 WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra
 
 system-packages:
@@ -62,6 +63,7 @@ system-packages:
 	dpkg -s $(WEASYPRINT_PACKAGES) >/dev/null 2>&1 || missing="$$missing $(WEASYPRINT_PACKAGES)"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ "$(NEED_CHROMIUM)" != "1" ] || command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ "$(NEED_DOVECOT)" != "1" ] || command -v dovecot >/dev/null 2>&1 || missing="$$missing dovecot-imapd"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
@@ -96,6 +98,7 @@ run: compilemessages demo vendor
 # which pytest-django runs together, do not end the run on one process alone.
 TEST_WORKERS ?= auto
 test: NEED_CHROMIUM=1
+test: NEED_DOVECOT=1
 test: system-packages install-test services compilemessages vendor
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "inventory",
     "surveys",
+    "mailin",
     "canned",
 ]
 
@@ -229,6 +230,21 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Support <support@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Replies by e-mail (mailin/). A ticket's notification e-mails carry a Reply-To made
+# from this template ("reply+{token}@support.example"); empty: no Reply-To.
+INBOUND_REPLY_ADDRESS = env.str("INBOUND_REPLY_ADDRESS", default="")
+# The mailbox those replies land in, read by a beat job; empty: not read.
+# imaps://user:password@host:993/INBOX (imap:// for no TLS).
+INBOUND_EMAIL_URL = env.str("INBOUND_EMAIL_URL", default="")
+INBOUND_EMAIL_POLL_SECONDS = env.float("INBOUND_EMAIL_POLL_SECONDS", default=60)
+# What becomes of a message once handled (it is always marked \Seen): moved to this
+# folder, or deleted; neither: it stays where it is.
+INBOUND_EMAIL_MOVE_TO = env.str("INBOUND_EMAIL_MOVE_TO", default="")
+INBOUND_EMAIL_DELETE = env.bool("INBOUND_EMAIL_DELETE", default=False)
+# Mailgun's HTTP webhook signing key: inbound mail posted to /mail/mailgun/mime;
+# empty: that URL is a 404.
+INBOUND_MAILGUN_SIGNING_KEY = env.str("INBOUND_MAILGUN_SIGNING_KEY", default="")
 
 # Security headers. The CSP allows nothing from elsewhere and no inline script
 # or style: htmx runs from our static files with its inline indicator styles

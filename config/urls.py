@@ -24,6 +24,7 @@ urlpatterns = [
     path("diagnostics/", include("diagnostics.urls")),
     path("resources/", include("inventory.urls")),
     path("surveys/", include("surveys.urls")),
+    path("mail/", include("mailin.urls")),
     path("", include("portal.urls")),
 ]
 

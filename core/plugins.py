@@ -16,6 +16,8 @@ walks through an example.
     WIDGETS    Widget   a panel of the client dashboard or of the profile page
     DEMO       DemoStep the app's part of `manage.py demo` (one, or a list)
     STAFF      dict     {staff group: [permission, ...]}: what its staff may do in the admin
+    REPLY_ADDRESS  callable (notification, user) -> address or None: a notification
+               e-mail's Reply-To (mailin: a ticket's reply address for that person)
     BEAT       BeatJob  (in tasks.py) a periodic job of the beat schedule
 """
 
@@ -377,6 +379,20 @@ def staff_permissions() -> dict[str, set[str]]:
     return merged
 
 
+@functools.cache
+def _reply_addresses() -> list[Callable]:
+    return [mod.REPLY_ADDRESS for mod in _modules("plugin") if getattr(mod, "REPLY_ADDRESS", None)]
+
+
+def reply_address(notification, user) -> str | None:
+    """The Reply-To of `user`'s e-mail about `notification`: the first an app gives, or None."""
+    for declared in _reply_addresses():
+        address = declared(notification, user)
+        if address:
+            return address
+    return None
+
+
 def beat_schedule() -> dict:
     return {name: job.entry() for name, job in beat_jobs().items()}
 
@@ -417,6 +433,7 @@ def clear() -> None:
         demo_steps,
         beat_jobs,
         staff_permissions,
+        _reply_addresses,
     ):
         collected.cache_clear()
 

@@ -216,8 +216,15 @@ def _reply_refusal(ticket) -> str:
 
 @transaction.atomic
 def comment_add(
-    *, ticket, author, body: str, internal: bool = False, attachments: Iterable[CleanUpload] = ()
+    *,
+    ticket,
+    author,
+    body: str,
+    internal: bool = False,
+    attachments: Iterable[CleanUpload] = (),
+    via: str = "",
 ) -> Comment:
+    """`via`: how it reached us when not through the portal ("email"), kept in its data."""
     body = (body or "").strip()
     attachments = list(attachments)
     if not body and not attachments:
@@ -228,7 +235,13 @@ def comment_add(
     ticket = _lock(ticket)
     if not internal and not ticket.takes_replies:
         raise ValidationError(_reply_refusal(ticket))
-    comment = Comment.objects.create(ticket=ticket, author=author, body=body, is_internal=internal)
+    comment = Comment.objects.create(
+        ticket=ticket,
+        author=author,
+        body=body,
+        is_internal=internal,
+        data={"via": via} if via else {},
+    )
     _store_attachments(ticket, attachments, author, comment=comment, internal=internal)
     if internal:
         _event(ticket, author, "ticket_note_added", internal=True, target=comment)

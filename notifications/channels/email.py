@@ -67,6 +67,8 @@ class EmailChannel(Channel):
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
+            # An app may let the person answer by e-mail (mailin: the ticket's reply address).
+            reply_to=[address] if (address := plugins.reply_address(notification, user)) else None,
             headers={
                 **thread_headers(notification, message),
                 "Auto-Submitted": "auto-generated",
