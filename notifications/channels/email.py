@@ -6,7 +6,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from core import i18n
+from core import i18n, plugins
 
 from .. import unsubscribe
 from ..models import Channel as ChannelKey
