@@ -210,6 +210,7 @@ def poll_view(request, *, model_admin):
     for param in (live.VERSION_PARAM, live.TOKEN_PARAM):
         request.GET.pop(param, None)
     changelist = model_admin.get_changelist_instance(request)
+    changelist.formset = None  # the queue edits nothing in its rows
     context = {
         "cl": changelist,
         "opts": model_admin.opts,
