@@ -41,10 +41,15 @@ from django.utils.functional import Promise
 #   told directly; not in the feed, where the subject's own event is.
 # - ORGANISATION: the whole organisation reads it; its managers are notified.
 # - MANAGERS: the managers and partners only (contracts and hours are theirs).
+# - STAFF: the support staff its data names as `staff_ids` (a colleague
+#   mentioned in an internal note); never a client.
 SUBJECT = "subject"
 PERSON = "person"
 ORGANISATION = "organisation"
 MANAGERS = "managers"
+STAFF = "staff"
+# The audiences whose events are about a subject (a ticket) named in their data.
+SUBJECT_AUDIENCES = (SUBJECT, PERSON, STAFF)
 
 # Which supervisors hear of an event besides its subject's owner (Verb.supervisors):
 # always; while the subject has no owner; or that, only when a client acted.
@@ -126,7 +131,8 @@ class Subject:
     - `visible(user)`: a queryset of the references `user` may open (one column,
       `data_key`'s values), used as a subquery.
     - `people(obj)`: ids of the clients it concerns; `owner(obj)`: the id of the
-      staff member who owns it, or None.
+      staff member who owns it, or None; `followers(obj)`: ids of the other staff
+      who chose to hear of it as its owner does.
     - `muted(obj)`: a queryset of the ids of the users who muted it; `mute(obj,
       user)` mutes it for them (an e-mail's unsubscribe link).
     - `url(ref, event=None)`: its page in the portal (at the event's own place
@@ -147,6 +153,7 @@ class Subject:
     admin_url: Callable
     people: Callable = lambda obj: set()
     owner: Callable = lambda obj: None
+    followers: Callable = lambda obj: ()
     muted: Callable | None = None
     mute: Callable | None = None
     label: Promise | None = None
@@ -274,7 +281,7 @@ def verbs() -> dict[str, Verb]:
     for verb in found.values():
         if verb.kind not in known:
             raise ImproperlyConfigured(f"Verb {verb.key!r} has an unknown kind {verb.kind!r}.")
-        if verb.audience in (SUBJECT, PERSON) and verb.subject not in subjects_:
+        if verb.audience in (SUBJECT, PERSON, STAFF) and verb.subject not in subjects_:
             raise ImproperlyConfigured(f"Verb {verb.key!r} names no known subject.")
         if (
             verb.supervisors == ALWAYS
@@ -418,7 +425,7 @@ def verbs_of_subject(subject: str, *audiences: str) -> list[str]:
 
 def subject_of(verb_key: str) -> Subject | None:
     verb = verbs().get(verb_key)
-    if verb is None or verb.audience not in (SUBJECT, PERSON):
+    if verb is None or verb.audience not in (SUBJECT, PERSON, STAFF):
         return None
     return subjects().get(verb.subject)
 

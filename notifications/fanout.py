@@ -62,8 +62,13 @@ def recipients(event, subject=None) -> list:
         owner_id = about.owner(subject)
         if owner_id:
             staff_q |= Q(pk=owner_id)
+        followers = list(about.followers(subject))
+        if followers:
+            staff_q |= Q(pk__in=followers)
         if _supervisors_hear(event, verb, owner_id):
             staff_q |= Q(groups__name=SUPERVISOR)
+    elif verb.audience == plugins.STAFF:
+        staff_q |= Q(pk__in=event.data.get("staff_ids") or [])
     elif verb.audience == plugins.PERSON and not event.is_internal:
         # Only the person named, and only about a subject of the event's organisation.
         client_ids = {event.data.get("user_id")}

@@ -51,7 +51,7 @@ def kinds_for(user) -> list:
     subject_kinds = {
         verb.kind
         for verb in plugins.verbs().values()
-        if verb.audience in (plugins.SUBJECT, plugins.PERSON)
+        if verb.audience in (plugins.SUBJECT, plugins.PERSON, plugins.STAFF)
     }
     return [
         kind

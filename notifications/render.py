@@ -124,7 +124,7 @@ def _visible(about, reference, subject, user) -> bool:
 def _path(event, user, verb, about, reference, subject) -> str:
     if subject is not None:
         return about.admin_url(subject) if user.is_staff else about.url(reference, event)
-    if verb is not None and verb.audience not in (plugins.SUBJECT, plugins.PERSON) and verb.link:
+    if verb is not None and verb.audience not in plugins.SUBJECT_AUDIENCES and verb.link:
         path = verb.link(event, staff=user.is_staff)
         if path:
             return path

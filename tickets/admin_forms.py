@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from core.uploads import clean_uploads
 
-from . import states
+from . import mentions, states
 from .models import RecurringTicket, Ticket
 from .states import Actor, Status
 
@@ -26,10 +26,6 @@ def agent_status_label(status: str) -> str:
 
 
 AGENT_STATUS_CHOICES = [(value, agent_status_label(value)) for value in Status.values]
-
-# What the agent changed is what differs from the page they saw, not from the
-# database now: a colleague's change made meanwhile is not undone by a stale form.
-WORK_FIELDS = ("status", "priority", "assignee")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -55,95 +51,143 @@ class MultipleFileField(forms.FileField):
 
 
 class TicketWorkForm(forms.ModelForm):
-    """Status, priority and assignee, a reply and an internal note, on one page.
+    """The ticket page's own admin form: what the apps above tickets join to it.
 
-    The apps above tickets join their own fields to it (tickets/parts.py: the
-    time spent, contracts/admin/ticket_time.py).
+    The agent's actions (reply, internal note, status, priority, assignee) are
+    each a small form of their own (ReplyForm, NoteForm, WorkForm, posted by
+    tickets/admin/workspace.py), so that nothing typed in one is lost to an
+    error in another. What stays here is saved by the page's Save button: the
+    parts' fields (the time spent, contracts/admin/ticket_time.py) and the
+    client tasks.
     """
-
-    reply = forms.CharField(
-        label=_("Message"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "class": "ticket-composer__text"}),
-        help_text=_("Sent to the client and everyone following the ticket."),
-    )
-    reply_files = MultipleFileField(label=_("Attachments"))
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-composer__text"}),
-        help_text=_("Only support staff see it."),
-    )
-    note_files = MultipleFileField(label=_("Attachments"))
-    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Ticket
-        fields = list(WORK_FIELDS)
+        fields = []
 
     # Set by TicketAdmin.get_form when the services refused the first attempt
     # at saving this very submission: (field name or None, ValidationError).
     refusal = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ticket = self.instance
-        if "status" in self.fields:
-            field = self.fields["status"]
-            # Any status is accepted here and the service judges the move (with
-            # its own message); the select offers only the moves states.py allows.
-            field.choices = AGENT_STATUS_CHOICES
-            offered = {ticket.status, *states.allowed_targets(ticket.status, Actor.AGENT)}
-            field.widget.choices = [c for c in AGENT_STATUS_CHOICES if c[0] in offered]
-        if "assignee" in self.fields:
-            field = self.fields["assignee"]
-            field.queryset = (
-                get_user_model()
-                .objects.filter(is_staff=True, is_active=True)
-                .order_by("display_name", "email")
-            )
-            field.empty_label = _("Nobody")
-        self.fields["seen"].initial = self.seen_value(ticket)
-
-    def _post_clean(self):
-        # The model validates the posted values, then the instance goes back to
-        # what the database holds: the services make the changes, and a page shown
-        # again with errors must not present an unsaved status as the current one.
-        attnames = [self.instance._meta.get_field(name).attname for name in WORK_FIELDS]
-        held = {attname: getattr(self.instance, attname) for attname in attnames}
-        super()._post_clean()
-        for attname, value in held.items():
-            setattr(self.instance, attname, value)
-
-    @staticmethod
-    def seen_value(ticket) -> str:
-        return "|".join([ticket.status, ticket.priority, str(ticket.assignee_id or "")])
-
-    def touched(self, name: str) -> bool:
-        """Did the agent change this work field on the page they were shown?"""
-        if name not in self.fields:
-            return False
-        seen = self.cleaned_data.get("seen", "").split("|")
-        if len(seen) != len(WORK_FIELDS):
-            return name in self.changed_data
-        shown = dict(zip(WORK_FIELDS, seen, strict=True))[name]
-        value = self.cleaned_data.get(name)
-        if name == "assignee":
-            value = value.pk if value else ""
-        return str(value) != shown
-
     def clean(self):
         cleaned = super().clean()
-        writes = any(cleaned.get(name) for name in ("reply", "reply_files", "note", "note_files"))
-        if writes and self.instance.merged_into_id:
-            raise ValidationError(
-                _("This ticket was merged into %(number)s: write there.")
-                % {"number": self.instance.merged_into.number}
-            )
         if self.refusal:
             field, error = self.refusal
             self.add_error(field if field in self.fields else None, error)
         return cleaned
+
+
+class SeenForm(forms.Form):
+    """An action form that knows which of the ticket's events its page had shown.
+
+    `seen` is the id of the newest event of the ticket when the page (or the
+    form, after an action) was drawn: a change by anyone else after it means
+    the agent acts on a page that no longer tells the truth
+    (tickets/admin/workspace.py refuses it once and shows what changed).
+    """
+
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+
+
+class ReplyForm(SeenForm):
+    """A public reply, and the status the ticket takes after it."""
+
+    reply = forms.CharField(
+        label=_("Reply to the client"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "ticket-composer__text"}),
+        help_text=_("Sent to the client and everyone following the ticket."),
+    )
+    reply_files = MultipleFileField(label=_("Attachments"))
+    then = forms.ChoiceField(label=_("Then"), required=False)
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        # The moves an agent's reply may end with; the service judges the move itself.
+        offered = [
+            s
+            for s in (Status.WAITING_ON_CLIENT, Status.IN_PROGRESS, Status.RESOLVED)
+            if s != ticket.status
+        ]
+        self.fields["then"].choices = [
+            ("", _("Keep the status")),
+            *((s, agent_status_label(s)) for s in offered),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("reply", "").strip() and not cleaned.get("reply_files"):
+            raise ValidationError(_("Write a message or attach a file."))
+        return cleaned
+
+
+class NoteForm(SeenForm):
+    """An internal note; @name mentions a colleague, who is told."""
+
+    note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-composer__text"}),
+        help_text=_("Only support staff see it. Write @ and a colleague's name to tell them."),
+    )
+    note_files = MultipleFileField(label=_("Attachments"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("note", "").strip() and not cleaned.get("note_files"):
+            raise ValidationError(_("Write a note or attach a file."))
+        cleaned["mentioned"] = mentions.find(cleaned.get("note", ""))
+        unknown = [m for m in cleaned["mentioned"] if isinstance(m, str)]
+        if unknown:
+            raise ValidationError(
+                _("Nobody on the support staff is called %(names)s.")
+                % {"names": ", ".join(f"@{name}" for name in unknown)}
+            )
+        return cleaned
+
+
+class WorkForm(SeenForm):
+    """Status, priority and assignee: each changed one goes through its service."""
+
+    status = forms.ChoiceField(label=_("status"), choices=AGENT_STATUS_CHOICES)
+    priority = forms.ChoiceField(label=_("priority"))
+    assignee = forms.ModelChoiceField(label=_("assigned to"), queryset=None, required=False)
+
+    def __init__(self, *args, ticket, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"status": ticket.status, "priority": ticket.priority, "assignee": ticket.assignee_id},
+        )
+        super().__init__(*args, ticket=ticket, **kwargs)
+        # Any status is accepted here and the service judges the move (with its
+        # own message); the select offers only the moves states.py allows.
+        offered = {ticket.status, *states.allowed_targets(ticket.status, Actor.AGENT)}
+        self.fields["status"].widget.choices = [c for c in AGENT_STATUS_CHOICES if c[0] in offered]
+        self.fields["priority"].choices = Ticket._meta.get_field("priority").choices
+        assignee = self.fields["assignee"]
+        assignee.queryset = (
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True)
+            .order_by("display_name", "email")
+        )
+        assignee.empty_label = _("Nobody")
+
+    def changes(self) -> dict:
+        """What the agent changed, against the ticket as it is now."""
+        data, ticket = self.cleaned_data, self.ticket
+        changed = {}
+        if data["status"] != ticket.status:
+            changed["status"] = data["status"]
+        if data["priority"] != ticket.priority:
+            changed["priority"] = data["priority"]
+        assignee = data.get("assignee")
+        if (assignee.pk if assignee else None) != ticket.assignee_id:
+            changed["assignee"] = assignee
+        return changed
 
 
 class MergeForm(forms.Form):

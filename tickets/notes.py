@@ -28,6 +28,12 @@ MERGED_IN = "ticket_merged_in"
 # this verb only words the comments older escalations left there (migration
 # tickets/0010), with the client's reason in `data`.
 ESCALATED = "ticket_escalated"
+# A client's message split out into a ticket of its own (tickets/desk.py): the
+# old thread says where it went, the new one where it came from. The same rule
+# as merges decides who reads the other ticket's number.
+SPLIT_OUT = "ticket_split_out"
+SPLIT_FROM = "ticket_split_from"
+SPLITS = (SPLIT_OUT, SPLIT_FROM)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,28 @@ def merge_data(source) -> dict:
     return {"ticket_id": source.pk, "number": source.number, "subject": source.subject}
 
 
+def split_data(other) -> dict:
+    return {"ticket_id": other.pk, "number": other.number}
+
+
+def _split_note(comment, *, visible_ids, staff: bool) -> Note:
+    data = comment.data or {}
+    ticket_id = data.get("ticket_id")
+    if staff or ticket_id in visible_ids:
+        url = (
+            reverse("admin:tickets_ticket_change", args=[ticket_id])
+            if staff
+            else reverse("tickets:detail", args=[data.get("number", "")])
+        )
+        named = {"number": data.get("number", "")}
+        if comment.verb == SPLIT_OUT:
+            return Note(_("A message of this ticket now continues as %(number)s.") % named, url)
+        return Note(_("This ticket was opened from a message of %(number)s.") % named, url)
+    if comment.verb == SPLIT_OUT:
+        return Note(_("A message of this ticket now continues as a ticket of its own."))
+    return Note(_("This ticket was opened from a message of another ticket."))
+
+
 def note_for(comment, *, visible_ids, staff: bool = False) -> Note | None:
     """The sentence of a system comment for one reader; None for a person's message.
 
@@ -48,6 +76,8 @@ def note_for(comment, *, visible_ids, staff: bool = False) -> Note | None:
     data = comment.data or {}
     if comment.verb == ESCALATED:
         return Note(_("Escalation requested: %(reason)s") % {"reason": data.get("reason", "")})
+    if comment.verb in SPLITS:
+        return _split_note(comment, visible_ids=visible_ids, staff=staff)
     if comment.verb != MERGED_IN:
         return None
     ticket_id = data.get("ticket_id")
@@ -79,7 +109,7 @@ def annotate(comments, user) -> list:
     from .models import Ticket
 
     comments = list(comments)
-    wanted = {c.data.get("ticket_id") for c in comments if c.verb == MERGED_IN}
+    wanted = {c.data.get("ticket_id") for c in comments if c.verb in (MERGED_IN, *SPLITS)}
     wanted.discard(None)
     visible = set()
     if wanted and not user.is_staff:

@@ -13,6 +13,7 @@ from accounts.roles import AGENT, SUPERVISOR
 from core.plugins import (
     ALWAYS,
     PERSON,
+    STAFF,
     UNOWNED,
     UNOWNED_CLIENT,
     Area,
@@ -44,6 +45,12 @@ def _visible(user):
 
 def _people(ticket) -> set:
     return {ticket.requester_id, *ticket.watchers.values_list("user_id", flat=True)}
+
+
+def _followers(ticket):
+    from .models import TicketFollow
+
+    return TicketFollow.objects.filter(ticket_id=ticket.pk).values_list("user_id", flat=True)
 
 
 def _muted(ticket):
@@ -79,6 +86,7 @@ SUBJECTS = [
         admin_url=_admin_url,
         people=_people,
         owner=lambda ticket: ticket.assignee_id,
+        followers=_followers,
         muted=_muted,
         mute=_mute,
         label=gettext_lazy("Ticket"),
@@ -165,6 +173,8 @@ KINDS = [
     # A task asked of one person by name waits on them.
     Kind("client_task", gettext_lazy("Tasks asked of you"), loud=True, staff_loud=True),
     Kind("internal_note", gettext_lazy("Internal notes"), staff_only=True),
+    # A colleague asked for you by name: loud, like a task asked of a client.
+    Kind("mention", gettext_lazy("Mentions of you"), staff_only=True, staff_loud=True),
 ]
 
 
@@ -198,6 +208,19 @@ VERBS = [
         gettext_lazy("%(actor)s added an internal note on %(number)s"),
         "internal_note",
         action=pgettext_lazy("e-mail subject", "Internal note"),
+    ),
+    _verb(
+        "ticket_mentioned",
+        gettext_lazy("%(actor)s mentioned you in a note on %(number)s"),
+        "mention",
+        audience=STAFF,
+        action=pgettext_lazy("e-mail subject", "You were mentioned"),
+    ),
+    _verb(
+        "ticket_split",
+        gettext_lazy("%(actor)s made a message of %(number)s the ticket %(into)s"),
+        "internal_note",
+        notify=False,
     ),
     _verb(
         "ticket_status_changed",

@@ -25,8 +25,9 @@ QUEUE = reverse("admin:tickets_ticket_changelist")
 # Queries of a ticket page with an SLA, a reply, a task and time logged (the
 # shell's included): a new one should be a deliberate choice. 24: the ticket's
 # network measurements (diagnostics' panel); 25: the resources it names (inventory's
-# picker, which draws only those).
-TICKET_PAGE_QUERIES = 25
+# picker, which draws only those); 26: the workspace's marks (its newest event, whether
+# the agent follows or muted it); 27-28: the agent's signature (canned replies).
+TICKET_PAGE_QUERIES = 28
 
 
 @pytest.fixture(autouse=True)
@@ -43,14 +44,7 @@ def form_data(client, ticket, **changes):
     response = client.get(change_url(ticket))
     assert response.status_code == 200
     ticket.refresh_from_db()
-    data = {
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "assignee": ticket.assignee_id or "",
-        "seen": f"{ticket.status}|{ticket.priority}|{ticket.assignee_id or ''}",
-        "reply": "",
-        "note": "",
-    }
+    data = {}
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
         for name, value in formset.management_form.initial.items():
@@ -204,13 +198,33 @@ def test_merge_refuses_a_ticket_of_another_organisation(client_for, world, ticke
     assert ticket.merged_into is None and ticket.status == Status.NEW
 
 
-# --- The change form -------------------------------------------------------
+# --- The change form: the agent's actions (tickets/admin/workspace.py) ----
+
+
+def act(client, ticket, kind, **data):
+    """Post one action as the page's form does, with the `seen` mark the page drew."""
+    page = client.get(change_url(ticket))
+    assert page.status_code == 200
+    data.setdefault("seen", page.context["ws"]["seen"])
+    url = reverse(f"admin:tickets_ticket_{kind}", args=[ticket.pk])
+    return client.post(url, data, HTTP_HX_REQUEST="true")
+
+
+def work(client, ticket, **changes):
+    ticket.refresh_from_db()
+    data = {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "assignee": ticket.assignee_id or "",
+        **changes,
+    }
+    return act(client, ticket, "work", **data)
 
 
 def test_status_select_offers_only_the_allowed_moves(client_for, world, ticket):
     services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
     response = client_for(world.agent).get(change_url(ticket))
-    widget = response.context["adminform"].form.fields["status"].widget
+    widget = response.context["ws"]["work_form"].fields["status"].widget
     assert {value for value, _label in widget.choices} == {
         Status.RESOLVED,
         Status.REOPENED,
@@ -220,10 +234,8 @@ def test_status_select_offers_only_the_allowed_moves(client_for, world, ticket):
 
 def test_agent_moves_the_status_through_the_service(client_for, world, ticket):
     client = client_for(world.agent)
-    response = client.post(
-        change_url(ticket), form_data(client, ticket, status=Status.WAITING_ON_CLIENT)
-    )
-    assert response.status_code == 302
+    response = work(client, ticket, status=Status.WAITING_ON_CLIENT)
+    assert response.status_code == 200 and "Saved." in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Status.WAITING_ON_CLIENT
     assert events(ticket, "ticket_status_changed").get().data["status"] == "waiting_on_client"
@@ -231,40 +243,38 @@ def test_agent_moves_the_status_through_the_service(client_for, world, ticket):
 
 def test_a_forbidden_move_shows_the_reason_and_saves_nothing(client_for, world, ticket):
     client = client_for(world.agent)
-    data = form_data(
-        client,
-        ticket,
-        status=Status.REOPENED,  # a new ticket cannot be reopened
-        priority=Priority.HIGH,
-        reply="We are on it",
-    )
-    response = client.post(change_url(ticket), data)
+    # A new ticket cannot be reopened; the priority asked for with it is not kept either.
+    response = work(client, ticket, status=Status.REOPENED, priority=Priority.HIGH)
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert "cannot be moved to reopened" in " ".join(errors["status"])
-    assert "We are on it" in response.content.decode()  # the agent keeps what they typed
-    # The page shows the status the ticket still has, not the refused one.
-    assert response.context["adminform"].form.instance.status == Status.NEW
+    assert "cannot be moved to reopened" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW and ticket.priority == Priority.MEDIUM
-    assert not ticket.comments.exists()
     assert not Event.objects.exclude(verb="ticket_opened").filter(data__number=ticket.number)
 
 
-def test_a_stale_form_does_not_undo_a_colleagues_change(client_for, world, ticket):
+def test_a_refused_reply_keeps_what_the_agent_typed(client_for, world, ticket):
     client = client_for(world.agent)
-    data = form_data(client, ticket, reply="Looking into it")
-    services.ticket_set_priority(ticket=ticket, priority=Priority.CRITICAL, by=world.supervisor)
-    assert client.post(change_url(ticket), data).status_code == 302
-    ticket.refresh_from_db()
-    assert ticket.priority == Priority.CRITICAL
-    assert ticket.comments.get().body == "Looking into it"
+    response = act(client, ticket, "reply", reply="We are on it", then=Status.REOPENED)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Select a valid choice" in body
+    assert "We are on it" in body  # the agent keeps what they typed
+    assert not ticket.comments.exists()
+
+
+def test_a_reply_whose_status_the_service_refuses_is_undone(client_for, world, ticket):
+    client = client_for(world.agent)
+    services.ticket_transition(ticket=ticket, to=Status.RESOLVED, by=world.agent)
+    # Resolved, the reply reopens nothing by itself; "in progress" is not a move from there.
+    response = act(client, ticket, "reply", reply="One more thing", then=Status.IN_PROGRESS)
+    body = response.content.decode()
+    assert "cannot be moved to" in body and "One more thing" in body
+    assert not ticket.comments.exists()
 
 
 def test_priority_change_records_an_event(client_for, world, ticket):
     client = client_for(world.agent)
-    response = client.post(change_url(ticket), form_data(client, ticket, priority=Priority.HIGH))
-    assert response.status_code == 302
+    assert work(client, ticket, priority=Priority.HIGH).status_code == 200
     ticket.refresh_from_db()
     assert ticket.priority == Priority.HIGH
     event = events(ticket, "ticket_priority_changed").get()
@@ -273,26 +283,32 @@ def test_priority_change_records_an_event(client_for, world, ticket):
 
 def test_assign_to_another_agent_from_the_form(client_for, world, ticket):
     client = client_for(world.agent)
-    data = form_data(client, ticket, assignee=world.supervisor.pk)
-    assert client.post(change_url(ticket), data).status_code == 302
+    assert work(client, ticket, assignee=world.supervisor.pk).status_code == 200
     ticket.refresh_from_db()
     assert ticket.assignee == world.supervisor
     assert events(ticket, "ticket_assigned").get().data["assignee"] == str(world.supervisor)
 
 
+def test_assign_to_me_button(client_for, world, ticket):
+    client = client_for(world.agent)
+    assert work(client, ticket, assign_me=world.agent.pk).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.assignee == world.agent
+
+
 def test_only_staff_can_be_assigned(client_for, world, ticket):
     client = client_for(world.agent)
-    response = client.post(change_url(ticket), form_data(client, ticket, assignee=world.member.pk))
+    response = work(client, ticket, assignee=world.member.pk)
     assert response.status_code == 200
-    assert "assignee" in response.context["adminform"].form.errors
+    assert "Select a valid choice" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.assignee is None
 
 
 def test_reply_creates_a_public_comment_and_event(client_for, world, ticket):
     client = client_for(world.agent)
-    response = client.post(change_url(ticket), form_data(client, ticket, reply="Restart the CPE"))
-    assert response.status_code == 302
+    response = act(client, ticket, "reply", reply="Restart the CPE")
+    assert response.status_code == 200 and "Reply sent." in response.content.decode()
     comment = ticket.comments.get()
     assert comment.body == "Restart the CPE" and not comment.is_internal
     assert comment.author == world.agent
@@ -300,21 +316,41 @@ def test_reply_creates_a_public_comment_and_event(client_for, world, ticket):
     assert ticket.public_reply_count == 1
     assert ticket.status == Status.OPEN  # a first answer opens a new ticket
     assert events(ticket, "ticket_replied").get().visibility == Visibility.PUBLIC
+    # The answer carries the thread with the reply, out of band, and an empty form.
+    body = response.content.decode()
+    assert 'id="ws-thread" hx-swap-oob="true"' in body and "Restart the CPE" in body
 
 
-def test_reply_and_status_together(client_for, world, ticket):
+def test_reply_and_then_resolve(client_for, world, ticket):
     client = client_for(world.agent)
-    data = form_data(client, ticket, reply="Fixed: try now", status=Status.RESOLVED)
-    assert client.post(change_url(ticket), data).status_code == 302
+    assert (
+        act(client, ticket, "reply", reply="Fixed: try now", then=Status.RESOLVED).status_code
+        == 200
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
     assert ticket.comments.get().body == "Fixed: try now"
 
 
+def test_reply_and_wait_on_the_client(client_for, world, ticket):
+    client = client_for(world.agent)
+    act(client, ticket, "reply", reply="Can you send a photo?", then=Status.WAITING_ON_CLIENT)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.WAITING_ON_CLIENT
+
+
+def test_an_empty_reply_is_refused_with_a_message(client_for, world, ticket):
+    response = act(client_for(world.agent), ticket, "reply", reply="   ")
+    assert "Write a message or attach a file." in response.content.decode()
+    assert not ticket.comments.exists()
+
+
 def test_internal_note_is_internal_and_never_in_the_clients_feed(client_for, world, ticket):
     client = client_for(world.agent)
-    data = form_data(client, ticket, note="Client's router is EOL, push an upgrade")
-    assert client.post(change_url(ticket), data).status_code == 302
+    assert (
+        act(client, ticket, "note", note="Client's router is EOL, push an upgrade").status_code
+        == 200
+    )
     note = ticket.comments.get()
     assert note.is_internal
     assert not Comment.objects.public().filter(pk=note.pk).exists()
@@ -339,8 +375,10 @@ def test_thread_escapes_what_clients_write(client_for, world, ticket):
 def test_reply_with_an_attachment_stores_it(client_for, world, ticket):
     client = client_for(world.agent)
     upload = SimpleUploadedFile("screenshot.png", PNG, content_type="image/png")
-    data = form_data(client, ticket, reply="See the screenshot", reply_files=upload)
-    assert client.post(change_url(ticket), data).status_code == 302
+    assert (
+        act(client, ticket, "reply", reply="See the screenshot", reply_files=upload).status_code
+        == 200
+    )
     attachment = Attachment.objects.get(ticket=ticket)
     assert attachment.comment == ticket.comments.get()
     assert (attachment.name, attachment.content_type) == ("screenshot.png", "image/png")
@@ -356,12 +394,10 @@ def test_reply_with_an_attachment_stores_it(client_for, world, ticket):
 def test_a_file_whose_content_does_not_match_its_name_is_refused(client_for, world, ticket):
     client = client_for(world.agent)
     upload = SimpleUploadedFile("photo.png", PDF, content_type="image/png")
-    data = form_data(client, ticket, note="Log attached", note_files=upload)
-    response = client.post(change_url(ticket), data)
+    response = act(client, ticket, "note", note="Log attached", note_files=upload)
     assert response.status_code == 200
-    assert "does not match its name" in " ".join(
-        response.context["adminform"].form.errors["note_files"]
-    )
+    assert "does not match its name" in response.content.decode()
+    assert "Log attached" in response.content.decode()
     assert not Attachment.objects.exists() and not Comment.objects.exists()
 
 
@@ -448,7 +484,8 @@ def test_staff_who_may_only_look_see_the_thread_but_no_composer(client_for, worl
     assert response.status_code == 200
     body = response.content.decode()
     assert "Any news?" in body and 'name="reply"' not in body and 'name="status"' not in body
-    assert client.post(change_url(ticket), {"reply": "Hi"}).status_code == 403
+    reply = reverse("admin:tickets_ticket_reply", args=[ticket.pk])
+    assert client.post(reply, {"reply": "Hi", "seen": 0}).status_code == 403
     assert not ticket.comments.filter(body="Hi").exists()
 
 

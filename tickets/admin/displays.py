@@ -6,6 +6,7 @@ TicketPageDisplaysMixin holds them for TicketAdmin (tickets/admin/ticket.py).
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from activity.describe import describe, detail
@@ -21,9 +22,11 @@ class TicketPageDisplaysMixin:
     """Read-only fields of the change page (state_summary uses the queue's labels)."""
 
     @admin.display(description=_("status"))
-    def state_summary(self, obj):
+    def state_summary(self, obj, oob=False):
+        # An id, so that an action's answer replaces it where it stands (workspace.py).
         return format_html(
-            '{} {} <span class="ticket-summary__assignee">{}</span>',
+            '<span id="ws-state"{}>{} {} <span class="ticket-summary__assignee">{}</span></span>',
+            mark_safe(' hx-swap-oob="true"') if oob else "",
             self.status_label(obj),
             self.priority_label(obj),
             (
@@ -77,7 +80,7 @@ class TicketPageDisplaysMixin:
         return format_html_join("", "{}", ((p,) for p in parts))
 
     @admin.display(description=_("conversation"))
-    def conversation(self, obj):
+    def conversation(self, obj, may_split=False):
         comments = obj.comments.select_related("author").prefetch_related("attachments")
         for comment in comments:
             # Staff see every ticket: a merge note names and links the duplicate.
@@ -87,6 +90,7 @@ class TicketPageDisplaysMixin:
             {
                 "comments": [(c, _attachment_list(c.attachments.all())) for c in comments],
                 "merged_into": obj.merged_into,
+                "split_ticket": obj.pk if may_split and not obj.merged_into_id else None,
             },
         )
 

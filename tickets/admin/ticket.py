@@ -2,11 +2,12 @@
 
 The ticket changelist is the queue; the change form is where an agent works a
 ticket: reads the thread, replies or writes an internal note, sets status,
-priority and assignee, asks the client for tasks, and what the apps above
-tickets add (tickets/parts.py: the SLA deadlines, the time spent). Every one of
-those changes goes through a service (never `ticket.save()`), so each records
-its event. A change the services refuse leaves nothing saved and comes back as
-a form error (see TicketAdmin.changeform_view).
+priority and assignee (each its own small form: tickets/admin/workspace.py),
+asks the client for tasks, and what the apps above tickets add
+(tickets/parts.py: the SLA deadlines, the time spent: the admin's own Save).
+Every one of those changes goes through a service (never `ticket.save()`), so
+each records its event. A change the services refuse leaves nothing saved and
+comes back as a form error (see TicketAdmin.changeform_view).
 """
 
 from contextlib import contextmanager
@@ -30,11 +31,11 @@ from ..admin_forms import MergeForm, TicketWorkForm
 from ..admin_open import open_for_client_view
 from ..models import Ticket
 from ..parts import parts
-from ..states import Actor
 from .common import ADMIN_CSS
 from .displays import TicketPageDisplaysMixin
 from .inlines import ClientTaskInline, NewClientTaskInline
 from .queue import TicketQueueMixin
+from .workspace import WorkspaceMixin
 
 
 class _Refused(Exception):
@@ -53,7 +54,6 @@ def _refusal_goes_to(field):
         raise _Refused(field, error) from error
 
 
-COMPOSER_FIELDS = ["reply", "reply_files", "note", "note_files"]
 # What the ticket page shows of the ticket's relations: joined to the ticket, those
 # nearly every ticket has; the others prefetched (none is read for an empty one),
 # since each join adds steeply to PostgreSQL's planning (seven took 3.3 ms to plan).
@@ -63,7 +63,7 @@ HISTORY = "ticket-history-set"  # the class of the History fieldset
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
+class TicketAdmin(WorkspaceMixin, TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
     form = TicketWorkForm
     change_form_template = "admin/tickets/ticket/change_form.html"
     inlines = [ClientTaskInline, NewClientTaskInline]
@@ -92,6 +92,8 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
 
     class Media:
         css = ADMIN_CSS
+        # The queue remembers its tickets for the ticket page's next/previous keys.
+        js = ["admin_extra/workspace.js"]
 
     # Tickets are opened through services.ticket_open (by clients, a recurring
     # schedule, or an agent on a client's behalf: add_view), and closed rather
@@ -117,21 +119,15 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
 
     # --- The change form ---
 
-    def _composer_fields(self, request, obj):
-        if obj is None or obj.merged_into_id or not self.has_change_permission(request, obj):
-            return []
-        fields = []
-        if request.user.has_perm("tickets.add_comment"):
-            fields += ["reply", "note"]
-            if request.user.has_perm("tickets.add_attachment"):
-                fields += ["reply_files", "note_files"]
-        return fields
-
     def _workable(self, request, obj):
         """The ticket takes work from this agent (not merged away, and theirs to change)."""
         return (
             obj is not None and not obj.merged_into_id and self.has_change_permission(request, obj)
         )
+
+    # The page's top (tickets/admin/workspace.py, change_form.html) draws these two
+    # above the admin's form, beside the agent's action forms.
+    DETAILS, THREAD = "ticket-details-set", "ticket-thread-set"
 
     def get_fieldsets(self, request, obj=None):
         details = [
@@ -148,39 +144,10 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
         if obj is not None and (obj.merged_into_id or obj.merged_tickets.exists()):
             details.insert(1, "merge_links")
         fieldsets = [
-            (None, {"fields": details}),
-            (_("Conversation"), {"fields": ["conversation"], "classes": ["ticket-thread-set"]}),
+            (None, {"fields": details, "classes": [self.DETAILS]}),
+            (_("Conversation"), {"fields": ["conversation"], "classes": [self.THREAD]}),
         ]
-        composer = self._composer_fields(request, obj)
-        if "reply" in composer:
-            fieldsets.append(
-                (
-                    _("Reply to the client"),
-                    {
-                        "fields": [f for f in ("reply", "reply_files") if f in composer],
-                        "classes": ["ticket-reply"],
-                    },
-                )
-            )
-            fieldsets.append(
-                (
-                    _("Internal note: never sent to the client"),
-                    {
-                        "fields": [f for f in ("note", "note_files") if f in composer],
-                        "classes": ["ticket-note"],
-                    },
-                )
-            )
         if self._workable(request, obj):
-            fieldsets.append(
-                (
-                    _("Status, priority and assignee"),
-                    {
-                        "fields": [("status", "priority", "assignee"), "seen"],
-                        "classes": ["ticket-work"],
-                    },
-                )
-            )
             for part in parts():
                 fieldsets += part.ticket_fieldsets(request, obj)
         fieldsets += [
@@ -209,10 +176,6 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
             if joined:
                 kwargs["form"] = type(self.form)(self.form.__name__, (*joined, self.form), {})
         form = super().get_form(request, obj, change, **kwargs)
-        allowed = set(self._composer_fields(request, obj))
-        for name in COMPOSER_FIELDS:
-            if name not in allowed:
-                form.base_fields.pop(name, None)
         form.refusal = getattr(request, "_ticket_refusal", None)
         return form
 
@@ -246,6 +209,16 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
             context["ticket_panels"] = self._panels(request, obj, context["adminform"])
             context.update({panel.name: panel.context for panel in context["ticket_panels"]})
             context["followups"] = admin_followups.panel(request, obj, self._workable(request, obj))
+            context["ws"] = self.workspace(request, obj)
+            # Only the parts' fields and the client tasks are left to the admin's own
+            # Save; without them the button would save nothing.
+            if not any(
+                fs[1]["fields"]
+                for fs in context["adminform"].fieldsets
+                if not {self.DETAILS, self.THREAD, HISTORY, "collapse"}
+                & set(fs[1].get("classes", []))
+            ) and not context.get("inline_admin_formsets"):
+                context.update(show_save=False, show_save_and_continue=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _panels(self, request, ticket, adminform):
@@ -269,42 +242,10 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Each change through its service, which records its event. Never obj.save()."""
-        data, by = form.cleaned_data, request.user
-        if form.touched("priority"):
-            with _refusal_goes_to("priority"):
-                services.ticket_set_priority(ticket=obj, priority=data["priority"], by=by)
-        if form.touched("assignee"):
-            with _refusal_goes_to("assignee"):
-                services.ticket_assign(ticket=obj, assignee=data["assignee"], by=by)
-        if data.get("reply") or data.get("reply_files"):
-            with _refusal_goes_to("reply"):
-                services.comment_add(
-                    ticket=obj,
-                    author=by,
-                    body=data["reply"],
-                    attachments=data.get("reply_files") or (),
-                )
-        if data.get("note") or data.get("note_files"):
-            with _refusal_goes_to("note"):
-                services.comment_add(
-                    ticket=obj,
-                    author=by,
-                    body=data["note"],
-                    internal=True,
-                    attachments=data.get("note_files") or (),
-                )
         for part in parts():
             # A refusal names its fields: ValidationError({field: message}).
             with _refusal_goes_to(None):
                 part.save(request, obj, form)
-        if form.touched("status"):
-            # A first reply moves a new ticket to open by itself.
-            current = Ticket.objects.values_list("status", flat=True).get(pk=obj.pk)
-            if data["status"] != current:
-                with _refusal_goes_to("status"):
-                    services.ticket_transition(
-                        ticket=obj, to=data["status"], by=by, actor=Actor.AGENT
-                    )
 
     def save_formset(self, request, form, formset, change):
         if not getattr(formset, "creates_through_service", False):
@@ -381,5 +322,6 @@ class TicketAdmin(TicketQueueMixin, TicketPageDisplaysMixin, admin.ModelAdmin):
                 name="tickets_ticket_merge",
             ),
             *admin_followups.urls(self),
+            *self.workspace_urls(),
             *super().get_urls(),
         ]

@@ -21,7 +21,7 @@ from .thread import (
     Rating,
     attachment_path,
 )
-from .ticket import Ticket, TicketMute, TicketNumber, TicketQuerySet, TicketWatcher
+from .ticket import Ticket, TicketFollow, TicketMute, TicketNumber, TicketQuerySet, TicketWatcher
 
 __all__ = [
     "COMMENT_SEARCH_VECTOR",
@@ -45,6 +45,7 @@ __all__ = [
     "SavedViewQuerySet",
     "Tag",
     "Ticket",
+    "TicketFollow",
     "TicketLink",
     "TicketMute",
     "TicketNumber",

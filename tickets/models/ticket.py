@@ -264,6 +264,21 @@ class TicketMute(models.Model):
         return f"{self.user_id} muted {self.ticket_id}"
 
 
+class TicketFollow(models.Model):
+    """A member of the support staff hears of the ticket as its assignee does."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="follow_unique")]
+        indexes = [models.Index(fields=["user", "ticket"])]
+
+    def __str__(self):
+        return f"{self.user_id} follows {self.ticket_id}"
+
+
 # The words of replies and notes, for the agents' search (tickets/search.py
 # queries this very expression, so the GIN index below serves it). "simple":
 # threads are written in four languages, so words are matched as written.
