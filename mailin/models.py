@@ -13,7 +13,7 @@ class Outcome(models.TextChoices):
 
 
 class Reason(models.TextChoices):
-    NONE = "", _("—")
+    NONE = "", "—"
     UNREADABLE = "unreadable", _("Unreadable message")
     LOOP = "loop", _("One of our own e-mails")
     AUTO = "auto", _("Written by a machine (auto-reply, list)")

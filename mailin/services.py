@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,7 +233,7 @@ def _files_text(mail) -> tuple[str, str]:
         *_refused_lines(mail.refused_files),
         "",
         _("You can add them from the ticket's page in the portal: %(url)s")
-        % {"url": f"{settings.SITE_URL}/tickets/{number}/"},
+        % {"url": settings.SITE_URL + reverse("tickets:detail", args=[number])},
         "",
         _("This message was sent automatically."),
     ]
