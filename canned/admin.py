@@ -30,9 +30,10 @@ def reachable_ticket(request, raw):
     raw = str(raw or "")
     if not raw.isdecimal() or len(raw) > 18:
         raise Http404
-    ticket_admin = admin.site._registry.get(Ticket)
-    if ticket_admin is None:
-        raise Http404
+    try:
+        ticket_admin = admin.site.get_model_admin(Ticket)
+    except admin.sites.NotRegistered as missing:
+        raise Http404 from missing
     # The admin's own reading of tickets, so that whatever scoping it applies applies here.
     read = getattr(ticket_admin, "tickets", ticket_admin.get_queryset)
     ticket = read(request).select_related("requester", "organisation").filter(pk=int(raw)).first()

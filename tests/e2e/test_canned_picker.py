@@ -60,6 +60,8 @@ def _journey(page, browser_errors, url, ticket):
     # Personal first, titled in the client's language (Spanish).
     assert options.nth(0).locator(".canned-tools__title").inner_text() == "Saludo personal"
     assert box.get_attribute("aria-expanded") == "true"
+    status = page.locator(".canned-tools__status:visible")
+    assert status.inner_text().startswith("2 canned replies: up and down arrows")
     assert box.get_attribute("aria-activedescendant") == options.nth(0).get_attribute("id")
     assert axe_violations(page) == []
     browser_errors.clear()  # axe's own contrast probes trip the CSP; the page did not

@@ -137,7 +137,7 @@
       list.hidden = found.length === 0;
       if (!found.length) setStatus(texts.textNone);
       else if (found.length === 1) setStatus(texts.textOne);
-      else setStatus(texts.textMany.replace("%(count)s", String(found.length)));
+      else setStatus(texts.textMany.replace("__COUNT__", String(found.length)));
       highlight(found.length ? 0 : -1);
     }
 
