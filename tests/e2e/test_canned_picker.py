@@ -3,12 +3,14 @@ lists the matches (an ARIA combobox), the arrows move, Enter inserts the reply
 filled in for the ticket's client, Escape closes; the "Canned replies" button lists
 them with a search box. On the ticket's admin page and, for the picker alone, on a
 bare staff page (tests/canned/page.py); at 1280 and at 390 px, with no CSP error and
-no serious axe finding."""
+no serious axe finding. On the ticket page the reply goes out with the agent's
+signature in the client's language, and the reply form htmx draws anew still has
+the picker."""
 
 import pytest
 
 from canned.models import Scope
-from tests.canned.factories import make_reply
+from tests.canned.factories import make_reply, make_signature
 from tests.e2e.conftest import PHONE, axe_violations
 from tests.factories import PASSWORD
 from tests.tickets.factories import open_ticket
@@ -135,9 +137,23 @@ def test_an_agent_uses_a_canned_reply_with_the_keyboard(
     live_world, live_server, page, browser_errors
 ):
     ticket = _seed(live_world)
+    make_signature(live_world.agent, en="Ana, Support", es="Ana, Soporte")
     _login(page, live_server.url, live_world.agent.email)
     url = f"{live_server.url}/admin/tickets/ticket/{ticket.pk}/change/"
     _journey(page, browser_errors, url, ticket)
+
+    # Sending swaps the reply form (htmx): the new box gets the picker too.
+    page.get_by_role("button", name="Send reply").click()
+    thread = page.locator("#ws-thread")
+    thread.filter(has_text="Buenas, Diego Fuentes").wait_for()
+    # The agent's signature follows, in the client's language (Spanish).
+    assert "Ana, Soporte" in thread.inner_text()
+    box = page.locator(f'textarea[data-composer="reply"][data-ticket="{ticket.pk}"]')
+    page.wait_for_function("el => el.value === ''", arg=box.element_handle())
+    box.press_sequentially("::desp")
+    page.locator("[role=listbox] [role=option]:visible").first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert browser_errors == []
     _fits_a_phone(page, browser_errors, url, ticket)
 
 
