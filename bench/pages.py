@@ -27,6 +27,12 @@ POLL_SOURCES = {
 }
 
 
+def _view(key) -> int:
+    from tickets.models import SavedView
+
+    return SavedView.objects.get(key=key).pk
+
+
 def _unread(user) -> int:
     from notifications.models import Notification
 
@@ -105,6 +111,11 @@ def pages(personas):
         "notification centre (5,000)": (member, "/notifications/"),
         "admin queue": (agent, "/admin/tickets/ticket/"),
         "admin queue (any open)": (agent, "/admin/tickets/ticket/?status=any_open"),
+        # A shared saved view (tickets/migrations/0011): its Q, sort and every view's count.
+        "admin queue (saved view)": (
+            agent,
+            f"/admin/tickets/ticket/?view={_view('breaching-today')}",
+        ),
         "admin ticket page": (agent, f"/admin/tickets/ticket/{detail.pk}/change/"),
         # 10,000 wishes over the organisations (bench/seed_wishes.py): bench-0's board, and
         # every organisation's on the staff board.

@@ -332,5 +332,5 @@ def test_staff_find_their_notifications_from_the_admin(world, client_for, dispat
         organisation=world.org, requester=world.member, subject="New", description="x"
     )
     dispatch()
-    html = client_for(world.supervisor).get("/admin/").content.decode()
+    html = client_for(world.supervisor).get("/admin/?apps=1").content.decode()
     assert f'<a href="{reverse("notifications:centre")}">Notifications (1 unread)</a>' in html

@@ -63,5 +63,5 @@ def test_the_queue_page_polls_and_shows_tags(client_for, world):
         relations.tag_add(ticket=ticket, name=name, by=world.agent)
     body = client_for(world.agent).get(QUEUE).content.decode()
     assert 'hx-trigger="every 10s"' in body and "queue.js" in body
-    cell = re.search(r'<td class="field-tag_list">(.*?)</td>', body, re.S)[1]
+    cell = re.search(r'<td class="field-subject_line">(.*?)</td>', body, re.S)[1]
     assert "a1" in cell and "c3" in cell and "d4" not in cell and "+1" in cell

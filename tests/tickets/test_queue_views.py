@@ -2,7 +2,10 @@
 own and shared views, the default view the admin lands on."""
 
 import datetime as dt
+import importlib
 
+import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +18,13 @@ from tickets.models import QueueDefault, SavedView, Ticket
 from tickets.states import Priority, Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
+
+
+@pytest.fixture(autouse=True)
+def shared_views(db):
+    # Made by migration 0011; a browser test's flush of a reused database drops them.
+    migration = importlib.import_module("tickets.migrations.0011_tags_links_saved_views")
+    migration.add_shared_views(apps, None)
 
 
 def shared(key) -> SavedView:
