@@ -106,6 +106,7 @@ def test_the_portal_apps_declare_the_schedule_they_had():
         "diagnostics-poll-due": "diagnostics.tasks.poll_due",
         "inventory-expiry": "inventory.tasks.expiry_sweep",
         "surveys-sweep": "surveys.tasks.sweep",
+        "mailin-fetch": "mailin.tasks.fetch_mailbox",
     }
 
 
