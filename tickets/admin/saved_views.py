@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .. import live, queue_views
@@ -139,9 +140,11 @@ def queue_context(request, changelist) -> dict:
 def urls(model_admin):
     wrap = model_admin.admin_site.admin_view
     return [
+        # Not behind admin_view: a signed-out page must stop polling (286), not have
+        # the login page swapped into its rows.
         path(
             "queue/poll/",
-            wrap(partial(poll_view, model_admin=model_admin)),
+            never_cache(partial(poll_view, model_admin=model_admin)),
             name="tickets_ticket_queue_poll",
         ),
         path(
@@ -200,7 +203,9 @@ def default_view(request, view_id, *, model_admin):
 
 def poll_view(request, *, model_admin):
     """The page's rows again, once the queue's version moved (else QueuePollMiddleware's 204)."""
-    if not model_admin.has_view_permission(request):
+    if not (request.user.is_active and request.user.is_staff) or not (
+        model_admin.has_view_permission(request)
+    ):
         # htmx stops polling on 286: a page left open after losing access.
         return HttpResponse(status=286)
     current = live.version()
