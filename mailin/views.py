@@ -28,7 +28,8 @@ MAX_AGE_SECONDS = 5 * 60
 
 def signature_ok(key: str, timestamp: str, token: str, signature: str) -> bool:
     expected = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signature.lower())
+    # Bytes: compare_digest refuses str with non-ASCII characters, which anyone may post.
+    return hmac.compare_digest(expected.encode(), signature.lower().encode())
 
 
 def _fresh(timestamp: str) -> bool:

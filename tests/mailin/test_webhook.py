@@ -66,8 +66,9 @@ def test_the_envelope_recipient_is_enough(client, world, ticket):
         lambda data: {**data, "timestamp": str(int(data["timestamp"]) + 1)},
         lambda data: {k: v for k, v in data.items() if k != "signature"},
         lambda data: signed({"body-mime": data["body-mime"]}, key="another-key"),
+        lambda data: {**data, "signature": "é" * 64},
     ],
-    ids=["signature", "token", "timestamp", "unsigned", "other key"],
+    ids=["signature", "token", "timestamp", "unsigned", "other key", "not ascii"],
 )
 def test_a_bad_signature_is_refused_and_changes_nothing(client, world, ticket, tamper):
     raw = reply(to=address_for(ticket, world.member), sender=world.member.email).decode()

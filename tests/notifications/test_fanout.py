@@ -154,6 +154,14 @@ EXPECTED = {
     "ticket_opened": EVERY_TICKET_PERSON,
     "ticket_replied": EVERY_TICKET_PERSON,
     "ticket_note_added": {"agent"},
+    # Only the colleagues a note names (tests/tickets/test_workspace.py); this one names nobody.
+    "ticket_mentioned": set(),
+    # Told in the ticket's history only.
+    "ticket_split": set(),
+    "ticket_tag_added": set(),
+    "ticket_tag_removed": set(),
+    "ticket_linked": set(),
+    "ticket_unlinked": set(),
     "ticket_status_changed": EVERY_TICKET_PERSON,
     "ticket_priority_changed": EVERY_TICKET_PERSON,
     "ticket_assigned": {"agent"},
@@ -190,7 +198,16 @@ EXPECTED = {
     "data_form_requested": EVERY_TICKET_PERSON,
     "data_form_completed": EVERY_TICKET_PERSON,
 }
-INTERNAL = {"ticket_note_added", "ticket_assigned"}
+INTERNAL = {
+    "ticket_note_added",
+    "ticket_assigned",
+    "ticket_mentioned",
+    "ticket_split",
+    "ticket_tag_added",
+    "ticket_tag_removed",
+    "ticket_linked",
+    "ticket_unlinked",
+}
 
 
 def test_every_verb_has_its_recipient_list():

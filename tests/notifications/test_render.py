@@ -35,6 +35,12 @@ REPLY = "We restarted your access switch; please check the light."
 NOTE = "Client owes two invoices, hold the visit"
 INTERNAL = {
     "ticket_note_added",
+    "ticket_mentioned",
+    "ticket_split",
+    "ticket_tag_added",
+    "ticket_tag_removed",
+    "ticket_linked",
+    "ticket_unlinked",
     "ticket_assigned",
     "wish_note_added",
     "document_approval_requested",
@@ -53,6 +59,14 @@ SAMPLES = {
     "ticket_opened": ("member", {"priority": "high"}),
     "ticket_replied": ("agent", {}),
     "ticket_note_added": ("supervisor", {}),
+    # tickets/desk.py: note_add (a mention), split
+    "ticket_mentioned": ("supervisor", {"staff_ids": []}),
+    "ticket_split": ("agent", {"into": "TKT-2026-00099"}),
+    # tickets/relations.py
+    "ticket_tag_added": ("agent", {"tag": "fibra"}),
+    "ticket_tag_removed": ("agent", {"tag": "fibra"}),
+    "ticket_linked": ("agent", {"kind": "blocks", "other": "TKT-2026-00007"}),
+    "ticket_unlinked": ("agent", {"other": "TKT-2026-00007"}),
     "ticket_status_changed": ("agent", {"status": "waiting_on_client"}),
     "ticket_priority_changed": ("agent", {"priority": "critical"}),
     "ticket_assigned": ("supervisor", {"assignee": "Ana Agent"}),
@@ -181,7 +195,9 @@ SAMPLES = {
 }
 # Person events are about one ticket too, and carry its number and subject.
 NON_TICKET = {
-    verb for verb, entry in plugins.verbs().items() if entry.audience not in ("subject", "person")
+    verb
+    for verb, entry in plugins.verbs().items()
+    if entry.audience not in plugins.SUBJECT_AUDIENCES
 }
 
 

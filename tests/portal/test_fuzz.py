@@ -376,6 +376,14 @@ TARGETS = [
         ("anonymous",),
         body_json=True,
     ),
+    # Inbound mail from Mailgun: junk signatures, timestamps and messages.
+    T(
+        "mailin:mailgun",
+        "post",
+        "/mail/mailgun/mime",
+        ("timestamp", "token", "signature", "body-mime"),
+        ("anonymous",),
+    ),
 ]
 # Every other URL name, and why it is not fuzzed. Empty is fine: each entry
 # needs a reason a reviewer can accept.
@@ -431,6 +439,8 @@ def portal(world, settings):
     settings.TELEGRAM_BOT_TOKEN = "123:fuzz"
     settings.TELEGRAM_BOT_USERNAME = "fuzz_bot"
     settings.TELEGRAM_WEBHOOK_SECRET = "fuzz-secret"
+    # And Mailgun's key, so its webhook checks what it gets rather than 404.
+    settings.INBOUND_MAILGUN_SIGNING_KEY = "fuzz-mailgun-key"
     ticket = TicketFactory(organisation=world.org, requester=world.member, number="TKT-2026-00024")
     spare = TicketFactory(organisation=world.org, requester=world.member, number="TKT-2026-00025")
     services.watcher_add(ticket=ticket, user=world.other_member, by=world.member)

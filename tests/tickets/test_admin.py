@@ -26,8 +26,9 @@ QUEUE = reverse("admin:tickets_ticket_changelist")
 # shell's included): a new one should be a deliberate choice. 24: the ticket's
 # network measurements (diagnostics' panel); 25: the resources it names (inventory's
 # picker, which draws only those); 26: the workspace's marks (its newest event, whether
-# the agent follows or muted it); 27-28: the agent's signature (canned replies).
-TICKET_PAGE_QUERIES = 28
+# the agent follows or muted it); 27-28: the agent's signature (canned replies); 29-31:
+# the ticket's tags and links, and the most used tags to suggest.
+TICKET_PAGE_QUERIES = 31
 
 
 @pytest.fixture(autouse=True)

@@ -31,6 +31,7 @@ from ..admin_forms import MergeForm, TicketWorkForm
 from ..admin_open import open_for_client_view
 from ..models import Ticket
 from ..parts import parts
+from . import relations
 from .common import ADMIN_CSS
 from .displays import TicketPageDisplaysMixin
 from .inlines import ClientTaskInline, NewClientTaskInline
@@ -210,6 +211,7 @@ class TicketAdmin(WorkspaceMixin, TicketQueueMixin, TicketPageDisplaysMixin, adm
             context.update({panel.name: panel.context for panel in context["ticket_panels"]})
             context["followups"] = admin_followups.panel(request, obj, self._workable(request, obj))
             context["ws"] = self.workspace(request, obj)
+            context["relations_panel"] = relations.panel(request, obj, self._workable(request, obj))
             # Only the parts' fields and the client tasks are left to the admin's own
             # Save; without them the button would save nothing.
             if not any(
