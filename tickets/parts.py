@@ -40,7 +40,10 @@ The agents' admin (tickets/admin):
   whose <textarea> carries data-composer="<kind>" and data-ticket="<pk>": the
   canned replies' picker;
 - reply_signature(request, ticket): text put after every public reply the agent
-  sends from the ticket page, shown under the reply box before it is sent.
+  sends from the ticket page, shown under the reply box before it is sent;
+- context_card(request, ticket): a card of the client's context in the ticket
+  page's side column, under the client's other tickets (their contract and
+  hours left, their SLA policy, their managed resources).
 A Panel's `context` is in its page's context under its `name`, where its
 template and the tests find it.
 """
@@ -109,6 +112,9 @@ class TicketPart:
 
     def reply_signature(self, request, ticket) -> str:
         return ""
+
+    def context_card(self, request, ticket) -> Panel | None:
+        return None
 
 
 _parts: dict[str, TicketPart] = {}

@@ -41,7 +41,7 @@ from .. import desk, presence, services
 from ..admin_forms import NoteForm, ReplyForm, WorkForm
 from ..models import Comment, Ticket, TicketFollow, TicketMute
 from ..parts import parts
-from ..states import Actor
+from ..states import OPEN_STATUSES, Actor
 
 
 class Stale(Exception):
@@ -100,6 +100,11 @@ class WorkspaceMixin:
                 "<path:object_id>/presence/",
                 wrap(self.presence_view),
                 name="tickets_ticket_presence",
+            ),
+            path(
+                "<path:object_id>/context/",
+                wrap(self.context_view),
+                name="tickets_ticket_context",
             ),
             path(
                 "<path:object_id>/follow/",
@@ -332,6 +337,44 @@ class WorkspaceMixin:
             "admin/tickets/ticket/presence.html",
             {"viewers": viewers, "ticket": ticket, "heartbeat": presence.HEARTBEAT_SECONDS},
         )
+
+    CONTEXT_TICKETS = 5
+
+    def context_view(self, request, object_id):
+        """The client's context, drawn after the page (htmx, on load): the page's own
+        cost stays that of the ticket, whatever the client's history."""
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is None or not self.has_view_permission(request, ticket):
+            raise Http404
+        others = Ticket.objects.filter(organisation_id=ticket.organisation_id).exclude(pk=ticket.pk)
+        theirs = list(
+            others.filter(requester_id=ticket.requester_id)
+            .only("pk", "number", "subject", "status", "last_activity_at")
+            .order_by("-last_activity_at")[: self.CONTEXT_TICKETS]
+        )
+        open_elsewhere = (
+            others.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+            .exclude(requester_id=ticket.requester_id)
+            .select_related("requester")
+            .only(
+                "pk",
+                "number",
+                "subject",
+                "status",
+                "last_activity_at",
+                "requester__display_name",
+                "requester__email",
+            )
+            .order_by("-last_activity_at")
+        )
+        context = {
+            "ticket": ticket,
+            "theirs": theirs,
+            "open_elsewhere": list(open_elsewhere[: self.CONTEXT_TICKETS]),
+            "open_elsewhere_count": open_elsewhere.count(),
+            "cards": [c for part in parts() if (c := part.context_card(request, ticket))],
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/context.html", context)
 
     def follow_view(self, request, object_id):
         ticket = self.get_object(request, unquote(object_id))
