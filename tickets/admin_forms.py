@@ -97,7 +97,7 @@ class ReplyForm(SeenForm):
     """A public reply, and the status the ticket takes after it."""
 
     reply = forms.CharField(
-        label=_("Reply to the client"),
+        label=_("Message"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "class": "ticket-composer__text"}),
         help_text=_("Sent to the client and everyone following the ticket."),
@@ -129,7 +129,7 @@ class NoteForm(SeenForm):
     """An internal note; @name mentions a colleague, who is told."""
 
     note = forms.CharField(
-        label=_("Internal note"),
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "ticket-composer__text"}),
         help_text=_("Only support staff see it. Write @ and a colleague's name to tell them."),

@@ -455,3 +455,48 @@ def _andes(andes, users):
             preferred_time="Lo antes posible, hasta las 18:00",
             by=member,
         )
+
+
+# Tags on a ticket, per organisation's language: what an agent would file them under.
+BACKUP_TAGS = {
+    "vale-telecom": "backup",
+    "northwind-it": "backup",
+    "atelier-reseaux": "sauvegarde",
+}
+
+
+def load_workspace(orgs, users):
+    """Tags, a link, a mention and a follow, so that the agents' workspace shows them."""
+    from . import desk, relations
+    from .models import Tag, Ticket
+
+    if Tag.objects.exists():
+        return
+    agent, supervisor = users["agent@support.example"], users["supervisor@support.example"]
+    # An agent's action acknowledges a ticket (sla): dated, so its clock agrees with it.
+    moment = timezone.now() - timedelta(minutes=45)
+    for slug, tag in BACKUP_TAGS.items():
+        subject = CONFIGURATION_BACKUP[slug][1]
+        backup = Ticket.objects.filter(organisation=orgs[slug], subject=subject).first()
+        if backup is not None:
+            with dated(moment, backup):
+                relations.tag_add(ticket=backup, name=tag, by=agent)
+    andes = Ticket.objects.filter(organisation=orgs["andes-fibra"])
+    slow = andes.filter(subject=SLOW_EVENINGS).first()
+    backup_link = andes.filter(subject="Enlace de respaldo intermitente").first()
+    if slow is None or backup_link is None:
+        return
+    with dated(moment, slow, backup_link):
+        for ticket in (slow, backup_link):
+            relations.tag_add(ticket=ticket, name="fibra", by=agent)
+        relations.tag_add(ticket=slow, name="vip", by=supervisor)
+        relations.link_add(ticket=backup_link, other=slow, kind="relates", by=agent)
+    with dated(timezone.now() - timedelta(minutes=30), slow):
+        desk.note_add(
+            ticket=slow,
+            author=agent,
+            body="@supervisor ¿puedes revisar con el proveedor el enlace troncal? "
+            "La caída coincide con su ventana de mantenimiento.",
+            mentioned=[supervisor],
+        )
+    desk.follow(ticket=backup_link, user=supervisor, on=True)

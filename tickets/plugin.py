@@ -423,6 +423,7 @@ def _demo(demo):
     demo.first_load = not Ticket.objects.filter(organisation__in=orgs.values()).exists()
     tickets_demo.load_catalogue()
     tickets_demo.load_tickets(orgs, demo.users)
+    tickets_demo.load_workspace(orgs, demo.users)
     # Diego also wants replies by e-mail: the profile's matrix shows a choice.
     Preference.objects.get_or_create(
         user=demo.users["member@andes.example"],
