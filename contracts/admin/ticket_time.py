@@ -3,6 +3,7 @@
 A part of the ticket page (tickets/parts.py), added in contracts.apps: the Log
 time fields join the ticket's form, and a duration typed there is logged by
 contracts.services.time_entry_add in the same save as the reply and the status.
+The client's contract card in the page's side column is context_card.py's.
 """
 
 from django import forms
@@ -16,6 +17,7 @@ from tickets.parts import Panel, TicketPart
 
 from .. import services
 from ..models import BankPeriod
+from .context_card import contract_card
 from .durations import (
     DurationField,
     MinuteSplitDateTime,
@@ -125,6 +127,9 @@ class TicketTime(TicketPart):
         # may only look (tickets puts it there when Log time is not shown).
         log = self._log(request, ticket)
         return [Panel("time_log", "admin/contracts/ticket_time.html", log, before=LOG_TIME)]
+
+    def context_card(self, request, ticket) -> Panel | None:
+        return contract_card(request, ticket)
 
     @staticmethod
     def _may_log(request) -> bool:
