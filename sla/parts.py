@@ -4,7 +4,9 @@
   card (the deadlines, what the marks mean, the business hours).
 - The agents' queue: the SLA mark and the next deadline, after the priority,
   and a filter by mark (sla.queries: the column and the filter are one rule);
-  the ticket page: the deadlines as the client sees them, then support's own.
+  the ticket page: the deadlines as the client sees them, then support's own,
+  and in its side column the policy's card (its targets for the ticket's
+  priority, its business hours, the next deadline).
 """
 
 from functools import lru_cache
@@ -14,15 +16,17 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import change_url
 from tickets.parts import Panel, TicketPart
 
 from .admin import mark_label
 from .display import SHOWN, STAFF_ONLY, deadlines_for, describe_hours
 from .queries import NO_SLA, mark_filters, ticket_mark, with_marks
 from .rules import Mark
+from .services import policy_for
 
 
 class SLAMarkFilter(admin.SimpleListFilter):
@@ -42,6 +46,27 @@ class SLAMarkFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         condition = mark_filters(timezone.now()).get(self.value())
         return queryset if condition is None else queryset.filter(condition)
+
+
+def format_target(minutes: int) -> str:
+    """A target's business time: '30 min', '4 h', '1 h 30 min'."""
+    hours, minutes = divmod(minutes, 60)
+    values = {"hours": hours, "minutes": minutes}
+    if hours and minutes:
+        return gettext("%(hours)s h %(minutes)s min") % values
+    if hours:
+        return gettext("%(hours)s h") % values
+    return gettext("%(minutes)s min") % values
+
+
+def next_deadline(deadlines):
+    """The nearest running deadline (a late one first); else the paused one with the least
+    time left; None when every target is met."""
+    running = [d for d in deadlines if d.met_at is None and d.due_at is not None]
+    if running:
+        return min(running, key=lambda d: d.due_at)
+    paused = [d for d in deadlines if d.mark == Mark.PAUSED and d.remaining is not None]
+    return min(paused, key=lambda d: d.remaining, default=None)
 
 
 @lru_cache(maxsize=64)
@@ -115,5 +140,32 @@ class Deadlines(TicketPart):
                 "staff": staff,
                 "policy": clock.policy if clock else None,
                 "hours": describe_hours(clock.policy) if clock else "",
+            },
+        )
+
+    def context_card(self, request, ticket) -> Panel | None:
+        if not request.user.has_perm("sla.view_slapolicy"):
+            return None
+        # The policy the ticket's clocks count by; for a ticket without clocks (opened
+        # before its client had an SLA), the one a ticket of its client opened now gets.
+        clock = ticket.clocks.select_related("policy__calendar").order_by("-created_at").first()
+        policy = clock.policy if clock else policy_for(ticket.organisation)
+        if policy is None:
+            return None
+        target = policy.targets.filter(priority=ticket.priority).first()
+        deadlines = deadlines_for([ticket], kinds=(*SHOWN, *STAFF_ONLY))[ticket.pk]
+        upcoming = next_deadline(deadlines)
+        return Panel(
+            "sla_card",
+            "admin/sla/context_card.html",
+            {
+                "policy": policy,
+                "policy_url": change_url(policy),
+                "priority": ticket.get_priority_display(),
+                "first_response": target and format_target(target.first_response_minutes),
+                "resolution": target and format_target(target.resolution_minutes),
+                "hours": describe_hours(policy),
+                "next": [upcoming] if upcoming else [],
+                "all_met": bool(deadlines) and all(d.met_at for d in deadlines),
             },
         )
