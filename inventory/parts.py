@@ -2,7 +2,8 @@
 
 The client names them on the new-ticket form ("Open a ticket about this"
 arrives with one chosen) and on the ticket's page; an agent on the ticket's
-admin page. Each side reads only resources of the ticket's organisation.
+admin page, whose side column also sums up what the client has (context_card).
+Each side reads only resources of the ticket's organisation.
 """
 
 import re
@@ -11,13 +12,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import change_url
 from tickets.parts import Panel, TicketPart
 from tickets.states import Status as TicketStatus
 
-from . import services
+from . import queries, services
 from .models import Resource, Status, TicketResource, is_number
 
 PREFIX = "inventory"
@@ -68,6 +73,11 @@ def _choices(user, organisation):
         .exclude(status=Status.RETIRED)
         .order_by("kind", "name", "pk")
     )
+
+
+# The resources a ticket names, listed on the agent's side card; a ticket naming more
+# shows them all in its form.
+NAMED_SHOWN = 10
 
 
 def _short(queryset):
@@ -168,3 +178,50 @@ class TicketResources(TicketPart):
             )
         except ValidationError as error:
             raise ValidationError({"resources": error}) from error
+
+    def context_card(self, request, ticket) -> Panel | None:
+        if not request.user.has_perm("inventory.view_resource"):
+            return None
+        # Staff read through the organisation, as the ticket's form does (visible_to is
+        # the clients' entry point). Never the internal notes: only what the card shows.
+        of_client = Resource.objects.filter(organisation_id=ticket.organisation_id)
+        counts = of_client.aggregate(
+            in_use=Count("pk", filter=~Q(status=Status.RETIRED)),
+            active=Count("pk", filter=Q(status=Status.ACTIVE)),
+            faulty=Count("pk", filter=Q(status=Status.FAULTY)),
+            maintenance=Count("pk", filter=Q(status=Status.MAINTENANCE)),
+        )
+        named = list(
+            of_client.filter(ticket_links__ticket=ticket)
+            .only("pk", "number", "name", "kind", "status")
+            .order_by("kind", "name", "pk")[: NAMED_SHOWN + 1]
+        )
+        if not counts["in_use"] and not named:
+            return None
+        changelist = reverse("admin:inventory_resource_changelist")
+
+        def listed(**filters):
+            query = {"organisation__id__exact": ticket.organisation_id, **filters}
+            return f"{changelist}?{urlencode(query)}"
+
+        return Panel(
+            "inventory_card",
+            "admin/inventory/context_card.html",
+            {
+                "counts": counts,
+                "statuses": [
+                    (Status.ACTIVE.label, counts["active"], listed(status__exact=Status.ACTIVE)),
+                    (Status.FAULTY.label, counts["faulty"], listed(status__exact=Status.FAULTY)),
+                    (
+                        Status.MAINTENANCE.label,
+                        counts["maintenance"],
+                        listed(status__exact=Status.MAINTENANCE),
+                    ),
+                ],
+                "expiring": queries.expiring_count(of_client),
+                "expiring_days": queries.EXPIRING_DAYS,
+                "named": [(r, change_url(r)) for r in named[:NAMED_SHOWN]],
+                "more_named": len(named) > NAMED_SHOWN,
+                "all_url": listed(),
+            },
+        )
