@@ -34,9 +34,9 @@ def _all_dispatched():
 
 def _agent_replies(agent, url, ticket, text):
     agent.goto(f"{url}/admin/tickets/ticket/{ticket.pk}/change/")
-    agent.fill("textarea[name=reply]", text)
-    agent.locator("input[name=_continue]").click()
-    agent.wait_for_load_state()
+    agent.fill("#ws-reply textarea", text)
+    agent.get_by_role("button", name="Send reply").click()
+    expect(agent.locator("#ws-reply")).to_contain_text("Reply sent.")
 
 
 def test_admin_reply_rings_the_bell_and_opens_at_the_reply(

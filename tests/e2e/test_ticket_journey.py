@@ -55,18 +55,19 @@ def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, b
     agent = agent_context.new_page()
     _login(agent, url, world.agent.email, admin=True)
     agent.goto(f"{url}/admin/tickets/ticket/{ticket.pk}/change/")
-    agent.fill("textarea[name=reply]", "We restarted your access switch; please check now.")
-    agent.locator("input[name=_continue]").click()
-    agent.wait_for_load_state()
+    # The reply is its own htmx form: its answer says it went, with no reload.
+    agent.fill("#ws-reply textarea", "We restarted your access switch; please check now.")
+    agent.get_by_role("button", name="Send reply").click()
+    expect(agent.locator("#ws-reply")).to_contain_text("Reply sent.")
 
     # The client sees it appear, no reload.
     page.get_by_text("We restarted your access switch").wait_for(timeout=10_000)
     assert page.evaluate("window.__stillHere") is True
 
     # The agent resolves; the client's page shows it and offers the rating.
-    agent.select_option("select[name=status]", "resolved")
-    agent.locator("input[name=_continue]").click()
-    agent.wait_for_load_state()
+    agent.locator("#ws-work select[name=status]").select_option("resolved")
+    agent.locator("#ws-work").get_by_role("button", name="Save", exact=True).click()
+    expect(agent.locator("#ws-work")).to_contain_text("Saved.")
     agent_context.close()
     page.locator("#ticket-head .status--resolved").wait_for(timeout=10_000)
     page.get_by_role("heading", name="How did we do?").wait_for(timeout=10_000)
