@@ -117,6 +117,11 @@ def pages(personas):
             f"/admin/tickets/ticket/?view={_view('breaching-today')}",
         ),
         "admin ticket page": (agent, f"/admin/tickets/ticket/{detail.pk}/change/"),
+        # The workspace on a thread of 100 public replies, notes and files (bench/seed_thread.py).
+        "admin ticket page (100 replies)": (
+            agent,
+            f"/admin/tickets/ticket/{personas['thread_ticket'].pk}/change/",
+        ),
         # 10,000 wishes over the organisations (bench/seed_wishes.py): bench-0's board, and
         # every organisation's on the staff board.
         "wish board": (manager, "/wishes/"),

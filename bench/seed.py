@@ -31,6 +31,7 @@ from bench import (
     seed_signing,
     seed_sla,
     seed_surveys,
+    seed_thread,
     seed_wishes,
 )
 from bench.copyload import CopyLoader, next_ids
@@ -157,6 +158,8 @@ def seed(tickets: int = TICKETS):
 
     loaded = _seed_people()
     agents = _seed_agents()
+    # Before the generated tickets: it counts among them and takes its number first.
+    loaded = seed_thread.seed(agents) or loaded
     loaded = _seed_tickets(tickets, agents) or loaded
     loaded = bool(seed_sla.seed()) or loaded
     loaded = _seed_contract(agents) or loaded
@@ -610,6 +613,7 @@ def _personas(agents) -> dict:
     if detail is None:
         raise RuntimeError(f"no ticket of {member} with {DETAIL_REPLIES} replies to show")
     personas["detail_ticket"] = detail
+    personas["thread_ticket"] = seed_thread.thread_ticket()
     personas["pending_document"] = seed_signing.pending_document(member)
     if personas["pending_document"] is None:
         raise RuntimeError(f"no document waiting for {member}'s signature to show")
