@@ -911,7 +911,7 @@ def test_the_ticket_page_shows_the_link_panel_before_the_reply(world, client_for
     )
     html = page.content.decode()
     assert "knowledge/ticket-links.js" in html
-    assert html.index("data-kb-links") < html.index('id="id_reply"')
+    assert html.index("data-kb-links") < html.index('data-composer="reply"')
 
 
 def test_ticket_links_need_the_ticket_and_the_articles(world, client_for, library):

@@ -129,6 +129,8 @@ class TicketAdmin(WorkspaceMixin, TicketQueueMixin, TicketPageDisplaysMixin, adm
     # The page's top (tickets/admin/workspace.py, change_form.html) draws these two
     # above the admin's form, beside the agent's action forms.
     DETAILS, THREAD = "ticket-details-set", "ticket-thread-set"
+    # Where a part's panel may stand in the workspace: before the reply or the note form.
+    REPLY, NOTE = "ticket-reply", "ticket-note"
 
     def get_fieldsets(self, request, obj=None):
         details = [
@@ -226,6 +228,9 @@ class TicketAdmin(WorkspaceMixin, TicketQueueMixin, TicketPageDisplaysMixin, adm
     def _panels(self, request, ticket, adminform):
         """The parts' panels, each before its fieldset or, when that is not shown, the history."""
         shown = {c for _name, options in adminform.fieldsets for c in options.get("classes", [])}
+        if self._workable(request, ticket):
+            # The workspace draws these places above the admin's form (workspace.html).
+            shown |= {self.REPLY, self.NOTE}
         return [
             replace(panel, before=panel.before if panel.before in shown else HISTORY)
             for part in parts()

@@ -14,10 +14,14 @@ document.addEventListener("DOMContentLoaded", function () {
   const list = panel.querySelector("[data-kb-links-results]");
   const heading = panel.querySelector("[data-kb-links-heading]");
   const status = panel.querySelector("[data-kb-links-status]");
-  const reply = document.getElementById("id_reply");
+  // The reply box is looked up each time: the workspace redraws it after each send.
+  const replyBox = function () {
+    return document.querySelector("textarea[data-composer='reply']");
+  };
   let asked = 0;
 
   function insert(text) {
+    const reply = replyBox();
     if (!reply) {
       return;
     }
@@ -59,7 +63,7 @@ document.addEventListener("DOMContentLoaded", function () {
         summary.textContent = link.summary;
         item.append(" ", summary);
       }
-      if (reply) {
+      if (replyBox()) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "button kb-links__insert";
