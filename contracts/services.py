@@ -256,16 +256,22 @@ def time_entry_add(
     return entry
 
 
-def can_edit(entry: TimeEntry, user, now=None) -> bool:
-    """Its author and supervisors, for TIME_ENTRY_EDIT_DAYS after it was logged."""
+def can_edit(entry: TimeEntry, user, now=None, *, supervisor: bool | None = None) -> bool:
+    """Its author and supervisors, for TIME_ENTRY_EDIT_DAYS after it was logged.
+
+    `supervisor`: whether `user` is one, when the caller already knows (a list of
+    entries asks once, not once per colleague's entry).
+    """
     now = now or timezone.now()
     if now - entry.created_at > timedelta(days=settings.TIME_ENTRY_EDIT_DAYS):
         return False
-    return (
-        user.pk == entry.agent_id
-        or user.is_superuser
-        or user.groups.filter(name=SUPERVISOR).exists()
-    )
+    if user.pk == entry.agent_id or user.is_superuser:
+        return True
+    return supervisor if supervisor is not None else is_supervisor(user)
+
+
+def is_supervisor(user) -> bool:
+    return user.groups.filter(name=SUPERVISOR).exists()
 
 
 @transaction.atomic

@@ -139,13 +139,16 @@ class TicketTime(TicketPart):
         """The ticket's time entries for templates/admin/contracts/ticket_time.html."""
         entries = list(ticket.time_entries.select_related("agent"))
         may_change = request.user.has_perm("contracts.change_timeentry")
+        # Asked once for the list, and only when a colleague's entry needs it.
+        others = may_change and any(e.agent_id != request.user.pk for e in entries)
+        supervisor = others and services.is_supervisor(request.user)
         rows = [
             {
                 "entry": entry,
                 "duration": format_minutes(entry.minutes),
                 "edit_url": (
                     change_url(entry)
-                    if may_change and services.can_edit(entry, request.user)
+                    if may_change and services.can_edit(entry, request.user, supervisor=supervisor)
                     else None
                 ),
             }

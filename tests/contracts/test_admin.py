@@ -586,3 +586,21 @@ def test_agent_reads_objectives_supervisor_changes_them(client_for, world, contr
     delete = reverse("admin:contracts_objective_delete", args=[objective.pk])
     assert supervisor.post(delete, {"post": "yes"}).status_code == 302
     assert not Objective.objects.exists()
+
+
+def test_the_time_log_asks_once_whether_the_reader_is_a_supervisor(
+    client_for, world, contract, ticket, colleague
+):
+    """Colleagues' entries (which only a supervisor may correct) cost no query each."""
+    client = client_for(world.agent)
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(ticket_url(ticket)).status_code == 200
+        return len(page.captured_queries)
+
+    log(ticket, colleague, 30, "One")
+    one = page_queries()
+    for n in range(6):
+        log(ticket, colleague, 10, f"More {n}")
+    assert page_queries() == one
