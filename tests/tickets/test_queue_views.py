@@ -213,3 +213,28 @@ def test_a_saved_views_queue_costs_the_same_queries_with_more_tickets_and_views(
         queue_views.view_save(user=world.agent, name=f"Mine {n}", filters={"tags": ["tag-1"]})
     with django_assert_max_num_queries(len(few)):
         assert len(client.get(QUEUE, view).context["cl"].result_list) == 15
+
+
+def test_the_counts_hold_until_a_ticket_changes(client_for, world):
+    from django.core.cache import cache
+
+    from tickets import live
+
+    cache.clear()
+    client = client_for(world.agent)
+    services.ticket_assign(ticket=open_ticket(world, "One"), assignee=world.agent, by=world.agent)
+    live.bump()  # what the change's commit does outside a test's transaction
+
+    def counting(queries):
+        return [q for q in queries if "COUNT(" in q["sql"] and "FILTER" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as first:
+        assert counts(client.get(QUEUE))["my-open"] == 1
+    assert len(counting(first.captured_queries)) == 1
+    services.ticket_assign(ticket=open_ticket(world, "Two"), assignee=world.agent, by=world.agent)
+    # Not committed, so not bumped: the cached counts stand, and no count query runs.
+    with CaptureQueriesContext(connection) as cached:
+        assert counts(client.get(QUEUE))["my-open"] == 1
+    assert not counting(cached.captured_queries)
+    live.bump()
+    assert counts(client.get(QUEUE))["my-open"] == 2
