@@ -86,11 +86,17 @@ class SeenForm(forms.Form):
     (tickets/admin/workspace.py refuses it once and shows what changed).
     """
 
-    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
+
+    def clean_seen(self) -> int:
+        # An unreadable mark means the page saw nothing: every change by someone
+        # else is shown before the action goes ahead, never silently skipped.
+        value = self.cleaned_data.get("seen") or ""
+        return int(value) if value.isdecimal() else 0
 
 
 class ReplyForm(SeenForm):

@@ -68,6 +68,7 @@ def test_a_reply_from_a_stale_page_is_refused_once_with_what_changed(world, tick
     assert "Not sent: the ticket changed since you opened it." in body
     assert "Sergio Supervisor replied on" in body  # what changed, in words
     assert "I am calling you now" in body  # her text is kept
+    assert "Attachments have to be chosen again." in body  # a file input cannot be refilled
     assert list(ticket.comments.values_list("body", flat=True)) == ["Please restart the router"]
     # The form now carries the newer mark: sending again is a decision taken knowing it.
     newer = response.context["seen"]
@@ -82,6 +83,8 @@ def test_contradictory_status_changes_the_second_agent_is_told(world, ticket):
     post(sergio, ticket, "work", seen=seen, **work_data(ticket, status=Status.RESOLVED))
     response = post(ana, ticket, "work", seen=seen, **work_data(ticket, status=Status.IN_PROGRESS))
     assert "Not saved: the ticket changed since you opened it." in response.content.decode()
+    assert "Sergio Supervisor" in response.content.decode()  # who changed it
+    assert "chosen again" not in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
     assert not Event.objects.filter(actor=world.agent, data__number=ticket.number).exists()
@@ -260,3 +263,24 @@ def test_split_copies_the_messages_attachments(world, ticket):
     new = desk.split(comment=comment, subject="Photo", by=world.agent)
     copied = Attachment.objects.get(ticket=new)
     assert copied.name == "photo.png" and copied.sha256 == comment.attachments.get().sha256
+
+
+def test_a_subject_too_long_for_the_new_ticket_is_refused_with_a_message(world, ticket):
+    comment = services.comment_add(ticket=ticket, author=world.member, body="Also this")
+    url = reverse("admin:tickets_ticket_split", args=[ticket.pk, comment.pk])
+    response = logged_in(world.agent).post(url, {"subject": "s" * 201})
+    assert response.status_code == 200
+    assert "A subject can be at most 200 characters long." in response.content.decode()
+    assert Ticket.objects.count() == 1
+
+
+def test_junk_in_the_action_forms_is_a_message_never_an_error(world, ticket):
+    ana = logged_in(world.agent)
+    # An unreadable mark counts as a page that saw nothing: the client's opening is news.
+    body = post(ana, ticket, "reply", reply="hi", seen="abc").content.decode()
+    assert "Not sent: the ticket changed since you opened it." in body and "hi" in body
+    junk = {"status": "zzz", "priority": "x", "assignee": "abc", "seen": "-1"}
+    response = post(ana, ticket, "work", **junk)
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW and not ticket.comments.exists()

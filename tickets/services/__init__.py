@@ -162,6 +162,12 @@ def ticket_open(
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ValidationError(_("Subject and description are required."))
+    longest = Ticket._meta.get_field("subject").max_length
+    if len(subject) > longest:
+        # The portal's form says so first; an agent's split or a recurring ticket may not.
+        raise ValidationError(
+            _("A subject can be at most %(count)s characters long.") % {"count": longest}
+        )
     if category is None and request_type is not None:
         category = request_type.default_category
     # The organisation's policy limits what a client chooses; a priority that
