@@ -13,13 +13,14 @@ unreachable the version reads as None and every poll re-renders: slower, not wro
 """
 
 import contextlib
-from functools import lru_cache
 
 import redis
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.http import HttpResponse
+
+from core.redis import client
 
 POLL_SECONDS = 10
 POLL_PATH = "/admin/tickets/ticket/queue/poll/"
@@ -33,14 +34,9 @@ def _key() -> str:
     return f"queue:{connection.settings_dict['NAME']}:version"
 
 
-@lru_cache(maxsize=1)
-def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-
-
 def version() -> str | None:
     try:
-        value = _client().get(_key())
+        value = client().get(_key())
     except redis.RedisError:
         return None
     return value.decode() if value is not None else "0"
@@ -48,7 +44,7 @@ def version() -> str | None:
 
 def bump() -> None:
     with contextlib.suppress(redis.RedisError):
-        _client().incr(_key())
+        client().incr(_key())
 
 
 def on_ticket_changed(sender, **kwargs) -> None:

@@ -17,11 +17,11 @@ still refuses to overwrite a change the agent has not seen.
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 import redis
-from django.conf import settings
 from django.db import connection
+
+from core.redis import client
 
 TTL = 20  # seconds a heartbeat counts for: pages beat every 5 s (workspace.js)
 HEARTBEAT_SECONDS = 5
@@ -41,18 +41,13 @@ class Viewer:
     typing: bool
 
 
-@lru_cache(maxsize=1)
-def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-
-
 def beat(ticket_id: int, user, *, typing: bool = False, now: float | None = None) -> None:
     """`user` has the ticket open (and is typing in it, or not) as of now."""
     now = time.time() if now is None else now
     key, info = _keys(ticket_id)
     flag = "1" if typing else "0"
     try:
-        with _client().pipeline(transaction=False) as pipe:
+        with client().pipeline(transaction=False) as pipe:
             pipe.zadd(key, {str(user.pk): now + TTL})
             pipe.hset(info, str(user.pk), f"{flag}{user}")
             # The keys outlive the last viewer by a little, then go by themselves.
@@ -66,7 +61,7 @@ def beat(ticket_id: int, user, *, typing: bool = False, now: float | None = None
 def leave(ticket_id: int, user) -> None:
     """The page was closed: drop the viewer now rather than when its heartbeat expires."""
     try:
-        with _client().pipeline(transaction=False) as pipe:
+        with client().pipeline(transaction=False) as pipe:
             key, info = _keys(ticket_id)
             pipe.zrem(key, str(user.pk))
             pipe.hdel(info, str(user.pk))
@@ -82,7 +77,7 @@ def viewers_many(ticket_ids, *, now: float | None = None) -> dict[int, list[View
         return {}
     now = time.time() if now is None else now
     try:
-        with _client().pipeline(transaction=False) as pipe:
+        with client().pipeline(transaction=False) as pipe:
             for ticket_id in ticket_ids:
                 key, info = _keys(ticket_id)
                 pipe.zrangebyscore(key, now, "+inf")

@@ -72,6 +72,15 @@ def changes_since(ticket, seen: int, user) -> list[tuple[Event, str]]:
     return [(e, " · ".join(filter(None, [describe(e), detail(e)]))) for e in events]
 
 
+def signature(request, ticket) -> str:
+    """What the parts put after the agent's reply (canned: their signature)."""
+    return "\n\n".join(s for part in parts() if (s := part.reply_signature(request, ticket)))
+
+
+def others_here(ticket, user) -> list:
+    return [v for v in presence.viewers(ticket.pk) if v.user_id != user.pk]
+
+
 @dataclass
 class Composer:
     kind: str
@@ -160,9 +169,7 @@ class WorkspaceMixin:
                 kind,
                 form,
                 [p for part in parts() if (p := part.composer_tools(request, ticket, kind))],
-                "\n\n".join(s for part in parts() if (s := part.reply_signature(request, ticket)))
-                if kind == "reply"
-                else "",
+                signature(request, ticket) if kind == "reply" else "",
             )
         work = None
         if "work" in kinds:
@@ -177,7 +184,7 @@ class WorkspaceMixin:
             "composers": composers,
             "work_form": work,
             "files_allowed": user.has_perm("tickets.add_attachment"),
-            "viewers": [v for v in presence.viewers(ticket.pk) if v.user_id != user.pk],
+            "viewers": others_here(ticket, user),
             "heartbeat": presence.HEARTBEAT_SECONDS,
             "following": marks["following"],
             "muted": marks["muted"],
@@ -232,11 +239,9 @@ class WorkspaceMixin:
             raise Stale(changes, newest_event(locked))
         if kind == "reply":
             body = data["reply"].strip()
-            signature = "\n\n".join(
-                s for part in parts() if (s := part.reply_signature(request, ticket))
-            )
-            if signature and body:
-                body = f"{body}\n\n{signature}"
+            signed = signature(request, ticket)
+            if signed and body:
+                body = f"{body}\n\n{signed}"
             services.comment_add(
                 ticket=locked, author=by, body=body, attachments=data.get("reply_files") or ()
             )
@@ -331,7 +336,7 @@ class WorkspaceMixin:
                 presence.leave(ticket.pk, request.user)
                 return HttpResponse(status=204)
             presence.beat(ticket.pk, request.user, typing=request.POST.get("typing") == "1")
-        viewers = [v for v in presence.viewers(ticket.pk) if v.user_id != request.user.pk]
+        viewers = others_here(ticket, request.user)
         return TemplateResponse(
             request,
             "admin/tickets/ticket/presence.html",
