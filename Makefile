@@ -12,7 +12,8 @@ export WEB_BIND ?= 127.0.0.1:$(PORT)
 DEV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test bench lint format install install-test system-packages services messages \
-	compilemessages db demo clean vendor
+	compilemessages db demo clean vendor \
+	drill load audit-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -106,6 +107,23 @@ test: system-packages install-test services compilemessages vendor
 
 bench: install-test services compilemessages vendor
 	$(BIN)/python -m bench.run
+
+# Fault drills with real processes (drills/, docs/drills.md): each counts what was
+# lost and what was duplicated and writes its figures to drills/results.json.
+drill: install-test services compilemessages
+	$(BIN)/pytest drills -p no:xdist -q
+
+# Load test (loadtest/, docs/operating.md): gunicorn, a worker and beat on this
+# machine, walked by locust personas for a bounded time; figures in loadtest/results.json.
+$(VENV)/.load-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[test,load]"
+	touch $@
+load: install-test $(VENV)/.load-installed services compilemessages vendor
+	$(BIN)/python -m loadtest
+
+# Known vulnerabilities in the pinned dependencies (PyPI advisory database).
+audit-deps: install-test
+	$(BIN)/pip-audit --progress-spinner off --skip-editable
 
 lint: install-test
 	$(BIN)/ruff check .
