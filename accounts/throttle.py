@@ -10,27 +10,12 @@ the application, and then only the entry the nearest trusted proxy wrote.
 from django.conf import settings
 from django.core.cache import cache
 
+from core.net import client_ip as _client_ip
+
 
 def client_ip(request) -> str:
-    """The address of whoever connected to our outermost trusted proxy.
-
-    Each proxy appends the address it received the request from, so with N
-    trusted proxies the client is the N-th entry from the right; anything to
-    its left was sent by the client and proves nothing.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if len(forwarded) < count:
-        # Fewer entries than proxies: the chain is not the configured one.
-        return remote
-    return forwarded[-count]
+    """AXES_CLIENT_IP_CALLABLE: the address core.net reads (the audit trail reads the same)."""
+    return _client_ip(request)
 
 
 def normalised_email(value) -> str:

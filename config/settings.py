@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "accounts",
+    "audit",
     "activity",
     "portal",
     "contracts",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.RequestContextMiddleware",  # the request an audit row says it came from
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.PortalAccessMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",

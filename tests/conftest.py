@@ -67,6 +67,21 @@ class World:
     supervisor: User
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, without the audit trail's TRUNCATE guard.
+
+    A transactional or browser test ends with a flush, which empties every table
+    with TRUNCATE; the audit table refuses it everywhere else (audit migration
+    0002). Its UPDATE and DELETE guards stay: tests/audit checks them, and the
+    TRUNCATE one inside a transaction of its own.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings):
     # Argon2 is the production hasher (tested in tests/accounts/test_security.py);
