@@ -311,8 +311,10 @@ NOTIFICATION_CHANNELS = env.list(
     ],
 )
 # A failed send is tried again after base, 2 x base, 4 x base ... seconds (capped),
-# then marked failed in the admin after the last attempt.
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# then marked failed in the admin after the last attempt. Ten attempts span about
+# three hours (30 s doubling, capped at an hour): a relay or Telegram down for an
+# hour is waited out (drills/test_relays_down.py); six gave up after 15 minutes.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 # The sweep re-queues rows waiting this long past their time, and takes back
