@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import health
+from portal import health, metrics
 from portal import views as portal_views
 
 admin.site.site_header = _("Support portal administration")
@@ -11,8 +11,9 @@ admin.site.index_title = _("Work")
 
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
-    # Unnamed: a probe, not a portal page for the walks of named URLs in the tests.
+    # Unnamed: probes, not portal pages for the walks of named URLs in the tests.
     path("readyz", health.readyz),
+    path("metrics", metrics.metrics),
     path("favicon.ico", portal_views.favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
