@@ -230,6 +230,35 @@ STORAGES = {
     },
 }
 
+# Media (attachments, documents, their sealed PDFs) on an S3-compatible store when
+# MEDIA_STORAGE=s3 or a bucket is named; else the filesystem under MEDIA_ROOT. The
+# objects are private and never linked to: the portal's authorised views stream
+# them (docs/operating.md, "Storage").
+MEDIA_STORAGE = env.str(
+    "MEDIA_STORAGE", default="s3" if env.str("AWS_STORAGE_BUCKET_NAME", default="") else "filesystem"
+)
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            # Empty: AWS itself; else MinIO, Ceph, R2, Scaleway... at this address.
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Empty for a bucket that refuses ACLs (object ownership enforced).
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": False,  # no signed links: nothing leaves but through a view
+            "file_overwrite": False,  # a second "report.pdf" gets a name of its own
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be filesystem or s3.")
+
 # Development prints e-mails to the console; production must name its relay.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else environ.Env.NOTSET)
 vars().update(EMAIL_CONFIG)
