@@ -121,12 +121,38 @@ def test_sla_clocks_due(world, scrape):
     past, future = now - timedelta(minutes=5), now + timedelta(hours=1)
     running = {"running_since": now - timedelta(hours=2)}
     # 3 tickets x 3 clocks each call.
-    bulk_clocks(policy, 1, organisation=world.org, requester=world.member, prefix="A",
-                warn_at=past, due_at=past, **running)  # fmt: skip
-    bulk_clocks(policy, 1, organisation=world.org, requester=world.member, prefix="B",
-                warn_at=past, due_at=future, **running)  # fmt: skip
-    bulk_clocks(policy, 1, organisation=world.org, requester=world.member, prefix="C",
-                warn_at=past, warned_at=past, due_at=past, breached_at=past, **running)  # fmt: skip
+    bulk_clocks(
+        policy,
+        1,
+        organisation=world.org,
+        requester=world.member,
+        prefix="A",
+        warn_at=past,
+        due_at=past,
+        **running,
+    )
+    bulk_clocks(
+        policy,
+        1,
+        organisation=world.org,
+        requester=world.member,
+        prefix="B",
+        warn_at=past,
+        due_at=future,
+        **running,
+    )
+    bulk_clocks(
+        policy,
+        1,
+        organisation=world.org,
+        requester=world.member,
+        prefix="C",
+        warn_at=past,
+        warned_at=past,
+        due_at=past,
+        breached_at=past,
+        **running,
+    )
     bulk_clocks(
         policy,
         1,
@@ -135,7 +161,7 @@ def test_sla_clocks_due(world, scrape):
         prefix="D",
         warn_at=past,
         due_at=past,
-    )  # fmt: skip  (paused: not running)
+    )  # paused: not running
     text = scrape()
     assert value(text, "portal_sla_clocks_due", event="warning") == 6
     assert value(text, "portal_sla_clocks_due", event="breach") == 3
