@@ -2,9 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import zones
+from . import second_factor, zones
 from .models import Invitation, Membership, Organisation, Partner, PartnerAssignment, User
 
 
@@ -51,8 +55,16 @@ class PartnerAssignmentInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationForm
-    list_display = ["name", "slug", "country", "timezone", "default_language", "is_active"]
-    list_filter = ["is_active", "country", "default_language"]
+    list_display = [
+        "name",
+        "slug",
+        "country",
+        "timezone",
+        "default_language",
+        "require_second_factor",
+        "is_active",
+    ]
+    list_filter = ["is_active", "require_second_factor", "country", "default_language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
@@ -76,8 +88,17 @@ class UserAdmin(BaseUserAdmin):
     form = UserChange
     add_form = UserCreation
     ordering = ["email"]
-    list_display = ["email", "display_name", "language", "partner", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "display_name",
+        "language",
+        "partner",
+        "is_staff",
+        "is_active",
+        "has_second_factor",
+    ]
     list_filter = ["is_staff", "is_active", "language", "groups", "partner"]
+    actions = ["reset_second_factor"]
     search_fields = ["email", "display_name"]
     list_select_related = ["partner"]
     autocomplete_fields = ["partner"]
@@ -100,6 +121,49 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     inlines = [UserMembershipInline]
+
+    def get_queryset(self, request):
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(second_factor=Exists(devices))
+
+    @admin.display(description=_("two-step verification"), boolean=True, ordering="second_factor")
+    def has_second_factor(self, user):
+        return user.second_factor
+
+    @admin.action(description=_("Reset two-step verification (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """The client lost their phone and their recovery codes: they set it up anew.
+
+        Audited, and the person is told by e-mail. Staff accounts only by a superuser.
+        """
+        done = skipped = 0
+        for user in queryset:
+            if user.is_staff and not request.user.is_superuser:
+                skipped += 1
+                continue
+            done += second_factor.reset_by_staff(user=user, request=request)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "Two-step verification was reset for %(count)d person; "
+                    "they have been told by e-mail.",
+                    "Two-step verification was reset for %(count)d people; "
+                    "they have been told by e-mail.",
+                    done,
+                )
+                % {"count": done},
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("Only a superuser can reset a staff account's two-step verification."),
+                level="warning",
+            )
+        if not done and not skipped:
+            self.message_user(
+                request, _("None of them had two-step verification turned on."), level="warning"
+            )
 
 
 @admin.register(Partner)
@@ -125,3 +189,10 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation"]
     readonly_fields = ["created_at", "accepted_at", "accepted_by", "invited_by"]
+
+
+# The devices hold the authenticators' secrets: never shown, even to superusers;
+# staff reset a lost factor with the action on the people's list.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -42,6 +42,11 @@ MEMBERSHIPS = [
 
 PARTNER_CLIENTS = {"TechPartners": ["andes-fibra", "atelier-reseaux"]}
 
+# Staff must type a code from an authenticator app after the password. The demo's
+# staff share this key (add it to an app as a time-based account), or print the
+# current code with `manage.py demo_code agent@support.example`.
+DEMO_AUTHENTICATOR_KEY = "PORTALDEMOKEYABCDEFGHJK234567XYZ"
+
 LOGINS = [
     ("client member", "member@andes.example"),
     ("client manager", "manager@andes.example"),
@@ -87,6 +92,7 @@ def load(demo):
         user.save()
         if group:
             user.groups.set([Group.objects.get(name=group)])
+            _authenticator(user)
         users[email] = user
     for email, slug, role in MEMBERSHIPS:
         Membership.objects.update_or_create(
@@ -95,4 +101,20 @@ def load(demo):
             defaults={"role": role, "is_active": True},
         )
     demo.logins.extend(LOGINS)
+    key = " ".join(DEMO_AUTHENTICATOR_KEY[i : i + 4] for i in range(0, 32, 4))
+    demo.notes.append(
+        f"Staff type a code after the password: add the key {key} to an authenticator "
+        "app, or run `.venv/bin/python manage.py demo_code agent@support.example`."
+    )
     demo.password = PASSWORD
+
+
+def _authenticator(user):
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = b32decode(DEMO_AUTHENTICATOR_KEY).hex()
+    TOTPDevice.objects.update_or_create(
+        user=user, name="authenticator", defaults={"key": key, "confirmed": True}
+    )

@@ -1,11 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import i18n
 
+from . import second_factor, sessions
 from .access import SESSION_KEY, PortalAccess, load_access
 from .configtext import organisation_language
 
@@ -78,3 +82,70 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+def _redirect(request, url):
+    # htmx follows a plain redirect and would swap the whole page into a fragment.
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class SessionActivityMiddleware:
+    """Idle sessions end (SESSION_IDLE_MINUTES); the session list learns when each was used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not request.path_info.startswith(EXEMPT_PATHS):
+            timeout = sessions.idle_timeout()
+            idle = sessions.idle_for(request)
+            if timeout is not None and idle is not None and idle > timeout:
+                sessions.ended(request=request)
+                logout(request)
+                messages.info(
+                    request, _("You were signed out after a while without activity. Log in again.")
+                )
+                login = reverse("accounts:login")
+                return _redirect(request, f"{login}?{urlencode({'next': request.get_full_path()})}")
+            sessions.touch(request)
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Nobody who must have a second factor acts without it.
+
+    Staff (the admin as well: config/admin.py refuses them too) and the members of
+    an organisation that requires it are sent to set up their authenticator until
+    their session has passed the second step; only the set-up page itself, the
+    language switch and logging out answer meanwhile.
+    """
+
+    ALLOWED = {
+        "accounts:second_factor_setup",
+        "accounts:logout",
+        "accounts:language_switch",
+        "set_language",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path_info.startswith(EXEMPT_PATHS)
+            and not second_factor.is_verified(request)
+            and second_factor.required_for(user, request.access)
+        ):
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return _redirect(request, reverse("accounts:second_factor_setup"))
+        return self.get_response(request)

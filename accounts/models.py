@@ -57,6 +57,9 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=dj_timezone.now)
+    # Set by the organisation's managers: then nobody acts for it without a
+    # second factor (accounts/second_factor.py).
+    require_second_factor = models.BooleanField(_("two-step verification required"), default=False)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -284,3 +287,26 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > dj_timezone.now()
         )
+
+
+class SignInSession(models.Model):
+    """A browser signed in as a user: what the session list shows and ends.
+
+    Django's sessions cannot be listed by user; this row is written at sign-in,
+    touched at most once a minute while the session is used, and deleted with it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), default=dj_timezone.now)
+    last_seen_at = models.DateTimeField(_("last active"), default=dj_timezone.now)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

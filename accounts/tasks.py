@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core import i18n
 
-from .models import Invitation
+from .models import Invitation, User
 from .tokens import invitation_token
 
 
@@ -33,5 +33,21 @@ def send_invitation(self, invitation_id: int) -> None:
     message.attach_alternative(html, "text/html")
     try:
         message.send()
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=True)
+def send_second_factor_reset(self, user_id: int) -> None:
+    """Tell a person that staff reset their two-step verification (it may not have been them)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {"user": user, "link": settings.SITE_URL + reverse("accounts:login")}
+    with i18n.override(user.language, user.timezone):
+        subject = render_to_string("accounts/email/second_factor_reset_subject.txt", context)
+        text = render_to_string("accounts/email/second_factor_reset.txt", context)
+    try:
+        EmailMultiAlternatives(subject.strip(), text, to=[user.email]).send()
     except OSError as exc:
         raise self.retry(exc=exc) from exc

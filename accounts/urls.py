@@ -1,13 +1,29 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", security_views.login_verify, name="login_verify"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("security/", security_views.security, name="security"),
+    path("security/two-step/", security_views.second_factor_setup, name="second_factor_setup"),
+    path("security/two-step/off/", security_views.second_factor_off, name="second_factor_off"),
+    path("security/recovery-codes/", security_views.recovery_codes_new, name="recovery_codes_new"),
+    path("security/sessions/<int:session_id>/end/", security_views.session_end, name="session_end"),
+    path(
+        "security/sessions/end-others/",
+        security_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path(
+        "team/security/",
+        security_views.organisation_security,
+        name="organisation_security",
+    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

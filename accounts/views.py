@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -12,10 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit import services as audit
 from core import i18n, plugins
 from core.views import act
 
-from . import services, throttle
+from . import second_factor, security_views, services, sessions, throttle
 from .access import SESSION_KEY
 from .forms import (
     InvitationForm,
@@ -33,6 +35,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if second_factor.has_device(user):
+            # Not signed in yet: only once the code is right (security_views.login_verify).
+            security_views.start_pending(self.request, user, self.get_success_url())
+            return redirect("accounts:login_verify")
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -84,14 +94,43 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        # Whoever knew the old password is signed out everywhere; the second step
+        # still comes at the next sign-in (post_reset_login stays off).
+        with transaction.atomic():
+            response = super().form_valid(form)
+            ended = sessions.end_all(user=form.user)
+            audit.record(
+                action=audit.Action.PASSWORD_RESET,
+                request=self.request,
+                actor=form.user,
+                target=form.user,
+                extra={"sessions_ended": ended},
+            )
+        return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        with transaction.atomic():
+            before = self.request.session.session_key
+            response = super().form_valid(form)
+            # The session was given a new key to go on with the new password.
+            sessions.rekeyed(before, self.request.session.session_key)
+            # Django's session hash already refuses the others on their next request;
+            # deleting them also takes them off the session list at once.
+            ended = sessions.end_others(user=self.request.user, request=self.request)
+            audit.record(
+                action=audit.Action.PASSWORD_CHANGED,
+                request=self.request,
+                target=self.request.user,
+                extra={"sessions_ended": ended},
+            )
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
 
 
 @login_required

@@ -10,8 +10,13 @@ are unchanged.
 """
 
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts import second_factor
+from audit.admin_audit import AuditedAdminSite
 
 APPS_PARAM = "apps"
 
@@ -25,7 +30,23 @@ def lands_on_queue(user) -> bool:
     )
 
 
-class PortalAdminSite(admin.AdminSite):
+class PortalAdminSite(AuditedAdminSite, admin.AdminSite):
+    def has_permission(self, request):
+        # No admin page for a staff session that has not passed the second step
+        # (accounts.middleware.SecondFactorMiddleware sends it to set one up first).
+        return super().has_permission(request) and (
+            second_factor.is_verified(request)
+            or not second_factor.required_for(request.user, getattr(request, "access", None))
+        )
+
+    def login(self, request, extra_context=None):
+        """One way in: the portal's login, with its throttling and second step."""
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        url = reverse("accounts:login")
+        return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+
     def index(self, request, extra_context=None):
         if not request.GET.get(APPS_PARAM) and lands_on_queue(request.user):
             from tickets import queue_views

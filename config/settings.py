@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "audit",
@@ -93,6 +96,8 @@ MIDDLEWARE = [
     "audit.context.RequestContextMiddleware",  # the request an audit row says it came from
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.PortalAccessMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,6 +182,16 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# A session ends after this many minutes without a request (0: only SESSION_COOKIE_AGE).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+
+# Two-step verification (accounts/second_factor.py): staff cannot work without it;
+# clients turn it on themselves or their organisation's managers require it.
+SECOND_FACTOR_REQUIRED_FOR_STAFF = env.bool("SECOND_FACTOR_REQUIRED_FOR_STAFF", default=True)
+# The name authenticator apps show beside the account.
+SECOND_FACTOR_ISSUER = env.str("SECOND_FACTOR_ISSUER", default="Support portal")
+# Between a right password and the code: this long, then the password again.
+SECOND_FACTOR_PENDING_SECONDS = env.int("SECOND_FACTOR_PENDING_SECONDS", default=5 * 60)
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one e-mail from one
 # address, that pair waits AXES_COOLOFF_MINUTES.

@@ -5,14 +5,31 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Organisation, Role, User
 from accounts.roles import AGENT, SUPERVISOR, sync_staff_groups
+from tests.accounts.second_factor import plain_force_login, verify_session
 from tests.contracts.factories import ContractFactory
 from tests.factories import OrganisationFactory, UserFactory, member_of, partner_user_for
 from tests.tickets.factories import open_ticket
+
+
+def _force_login(self, user, backend=None):
+    """force_login skips the password; for staff it also skips the second step.
+
+    Staff cannot use the admin without one (accounts.second_factor), and most
+    tests are about something else. tests/accounts/test_second_factor.py signs
+    in with plain_force_login, or through the real forms, to test that step.
+    """
+    plain_force_login(self, user, backend)
+    if user.is_staff:
+        verify_session(self, user)
+
+
+Client.force_login = _force_login
 
 # Each xdist worker has a Redis database of its own (pytest-django already gives it
 # a PostgreSQL database of its own, suffixed gw0, gw1...): the autouse fixture below

@@ -1,5 +1,6 @@
 """The accounts URLs of the scoping harness (tests/scoping.py)."""
 
+from tests.accounts.second_factor import other_session
 from tests.factories import InvitationFactory
 from tests.scoping import Case
 
@@ -26,6 +27,8 @@ CASES = [
         lambda w: {"invitation_id": InvitationFactory(organisation=w.org).pk},
         "post",
     ),
+    # A browser where the manager is logged in, seen from another one of theirs.
+    Case("accounts:session_end", lambda w: {"session_id": other_session(w.manager).pk}, "post"),
 ]
 
 # URLs whose parameter is an unguessable signed token rather than an object id:

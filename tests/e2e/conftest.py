@@ -144,3 +144,28 @@ def page(browser, browser_errors, request):
 def live_world(transactional_db, live_server, world):
     """`world`, committed, so that the live server (another thread) sees it."""
     return world
+
+
+def sign_in(page, base, email, password, *, admin=False) -> None:
+    """Log in through the real form; staff (and anyone with an authenticator) type a code.
+
+    Staff must use two-step verification: one without an authenticator gets one
+    here, before the password is typed, and the code is computed from its key as
+    the phone would (the next time step if the current one was just used, since a
+    code is accepted once).
+    """
+    from accounts.models import User
+    from tests.accounts.second_factor import authenticator_for, next_code
+
+    user = User.objects.get(email__iexact=email)
+    device = authenticator_for(user) if user.is_staff else None
+    page.goto(base + ("/admin/login/" if admin else "/account/login/"))
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/account/login/verify/" in page.url:
+        device = device or authenticator_for(user)
+        page.fill("input[name=code]", next_code(device))
+        page.locator("button[type=submit]").first.click()
+        page.wait_for_load_state()

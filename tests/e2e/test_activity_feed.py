@@ -5,7 +5,7 @@ heading, and nothing breaks the page's strict CSP."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import artifact_path, assert_accessible
+from tests.e2e.conftest import artifact_path, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tickets import services
 
@@ -13,11 +13,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def test_new_events_appear_on_the_open_feed(live_world, live_server, page, browser_errors):

@@ -6,7 +6,7 @@ the form with the organisation's people."""
 import pytest
 
 from sla.models import BusinessCalendar, SLAPolicy, SLATarget
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
 from tickets import services
 from tickets.models import Ticket
@@ -16,11 +16,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email):
-    page.goto(url + "/admin/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=True)
 
 
 def _seed(world):

@@ -11,7 +11,7 @@ import pytest
 
 from canned.models import Scope
 from tests.canned.factories import make_reply, make_signature
-from tests.e2e.conftest import PHONE, axe_violations
+from tests.e2e.conftest import PHONE, axe_violations, sign_in
 from tests.factories import PASSWORD
 from tests.tickets.factories import open_ticket
 
@@ -19,11 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, base, email):
-    page.goto(base + "/admin/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, base, email, PASSWORD, admin=True)
 
 
 def _seed(world):

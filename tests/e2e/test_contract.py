@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from contracts import services
 from contracts.models import TimeEntry
 from tests.contracts.factories import ContractFactory
-from tests.e2e.conftest import PHONE, assert_accessible
+from tests.e2e.conftest import PHONE, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.tickets.factories import open_ticket
 
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def test_time_logged_in_the_admin_shows_live_on_the_contract_page(

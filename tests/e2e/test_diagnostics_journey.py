@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from diagnostics.models import Measurement
 from tests.diagnostics.fake_atlas import FakeAtlas
-from tests.e2e.conftest import artifact_path, assert_accessible
+from tests.e2e.conftest import artifact_path, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.tickets.factories import open_ticket
 
@@ -16,11 +16,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def test_the_client_watches_a_ping_the_agent_runs(

@@ -4,7 +4,7 @@ Spanish, at desktop and phone widths: shown, inside the page, accessible."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tickets import services
 
@@ -14,11 +14,7 @@ REASON = "Llevamos tres semanas con la velocidad baja cada noche. " + "A" * 120
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def _fits(page):

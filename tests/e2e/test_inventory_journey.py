@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from contracts.models import Service
 from inventory.models import Kind, TicketResource
-from tests.e2e.conftest import PHONE, artifact_path, assert_accessible
+from tests.e2e.conftest import PHONE, artifact_path, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.inventory.factories import make_resource
 from tickets.models import Ticket
@@ -23,11 +23,7 @@ LONG_WORD = "w" * 60
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def _fits(page):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from knowledge.models import Deflection
-from tests.e2e.conftest import PHONE, artifact_path, assert_accessible
+from tests.e2e.conftest import PHONE, artifact_path, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.knowledge.factories import article
 
@@ -17,11 +17,7 @@ TITLE = "Sin conexión a internet: qué revisar"
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])

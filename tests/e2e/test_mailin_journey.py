@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mailin.tasks import fetch_mailbox
+from tests.e2e.conftest import sign_in
 from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
 from tests.mailin.dovecot import Dovecot
@@ -33,11 +34,7 @@ def worker(start_worker, dovecot, settings, transactional_db):
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def test_a_reply_by_email_appears_in_the_clients_thread(

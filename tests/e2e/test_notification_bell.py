@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from activity.models import Event
 from notifications.models import Notification
+from tests.e2e.conftest import sign_in
 from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
 from tickets import services
@@ -21,11 +22,7 @@ BELL_TIMEOUT_MS = 30_000
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def _all_dispatched():

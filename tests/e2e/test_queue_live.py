@@ -7,7 +7,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.e2e.conftest import PHONE, axe_violations
+from tests.e2e.conftest import PHONE, axe_violations, sign_in
 from tests.factories import PASSWORD
 from tickets import live, relations, services
 
@@ -24,11 +24,7 @@ def live_world(live_world):
 
 
 def _login(page, url, email):
-    page.goto(url + "/admin/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=True)
 
 
 def _open(world, subject):

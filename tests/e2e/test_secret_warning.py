@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.tickets.secret_cases import CASES
 from tickets.secrets import find_secrets
@@ -12,11 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def test_the_browser_and_the_server_agree(live_world, live_server, page, browser_errors):

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from signing.models import Document
 from signing.states import DocumentStatus
-from tests.e2e.conftest import PHONE, artifact_path, assert_accessible
+from tests.e2e.conftest import PHONE, artifact_path, assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tests.signing.factories import PASSPHRASE, seal_path, sent
 
@@ -23,11 +23,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def _draw(page):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from surveys import services
 from surveys.models import Audience, QuestionType, Response, ResponseStatus, Schedule
-from tests.e2e.conftest import PHONE, artifact_path, assert_accessible, axe_violations
+from tests.e2e.conftest import PHONE, artifact_path, assert_accessible, axe_violations, sign_in
 from tests.factories import PASSWORD
 from tests.surveys.factories import make_form
 
@@ -55,11 +55,7 @@ QUESTIONS = [
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def _fits(page):

@@ -21,6 +21,7 @@ from activity.models import Event
 from bench.fake_telegram import FakeTelegram, message_update
 from notifications.models import DeliveryStatus, Notification, TelegramLink
 from notifications.tasks import send_notifications
+from tests.e2e.conftest import sign_in
 from tests.e2e.worker import wait_until
 from tests.factories import PASSWORD
 from tests.tickets.factories import open_ticket
@@ -167,11 +168,7 @@ def test_a_403_disables_the_link_and_nothing_more_is_sent(worker, world, fake_te
 
 
 def _login(page, url, email):
-    page.goto(url + "/account/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD)
 
 
 def _telegram_posts(url, update):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from tickets.models import Rating, Ticket
 
@@ -21,11 +21,7 @@ PNG = (
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def test_open_answer_live_resolve_rate(live_world, live_server, page, browser, browser_errors):

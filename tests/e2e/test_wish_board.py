@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.e2e import conftest as e2e
+from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.wishes.factories import submitted, wish_in
 from wishes.models import Wish
@@ -25,11 +26,7 @@ BOARD_URL = reverse("admin:wishes_wish_board")
 
 
 def _login(page, url, email):
-    page.goto(url + "/admin/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=True)
 
 
 def _status(wish):

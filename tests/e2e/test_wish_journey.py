@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 from wishes.models import Wish
 from wishes.states import WishStatus
@@ -19,11 +19,7 @@ BOARD = "/admin/wishes/wish/board/"
 
 
 def _login(page, url, email, admin=False):
-    page.goto(url + ("/admin/login/" if admin else "/account/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit], button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=admin)
 
 
 def _decide(agent, url, wish, to, **fields):

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     PHONE,
     artifact_path,
     axe_violations,
+    sign_in,
 )
 from tests.factories import PASSWORD
 from tickets import desk, services
@@ -28,11 +29,7 @@ STALE = "Not sent: the ticket changed since you opened it."
 
 
 def _login(page, url, email):
-    page.goto(url + "/admin/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in(page, url, email, PASSWORD, admin=True)
 
 
 def _second_agent(browser, errors):

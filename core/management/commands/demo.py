@@ -19,9 +19,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        demo = SimpleNamespace(organisations={}, users={}, logins=[], password="", first_load=False)
+        demo = SimpleNamespace(
+            organisations={}, users={}, logins=[], notes=[], password="", first_load=False
+        )
         for step in plugins.demo_steps():
             step.run(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password {demo.password}):"))
         for label, email in demo.logins:
             self.stdout.write(f"  {label:<15} {email}")
+        for line in getattr(demo, "notes", []):
+            self.stdout.write(line)
