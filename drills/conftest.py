@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _fast_and_clean, start_worker, world  # noqa: F401 (fixtures)
+from tests import conftest as suite
+
+# Every fixture of the suite's conftest (its personas, the worker starter, its
+# database setup, the per-test clean-up), as if this directory were under tests/.
+globals().update(
+    {
+        name: value
+        for name, value in vars(suite).items()
+        if hasattr(value, "_fixture_function_marker")
+    }
+)
 
 RESULTS = Path(__file__).with_name("results.json")
 _lock = threading.Lock()
