@@ -12,6 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import record as audit_record
+
 from .models import Invitation, Membership, Organisation, Role, User
 from .signals import team_changed
 
@@ -69,16 +72,34 @@ def invitation_create(
             target=invitation,
             data={"email": email, "role": role},
         )
+        audit_record(
+            action=Action.INVITATION_SENT,
+            actor=invited_by,
+            target=invitation,
+            organisation=organisation,
+            label=email,
+            extra={"email": email, "role": role},
+        )
         from .tasks import send_invitation
 
         transaction.on_commit(lambda: send_invitation.delay(invitation.pk), robust=True)
     return invitation
 
 
+@transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
-    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+    revoked = Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if revoked:
+        audit_record(
+            action=Action.INVITATION_REVOKED,
+            actor=by,
+            target=invitation,
+            organisation=invitation.organisation,
+            label=invitation.email,
+            extra={"email": invitation.email, "role": invitation.role},
+        )
 
 
 def _check_usable(invitation: Invitation) -> None:
@@ -115,6 +136,13 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         target=membership,
         data=_member_data(membership),
     )
+    audit_record(
+        action=Action.INVITATION_ACCEPTED,
+        actor=user,
+        target=membership,
+        organisation=invitation.organisation,
+        extra={"email": invitation.email, "role": invitation.role, "invitation": invitation.pk},
+    )
     return membership
 
 
@@ -149,6 +177,7 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         return membership
     if membership.role == Role.MANAGER:
         _check_not_last_manager(membership)
+    before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
     team_changed.send(
@@ -158,6 +187,13 @@ def membership_change_role(*, membership: Membership, role: str, by: User) -> Me
         verb="member_role_changed",
         target=membership,
         data=_member_data(membership),
+    )
+    audit_record(
+        action=Action.ROLE_CHANGED,
+        actor=by,
+        target=membership,
+        organisation=membership.organisation,
+        changes={"role": [before, role]},
     )
     return membership
 
@@ -179,6 +215,13 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
         target=membership,
         data=_member_data(membership),
     )
+    audit_record(
+        action=Action.MEMBER_DEACTIVATED,
+        actor=by,
+        target=membership,
+        organisation=membership.organisation,
+        changes={"is_active": [True, False]},
+    )
     return membership
 
 
@@ -196,6 +239,13 @@ def membership_reactivate(*, membership: Membership, by: User) -> Membership:
         verb="member_reactivated",
         target=membership,
         data=_member_data(membership),
+    )
+    audit_record(
+        action=Action.MEMBER_REACTIVATED,
+        actor=by,
+        target=membership,
+        organisation=membership.organisation,
+        changes={"is_active": [False, True]},
     )
     return membership
 

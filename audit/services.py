@@ -23,11 +23,19 @@ from core.net import client_ip
 from .context import current_request
 from .models import PERSONAL_SECURITY_ACTIONS, Action, AuditEntry
 
-__all__ = ["Action", "changes_between", "is_secret_field", "jsonable", "record", "snapshot"]
+__all__ = [
+    "Action",
+    "changes_between",
+    "is_secret_field",
+    "jsonable",
+    "record",
+    "record_export",
+    "snapshot",
+]
 
 HIDDEN = "[hidden]"
 MAX_TEXT = 200
-MAX_ITEMS = 50
+MAX_ITEMS = 1000
 SECRET_WORDS = ("password", "token", "secret")
 
 
@@ -183,3 +191,28 @@ def record(
         entry.member_of = _member_of(target if _is_user(target) else actor)
     entry.save()
     return entry
+
+
+def record_export(
+    *,
+    request,
+    what: str,
+    file_format: str,
+    rows: int | None = None,
+    target=None,
+    organisation=None,
+) -> AuditEntry:
+    """An `export` row: data left the application as a file (CSV, PDF…).
+
+    `what` names the data ("inventory.Resource", "contracts statement"); the
+    request's query string is kept as the filters the file was made with.
+    """
+    filters = {key: request.GET.getlist(key) for key in request.GET} if request else {}
+    return record(
+        action=Action.EXPORT,
+        request=request,
+        target=target,
+        organisation=organisation,
+        label=str(target) if target is not None else what,
+        extra={"what": what, "format": file_format, "rows": rows, "filters": filters},
+    )
