@@ -207,7 +207,11 @@ def record_export(
     `what` names the data ("inventory.Resource", "contracts statement"); the
     request's query string is kept as the filters the file was made with.
     """
-    filters = {key: request.GET.getlist(key) for key in request.GET} if request else {}
+    # Without NUL bytes: a query string may hold them, a jsonb column may not.
+    filters = {}
+    for key in request.GET if request else ():
+        values = request.GET.getlist(key)
+        filters[key.replace("\x00", "")] = [value.replace("\x00", "") for value in values]
     return record(
         action=Action.EXPORT,
         request=request,
