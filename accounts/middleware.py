@@ -14,7 +14,7 @@ from .access import SESSION_KEY, PortalAccess, load_access
 from .configtext import organisation_language
 
 # Paths that must answer without touching the session or the database.
-EXEMPT_PATHS = ("/healthz",)
+EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 class PortalAccessMiddleware:
@@ -78,6 +78,8 @@ class NoStoreWhenSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.path_info.startswith(EXEMPT_PATHS):
+            return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
@@ -100,7 +102,7 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path_info.startswith(EXEMPT_PATHS):
+        if not request.path_info.startswith(EXEMPT_PATHS) and request.user.is_authenticated:
             timeout = sessions.idle_timeout()
             idle = sessions.idle_for(request)
             if timeout is not None and idle is not None and idle > timeout:
@@ -119,13 +121,19 @@ class SecondFactorMiddleware:
     """Nobody who must have a second factor acts without it.
 
     Staff (the admin as well: config/admin.py refuses them too) and the members of
-    an organisation that requires it are sent to set up their authenticator until
-    their session has passed the second step; only the set-up page itself, the
-    language switch and logging out answer meanwhile.
+    an organisation that requires it are sent to set up their authenticator (or a
+    security key) until their session has passed the second step; only the set-up
+    page itself, the key's own requests, the language switch and logging out
+    answer meanwhile.
     """
 
     ALLOWED = {
         "accounts:second_factor_setup",
+        # A security key instead of the app: adding the first, or signing in with one.
+        "accounts:security_key_register_options",
+        "accounts:security_key_register",
+        "accounts:security_key_sign_in_options",
+        "accounts:security_key_sign_in",
         "accounts:logout",
         "accounts:language_switch",
         "set_language",
@@ -135,10 +143,11 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(EXEMPT_PATHS):
+            return self.get_response(request)
         user = request.user
         if (
             user.is_authenticated
-            and not request.path_info.startswith(EXEMPT_PATHS)
             and not second_factor.is_verified(request)
             and second_factor.required_for(user, request.access)
         ):
