@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # Requests and latency for /metrics (portal/metrics.py): first and last but one.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tickets.live.QueuePollMiddleware",  # before the session: an unchanged queue costs no query
     "django.contrib.sessions.middleware.SessionMiddleware",
