@@ -9,7 +9,15 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import second_factor, zones
-from .models import Invitation, Membership, Organisation, Partner, PartnerAssignment, User
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Partner,
+    PartnerAssignment,
+    SecurityKey,
+    User,
+)
 
 
 class ZoneChoices:
@@ -124,7 +132,8 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-        return super().get_queryset(request).annotate(second_factor=Exists(devices))
+        keys = SecurityKey.objects.filter(user=OuterRef("pk"))
+        return super().get_queryset(request).annotate(second_factor=Exists(devices) | Exists(keys))
 
     @admin.display(description=_("two-step verification"), boolean=True, ordering="second_factor")
     def has_second_factor(self, user):

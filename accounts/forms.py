@@ -113,3 +113,26 @@ class RequireSecondFactorForm(forms.Form):
             "Members without it are asked to set it up the next time they open the portal."
         ),
     )
+
+
+class SecurityKeyForm(forms.Form):
+    """A new security key: its name typed by the person, the credential filled in by
+    static/accounts/webauthn.js from the browser's answer."""
+
+    name = forms.CharField(
+        label=_("Name of the key"),
+        max_length=60,
+        help_text=_("So that you can tell your keys apart, for example “YubiKey 5” or “Laptop”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+    back = forms.ChoiceField(
+        choices=[("security", "security"), ("setup", "setup")],
+        initial="security",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+
+class SecurityKeyAssertionForm(forms.Form):
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)

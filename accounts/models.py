@@ -310,3 +310,34 @@ class SignInSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityKey(models.Model):
+    """A security key or passkey (WebAuthn credential): a second factor, never a password.
+
+    Only the public half is kept; `sign_count` is the authenticator's own counter,
+    which must go up between uses when it counts at all (a copied key would not).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(_("name"), max_length=60)
+    # base64url, as browsers send it: the key's handle, looked up at each use.
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("added"), default=dj_timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def persistent_id(self) -> str:
+        # What a verified session records, in django-otp's form for its own devices.
+        return f"accounts.securitykey/{self.pk}"

@@ -1,10 +1,12 @@
-"""Two-step verification: an authenticator app (TOTP) and single-use recovery codes.
+"""Two-step verification: an authenticator app (TOTP), security keys, recovery codes.
 
-The devices are django-otp's (otp_totp, otp_static). Whether a session has passed
-the second step is a fact of the session itself (SESSION_KEY, written when the
-code is accepted), so checking it costs no query on each page; anything that
-takes a factor away (turning it off, a reset by staff) ends the user's other
-sessions, so no session outlives the factor that verified it.
+The app and the codes are django-otp's devices (otp_totp, otp_static); security
+keys (WebAuthn) are accounts.SecurityKey, handled in accounts.security_keys.
+Whether a session has passed the second step is a fact of the session itself
+(SESSION_KEY, written when the code or key is accepted), so checking it costs
+no query on each page; anything that takes a factor away (turning it off,
+removing a key, a reset by staff) ends the user's other sessions, so no session
+outlives the factor that verified it.
 
 Who must have one: staff (SECOND_FACTOR_REQUIRED_FOR_STAFF) and the members of an
 organisation whose managers require it; anyone else may turn it on.
@@ -27,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit import services as audit
 
 from . import sessions
+from .models import SecurityKey
 
 SESSION_KEY = "second_factor"
 # Between the password and the code: who typed the password, and when.
@@ -60,15 +63,17 @@ def authenticator(user) -> TOTPDevice | None:
 
 
 def has_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a security key (recovery codes come with either)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or SecurityKey.objects.filter(user=user).exists()
+    )
 
 
 def users_with_device(user_ids) -> set[int]:
-    return set(
-        TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    apps = TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True)
+    keys = SecurityKey.objects.filter(user_id__in=user_ids)
+    return set(apps.values_list("user_id", flat=True)) | set(keys.values_list("user_id", flat=True))
 
 
 def recovery_codes_left(user) -> int:
@@ -167,6 +172,7 @@ def regenerate_recovery_codes(*, user, request) -> list[str]:
 @transaction.atomic
 def disable(*, user, request) -> None:
     TOTPDevice.objects.filter(user=user).delete()
+    SecurityKey.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     request.session.pop(SESSION_KEY, None)
     sessions.end_others(user=user, request=request)
@@ -184,6 +190,7 @@ def reset_by_staff(*, user, request) -> bool:
 
     had = (
         TOTPDevice.objects.filter(user=user).delete()[0]
+        + SecurityKey.objects.filter(user=user).delete()[0]
         + StaticDevice.objects.filter(user=user).delete()[0]
     )
     if not had:

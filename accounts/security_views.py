@@ -20,8 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit import queries as audit_queries
 from audit import services as audit
 
-from . import second_factor, sessions
-from .forms import RequireSecondFactorForm, SecondFactorCodeForm, SecondFactorSetupForm
+from . import second_factor, security_keys, sessions
+from .forms import (
+    RequireSecondFactorForm,
+    SecondFactorCodeForm,
+    SecondFactorSetupForm,
+    SecurityKeyForm,
+)
 from .models import Membership, User
 
 EVENTS_PER_PAGE = 50
@@ -40,7 +45,8 @@ def start_pending(request, user, next_url: str) -> None:
     }
 
 
-def _pending(request):
+def pending_sign_in(request):
+    """(pending, user) between the password and the second step, or (None, None)."""
     pending = request.session.get(second_factor.PENDING_KEY)
     if not isinstance(pending, dict):
         return None, None
@@ -76,7 +82,7 @@ def _wrong_code(form, outcome):
 
 @require_http_methods(["GET", "POST"])
 def login_verify(request):
-    pending, user = _pending(request)
+    pending, user = pending_sign_in(request)
     if user is None:
         messages.info(request, _("Log in again to continue."))
         return redirect("accounts:login")
@@ -99,7 +105,17 @@ def login_verify(request):
             target=user,
             extra={"throttled": bool(outcome.wait)},
         )
-    return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+    return render_verify(request, user, form, status=status)
+
+
+def render_verify(request, user, form, *, status=200):
+    """The second step's page: the code form, and the key button when they have a key."""
+    context = {
+        "form": form,
+        "key_sign_in": security_keys.has_key(user),
+        "has_authenticator": second_factor.authenticator(user) is not None,
+    }
+    return render(request, "accounts/login_verify.html", context, status=status)
 
 
 def _recovery_code_used(request, user):
@@ -149,7 +165,7 @@ def second_factor_setup(request):
             del request.session[second_factor.ENROL_KEY]
             codes = second_factor.enable(user=user, key=key, request=request)
             messages.success(request, _("Two-step verification is on."))
-            return _show_codes(request, codes)
+            return show_codes(request, codes)
         form.add_error(
             "code",
             _(
@@ -164,7 +180,8 @@ def second_factor_setup(request):
         "qr": second_factor.qr_svg(uri, _("QR code to scan with the authenticator app")),
         "secret": second_factor.secret_for_people(key),
         "required": required and not second_factor.is_verified(request),
-        "replacing": second_factor.has_device(user),
+        "replacing": second_factor.authenticator(user) is not None,
+        "key_form": SecurityKeyForm(initial={"back": "setup"}, auto_id="key_%s"),
     }
     return render(request, "accounts/second_factor_setup.html", context, status=status)
 
@@ -180,10 +197,10 @@ def _verify_here(request, user):
                 _recovery_code_used(request, user)
             return redirect(settings.LOGIN_REDIRECT_URL)
         status = _wrong_code(form, outcome)
-    return render(request, "accounts/login_verify.html", {"form": form}, status=status)
+    return render_verify(request, user, form, status=status)
 
 
-def _show_codes(request, codes):
+def show_codes(request, codes):
     shown = [second_factor.show_recovery_code(code) for code in codes]
     return render(request, "accounts/recovery_codes.html", {"codes": shown})
 
@@ -195,7 +212,7 @@ def recovery_codes_new(request):
         raise Http404
     codes = second_factor.regenerate_recovery_codes(user=request.user, request=request)
     messages.success(request, _("New recovery codes made; the old ones no longer work."))
-    return _show_codes(request, codes)
+    return show_codes(request, codes)
 
 
 @login_required
@@ -235,6 +252,9 @@ def security(request):
         row.browser = sessions.browser_label(row.user_agent)
     context = {
         "enabled": second_factor.has_device(user),
+        "has_authenticator": second_factor.authenticator(user) is not None,
+        "keys": list(security_keys.keys_of(user)),
+        "key_form": SecurityKeyForm(auto_id="key_%s"),
         "required": second_factor.required_for(user, request.access),
         "codes_left": second_factor.recovery_codes_left(user),
         "sessions": rows,

@@ -1,18 +1,35 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import security_views, views
+from . import security_key_views, security_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/verify/", security_views.login_verify, name="login_verify"),
+    path("login/verify/key/", security_key_views.sign_in, name="security_key_sign_in"),
+    path(
+        "login/verify/key/options/",
+        security_key_views.sign_in_options,
+        name="security_key_sign_in_options",
+    ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("security/", security_views.security, name="security"),
     path("security/two-step/", security_views.second_factor_setup, name="second_factor_setup"),
     path("security/two-step/off/", security_views.second_factor_off, name="second_factor_off"),
     path("security/recovery-codes/", security_views.recovery_codes_new, name="recovery_codes_new"),
+    path("security/keys/", security_key_views.register, name="security_key_register"),
+    path(
+        "security/keys/options/",
+        security_key_views.register_options,
+        name="security_key_register_options",
+    ),
+    path(
+        "security/keys/<int:key_id>/remove/",
+        security_key_views.remove,
+        name="security_key_remove",
+    ),
     path("security/sessions/<int:session_id>/end/", security_views.session_end, name="session_end"),
     path(
         "security/sessions/end-others/",

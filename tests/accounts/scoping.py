@@ -1,5 +1,8 @@
 """The accounts URLs of the scoping harness (tests/scoping.py)."""
 
+import secrets
+
+from accounts.models import SecurityKey
 from tests.accounts.second_factor import other_session
 from tests.factories import InvitationFactory
 from tests.scoping import Case
@@ -29,6 +32,19 @@ CASES = [
     ),
     # A browser where the manager is logged in, seen from another one of theirs.
     Case("accounts:session_end", lambda w: {"session_id": other_session(w.manager).pk}, "post"),
+    # One of the manager's security keys (removing it is a redirect to the security page).
+    Case(
+        "accounts:security_key_remove",
+        lambda w: {
+            "key_id": SecurityKey.objects.create(
+                user=w.manager,
+                name="YubiKey",
+                credential_id=secrets.token_urlsafe(16),
+                public_key=b"\x00",
+            ).pk
+        },
+        "post",
+    ),
 ]
 
 # URLs whose parameter is an unguessable signed token rather than an object id:
