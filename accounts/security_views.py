@@ -110,10 +110,13 @@ def login_verify(request):
 
 def render_verify(request, user, form, *, status=200):
     """The second step's page: the code form, and the key button when they have a key."""
+    has_authenticator = second_factor.authenticator(user) is not None
+    if not has_authenticator:
+        form.fields["code"].help_text = _("One of your recovery codes, for example abcde-fghjk.")
     context = {
         "form": form,
         "key_sign_in": security_keys.has_key(user),
-        "has_authenticator": second_factor.authenticator(user) is not None,
+        "has_authenticator": has_authenticator,
     }
     return render(request, "accounts/login_verify.html", context, status=status)
 
