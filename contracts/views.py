@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import SESSION_KEY
+from audit.services import record_export
 from core.htmx import render_htmx
 
 from . import queries, services, statement
@@ -166,10 +167,25 @@ def _statement(request, pk, max_entries=None):
 @login_required
 @require_GET
 def statement_pdf(request, pk):
-    return statement.pdf_response(_statement(request, pk, statement.PDF_MAX_ENTRIES))
+    made = _statement(request, pk, statement.PDF_MAX_ENTRIES)
+    _record_statement(request, made, "pdf")
+    return statement.pdf_response(made)
 
 
 @login_required
 @require_GET
 def statement_csv(request, pk):
-    return statement.csv_response(_statement(request, pk))
+    made = _statement(request, pk)
+    _record_statement(request, made, "csv")
+    return statement.csv_response(made)
+
+
+def _record_statement(request, made, file_format):
+    contract = made.contract
+    record_export(
+        request=request,
+        what="contracts statement",
+        file_format=file_format,
+        target=contract,
+        organisation=contract.organisation,
+    )

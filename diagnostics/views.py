@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import SESSION_KEY
+from audit.services import record_export
 from tickets.models import Ticket
 
 from . import reading, services
@@ -158,4 +159,12 @@ def results_csv(request, number):
     writer.writerow(columns + extra)
     for item in view["results"]:
         writer.writerow([item.get(name, "") for name in columns + extra])
+    record_export(
+        request=request,
+        what="diagnostics results",
+        file_format="csv",
+        rows=len(view["results"]),
+        target=measurement,
+        organisation=measurement.organisation,
+    )
     return response

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import SESSION_KEY
+from audit.services import record_export
 from core.plugins import panels
 from tickets.models import Ticket
 from tickets.states import Status as TicketStatus
@@ -113,7 +114,9 @@ def resource_csv(request):
     if show_prices:
         head += [_("Rental price"), _("Currency"), _("Price period")]
     writer.writerow(head)
+    count = 0
     for resource in resources.iterator(chunk_size=500):
+        count += 1
         row = [
             resource.number,
             capfirst(resource.get_kind_display()),
@@ -133,6 +136,13 @@ def resource_csv(request):
                 resource.get_price_period_display(),
             ]
         writer.writerow(row)
+    record_export(
+        request=request,
+        what="inventory.Resource",
+        file_format="csv",
+        rows=count,
+        organisation=organisation,
+    )
     return response
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from audit.services import record_export
 from core.admin import ReadOnlyAdminMixin, admin_link
 from tickets.admin_forms import AGENT_STATUS_CHOICES
 from tickets.states import PRIORITY_RANK, Priority
@@ -258,6 +259,13 @@ class SLAPolicyAdmin(admin.ModelAdmin):
             year, month = form.cleaned_data["month"]
             rows, period = monthly_report(organisation, year, month), date(year, month, 1)
             if request.GET.get("format") == "csv":
+                record_export(
+                    request=request,
+                    what="sla report",
+                    file_format="csv",
+                    rows=len(rows),
+                    organisation=organisation,
+                )
                 return _csv_response(report_table(rows), organisation, period)
         context = {
             **self.admin_site.each_context(request),

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from audit.services import record_export
+
 from .. import csvio
 
 SALT = "inventory.csv-import"
@@ -66,6 +68,7 @@ class ImportExportMixin:
 
     @admin.action(description=gettext_lazy("Export selected to CSV"), permissions=["view"])
     def export_selected(self, request, queryset):
+        record_export(request=request, what="inventory.Resource", file_format="csv")
         return _csv_response(csvio.export(queryset))
 
     def export_view(self, request):
@@ -76,6 +79,7 @@ class ImportExportMixin:
             queryset = self.get_changelist_instance(request).get_queryset(request)
         except IncorrectLookupParameters:
             return redirect("admin:inventory_resource_changelist")
+        record_export(request=request, what="inventory.Resource", file_format="csv")
         return _csv_response(csvio.export(queryset))
 
     def import_view(self, request):

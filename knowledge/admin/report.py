@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.services import record_export
 from tickets.models import RequestType
 
 from .. import services
@@ -379,6 +380,7 @@ def report_view(request, *, model_admin):
     if request.GET.get("format") == "csv":
         if wanted not in SECTIONS:
             raise Http404
+        record_export(request=request, what=f"knowledge report: {wanted}", file_format="csv")
         return csv_response(SECTIONS[wanted](since), timezone.localdate())
     context = {
         **model_admin.admin_site.each_context(request),

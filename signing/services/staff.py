@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from audit.models import Action
+from audit.services import record as audit_record
 from core.uploads import clean_name
 
 from ..models import Document, DocumentVersion, Signer
@@ -190,6 +192,13 @@ def _send(document, by) -> Document:
         signer.status = SignerStatus.WAITING
         signer.save(update_fields=["version", "status"])
     audit(document, Kind.SENT, actor=by, version=version)
+    audit_record(
+        action=Action.DOCUMENT_SENT,
+        actor=by,
+        target=document,
+        organisation=document.organisation,
+        extra={"version": version.pk, "signers": [signer.user_id for signer in signers]},
+    )
     _ask_next(document, by)
     return document
 

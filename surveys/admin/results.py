@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from audit.services import record_export
+
 from .. import exports
 from ..models import Form
 from ..results import FilterForm, Filters, compute
@@ -80,6 +82,7 @@ class ResultsMixin:
         form, _filters, chosen = self._chosen(request, form_id)
         if chosen is None:
             return HttpResponseBadRequest(_("These filters are not valid."))
+        record_export(request=request, what="surveys results", file_format="csv", target=form)
         return exports.csv_response(form, chosen)
 
     def results_pdf_view(self, request, form_id):
@@ -88,6 +91,7 @@ class ResultsMixin:
             return HttpResponseBadRequest(_("These filters are not valid."))
         organisation = filters.cleaned_data.get("organisation") if filters.is_bound else None
         version = chosen.version and form.versions.filter(pk=chosen.version).first()
+        record_export(request=request, what="surveys results", file_format="pdf", target=form)
         return exports.pdf_response(
             form,
             chosen,
