@@ -8,7 +8,9 @@ from canned.models import CannedReply, Scope, Signature
 
 
 def test_demo_replies_and_signatures_in_every_language(db):
-    demo = SimpleNamespace(organisations={}, users={}, logins=[], password="", first_load=True)
+    demo = SimpleNamespace(
+        organisations={}, users={}, logins=[], notes=[], password="", first_load=True
+    )
     accounts_demo.load(demo)
     run(demo)
     run(demo)  # twice: nothing doubled

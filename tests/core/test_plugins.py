@@ -107,12 +107,14 @@ def test_the_portal_apps_declare_the_schedule_they_had():
         "inventory-expiry": "inventory.tasks.expiry_sweep",
         "surveys-sweep": "surveys.tasks.sweep",
         "mailin-fetch": "mailin.tasks.fetch_mailbox",
+        "worker-heartbeat": "portal.health.heartbeat",
     }
 
 
 def test_a_real_beat_loads_the_collected_schedule(tmp_path):
     """`celery beat` itself reads every app's jobs (config/celery.py collects them at start)."""
-    env = {**os.environ, "DEBUG": "true"}
+    # Celery logs through settings.LOGGING: LOG_LEVEL, not --loglevel, says what it prints.
+    env = {**os.environ, "DEBUG": "true", "LOG_LEVEL": "DEBUG"}
     beat = subprocess.Popen(
         [CELERY, "-A", "config", "beat", "--loglevel", "DEBUG", "-s", str(tmp_path / "schedule")],
         cwd=ROOT,
