@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
+    # Outside the session, locale and common middleware: an answer they make
+    # themselves (a 400 for a host the portal does not serve) gets them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tickets.live.QueuePollMiddleware",  # before the session: an unchanged queue costs no query
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,8 +104,6 @@ MIDDLEWARE = [
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
