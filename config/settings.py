@@ -231,6 +231,7 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
