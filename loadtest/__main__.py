@@ -71,11 +71,9 @@ ENV = {
     "LOG_LEVEL": "WARNING",
     "METRICS_TOKEN": METRICS_TOKEN,
     "WORKER_HEARTBEAT_SECONDS": "5",
-    # Demo staff log in with their password only: the load test does not type codes.
-    "SECOND_FACTOR_REQUIRED_FOR_STAFF": "false",
     "PYTHONUNBUFFERED": "1",
     "LOADTEST_PASSWORD": PASSWORD,
-    "LOADTEST_AGENTS": os.environ.get("LOADTEST_AGENTS", "4"),
+    "LOADTEST_AGENTS": os.environ.get("LOADTEST_AGENTS", "8"),
 }
 
 
@@ -83,14 +81,16 @@ def _run(*command: str) -> None:
     subprocess.run(command, cwd=ROOT, env=ENV, check=True)  # noqa: S603 (our own commands)
 
 
-# Agents of the load test's own: the demo's staff have an authenticator set up, and
-# a load test types no codes. Staff without one pass with their password alone when
-# SECOND_FACTOR_REQUIRED_FOR_STAFF is off (ENV above), on this database only.
-AGENTS = int(os.environ.get("LOADTEST_AGENTS", "4"))
+# Agents of the load test's own, each with an authenticator whose key the personas
+# know (loadtest/keys.py): they sign in as staff must, typing the
+# code after the password. One account per agent persona: a code is accepted once.
+AGENTS = int(os.environ.get("LOADTEST_AGENTS", "8"))
 MAKE_AGENTS = """
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from accounts.roles import AGENT
+from loadtest.keys import agent_key
 group = Group.objects.get(name=AGENT)
 for n in range(1, {count} + 1):
     user, _ = User.objects.get_or_create(
@@ -100,6 +100,9 @@ for n in range(1, {count} + 1):
     user.set_password("{password}")
     user.save()
     user.groups.add(group)
+    TOTPDevice.objects.update_or_create(
+        user=user, name="authenticator", defaults={{"key": agent_key(n), "confirmed": True}}
+    )
 """
 
 

@@ -13,8 +13,13 @@ import itertools
 import os
 import random
 import re
+import sys
+from pathlib import Path
 
 from locust import HttpUser, between, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # locust -f adds only loadtest/
+from loadtest.keys import agent_key, current_code
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "demo-portal-2026")
 CLIENTS = itertools.cycle(
@@ -28,11 +33,13 @@ CLIENTS = itertools.cycle(
         "manager@northwind.example",
     ]
 )
-# Made by loadtest/__main__.py: staff without an authenticator (the demo's have one).
+# Made by loadtest/__main__.py, each with an authenticator of key agent_key(n).
 AGENTS = itertools.cycle(
     f"load-agent-{n}@loadtest.example"
-    for n in range(1, int(os.environ.get("LOADTEST_AGENTS", "4")) + 1)
+    for n in range(1, int(os.environ.get("LOADTEST_AGENTS", "8")) + 1)
 )
+AGENT_NUMBER = re.compile(r"load-agent-(\d+)@")
+
 TICKET_NUMBER = re.compile(r"/tickets/(TKT-\d{4}-\d{5})/")
 LIVE_URL = re.compile(r'hx-get="(/tickets/TKT-\d{4}-\d{5}/live/\?v=[0-9.]+)"')
 ADMIN_TICKET = re.compile(r"/admin/tickets/ticket/(\d+)/change/")
@@ -64,10 +71,29 @@ class Person(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302 or "/account/login" in response.headers.get(
-                "Location", ""
-            ):
+            location = response.headers.get("Location", "")
+            if location.endswith("/account/login/verify/"):
+                self.second_step()
+            elif response.status_code != 302 or "/account/login" in location:
                 response.failure(f"{self.email} could not log in ({response.status_code})")
+
+    def second_step(self):
+        """Staff type the code their authenticator shows (this step's, else the next's)."""
+        key = agent_key(int(AGENT_NUMBER.search(self.email).group(1)))
+        for ahead in (0, 1):
+            with self.client.post(
+                "/account/login/verify/",
+                self.form(code=current_code(key, ahead)),
+                name="login: second step",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code == 302:
+                    return
+                if ahead:
+                    response.failure(f"{self.email}: code refused ({response.status_code})")
+                else:
+                    response.success()  # a code already used this step: the next one
 
     def form(self, **data) -> dict:
         return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""), **data}
