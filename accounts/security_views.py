@@ -184,6 +184,7 @@ def second_factor_setup(request):
         "secret": second_factor.secret_for_people(key),
         "required": required and not second_factor.is_verified(request),
         "replacing": second_factor.authenticator(user) is not None,
+        "has_factor": second_factor.has_device(user),
         "key_form": SecurityKeyForm(initial={"back": "setup"}, auto_id="key_%s"),
     }
     return render(request, "accounts/second_factor_setup.html", context, status=status)

@@ -13,11 +13,13 @@ from accounts.models import SecurityKey
 from audit.models import Action, AuditEntry
 from tests.accounts.second_factor import (
     authenticator_for,
+    code_at,
     other_session,
     plain_force_login,
     verify_session,
 )
 from tests.accounts.soft_key import SoftKey
+from tests.accounts.test_second_factor import _secret_in
 from tests.factories import PASSWORD
 
 LOGIN = reverse("accounts:login")
@@ -278,6 +280,19 @@ def test_a_person_with_only_a_key_is_asked_for_it_or_a_recovery_code(client, wor
     page = client.get(VERIFY).content.decode()
     assert "Or type a recovery code" in page
     assert "authenticator app on your phone" not in page
+
+
+def test_a_person_with_only_a_key_adds_the_app_without_losing_the_key(client, world):
+    _with_key(world.member)
+    plain_force_login(client, world.member)
+    verify_session(client, world.member)
+    page = client.get(SECURITY).content.decode()
+    assert "Add the authenticator app" in page
+    assert "<h1>Add the authenticator app</h1>" in client.get(SETUP).content.decode()
+    key = _secret_in(client.get(SETUP).content.decode())
+    assert client.post(SETUP, {"code": code_at(key)}).status_code == 200
+    assert SecurityKey.objects.filter(user=world.member).exists()
+    assert second_factor.authenticator(world.member) is not None
 
 
 def test_a_person_with_only_the_app_sees_no_key_button(client, world):
