@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -21,6 +22,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .svg import UnsafeSVG, sanitize_svg
 
@@ -88,12 +91,84 @@ def _suffix(name: str) -> str:
     return PurePosixPath(lower).suffix
 
 
+# PDF names that make a reader act on opening or clicking: run script, start a
+# program, submit or import data, play embedded media.
+PDF_ACTIONS = {"/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/RichMedia"}
+# In plain bytes only the long names: "/JS" turns up by chance in compressed data.
+_PDF_ACTION_BYTES = re.compile(rb"/(JavaScript|Launch|SubmitForm|ImportData|RichMedia)\b")
+ACTIONS = PDF_ACTIONS - {"/JS"}  # as a value: /S /JavaScript, /S /Launch...
+PDF_MAX_OBJECTS = 200_000
+# A zip (and .docx, .xlsx, .odt...) that unpacks to more than this, or by more
+# than ZIP_MAX_RATIO times its size, is a bomb rather than a document.
+ZIP_MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+ZIP_MAX_RATIO = 200
+ZIP_MAX_ENTRIES = 10_000
+
+
+def _pdf_acts(data: bytes) -> bool:
+    """Whether a PDF holds an action (above), in plain objects or compressed ones."""
+    if _PDF_ACTION_BYTES.search(data):
+        return True
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        todo, seen = [reader.trailer], set()
+        while todo and len(seen) < PDF_MAX_OBJECTS:
+            item = todo.pop()
+            if isinstance(item, IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                item = item.get_object()
+            if isinstance(item, DictionaryObject):
+                for key, value in item.items():
+                    if key in PDF_ACTIONS or (isinstance(value, NameObject) and value in ACTIONS):
+                        return True
+                    todo.append(value)
+            elif isinstance(item, ArrayObject):
+                todo.extend(item)
+    except Exception:  # unreadable by pypdf: the byte scan above decided
+        return False
+    return False
+
+
+def _zip_refusal(name: str, data: bytes) -> str:
+    """Why an archive is refused, or "": damaged, or a bomb. Read from its central
+    directory only: nothing is unpacked here."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+        return _("%(name)s is a damaged archive.") % {"name": name}
+    unpacked = sum(member.file_size for member in members)
+    if (
+        len(members) > ZIP_MAX_ENTRIES
+        or unpacked > ZIP_MAX_UNPACKED_BYTES
+        or unpacked > ZIP_MAX_RATIO * max(len(data), 1)
+    ):
+        return _(
+            "%(name)s is an archive that unpacks to far more than its size: "
+            "attach the files in it instead."
+        ) % {"name": name}
+    return ""
+
+
 def _sniff(name: str, data: bytes) -> tuple[str, bytes]:
     suffix = _suffix(name)
     for magic, content_type, suffixes in SIGNATURES:
         if data.startswith(magic):
             if suffix not in suffixes:
                 break
+            if content_type == "application/pdf" and _pdf_acts(data):
+                raise ValidationError(
+                    _(
+                        "%(name)s is a PDF that runs scripts or actions when opened: "
+                        "print it to a new PDF and attach that one."
+                    )
+                    % {"name": name}
+                )
+            if content_type == "application/zip" and (refusal := _zip_refusal(name, data)):
+                raise ValidationError(refusal)
             return content_type, data
     else:
         if suffix in (".svg", ".drawio.svg"):
