@@ -121,9 +121,10 @@ $(VENV)/.load-installed: pyproject.toml | $(BIN)/python
 load: install-test $(VENV)/.load-installed services compilemessages vendor
 	$(BIN)/python -m loadtest
 
-# Known vulnerabilities in the pinned dependencies (PyPI advisory database).
+# Known vulnerabilities in the pinned dependencies (PyPI advisory database; see the
+# script for a machine that cannot reach it).
 audit-deps: install-test
-	$(BIN)/pip-audit --progress-spinner off --skip-editable
+	scripts/audit-deps.sh
 
 lint: install-test
 	$(BIN)/ruff check .
