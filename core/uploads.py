@@ -105,7 +105,7 @@ ZIP_MAX_RATIO = 200
 ZIP_MAX_ENTRIES = 10_000
 
 
-def _pdf_acts(data: bytes) -> bool:
+def pdf_has_actions(data: bytes) -> bool:
     """Whether a PDF holds an action (above), in plain objects or compressed ones."""
     if _PDF_ACTION_BYTES.search(data):
         return True
@@ -159,7 +159,7 @@ def _sniff(name: str, data: bytes) -> tuple[str, bytes]:
         if data.startswith(magic):
             if suffix not in suffixes:
                 break
-            if content_type == "application/pdf" and _pdf_acts(data):
+            if content_type == "application/pdf" and pdf_has_actions(data):
                 raise ValidationError(
                     _(
                         "%(name)s is a PDF that runs scripts or actions when opened: "

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import pdf_has_actions
+
 from .errors import ImageRefused, PdfRefused
 
 PDF_MAGIC = b"%PDF-"
@@ -68,7 +70,9 @@ def check_pdf(data: bytes) -> PdfInfo:
     try:
         pages = len(reader.pages)
         signed = _has_signatures(reader)
-        active = _has_active_content(reader)
+        # Document-level scripts and XFA forms, then any action anywhere (a link
+        # annotation on a page that runs a script or launches a program).
+        active = _has_active_content(reader) or pdf_has_actions(data)
     except Exception as error:
         raise _unreadable(error) from error
     if pages == 0:

@@ -434,6 +434,32 @@ def test_a_pdf_that_runs_scripts_is_refused(world):
         draft(world, pdf_bytes=out.getvalue())
 
 
+def test_a_pdf_with_a_link_that_runs_a_script_is_refused(world):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    action = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): NameObject("/calc.exe")}
+    )
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([FloatObject(0)] * 4),
+            NameObject("/A"): action,
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ValidationError, match="scripts"):
+        draft(world, pdf_bytes=out.getvalue())
+    assert not Document.objects.exists()
+
+
 def test_a_seal_is_made_inside_a_running_event_loop_too():
     # pyHanko starts its own loop; from a thread that runs one (an async view, a
     # browser driven by a test) it signs in another thread.
