@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit import services as audit
+
 from . import second_factor, zones
 from .models import (
     Invitation,
@@ -37,6 +39,61 @@ class OrganisationForm(ZoneChoices, forms.ModelForm):
         fields = ["name", "slug", "country", "timezone", "default_language", "is_active"]
 
 
+def _audit_membership(request, form, membership, *, added: bool) -> None:
+    """A role or access staff give or change: a team event the managers see.
+
+    The same rows as a change made in the portal (accounts.services), so that an
+    organisation's security events do not miss what staff did in the admin.
+    """
+    if added:
+        changes = {"role": [None, membership.role]}
+        audit.record(
+            action=audit.Action.ROLE_CHANGED,
+            request=request,
+            target=membership,
+            organisation=membership.organisation,
+            changes=changes,
+            extra={"added": True},
+        )
+        return
+    if "role" in form.changed_data:
+        audit.record(
+            action=audit.Action.ROLE_CHANGED,
+            request=request,
+            target=membership,
+            organisation=membership.organisation,
+            changes={"role": [form.initial.get("role"), membership.role]},
+        )
+    if "is_active" in form.changed_data:
+        audit.record(
+            action=audit.Action.MEMBER_REACTIVATED
+            if membership.is_active
+            else audit.Action.MEMBER_DEACTIVATED,
+            request=request,
+            target=membership,
+            organisation=membership.organisation,
+        )
+
+
+class MembershipsAudited:
+    """For the admins that edit memberships, directly or as inline rows."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, Membership):
+            _audit_membership(request, form, obj, added=not change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        added = {id(obj) for obj in formset.new_objects}
+        changed = {id(obj) for obj, _fields in formset.changed_objects}
+        for row in formset.forms:
+            if id(row.instance) in added | changed:
+                _audit_membership(request, row, row.instance, added=id(row.instance) in added)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -61,7 +118,7 @@ class PartnerAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(MembershipsAudited, admin.ModelAdmin):
     form = OrganisationForm
     list_display = [
         "name",
@@ -92,7 +149,7 @@ class UserChange(ZoneChoices, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(MembershipsAudited, BaseUserAdmin):
     form = UserChange
     add_form = UserCreation
     ordering = ["email"]
@@ -183,7 +240,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MembershipsAudited, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", "organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
