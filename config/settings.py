@@ -254,7 +254,8 @@ STORAGES = {
 # objects are private and never linked to: the portal's authorised views stream
 # them (docs/operating.md, "Storage").
 MEDIA_STORAGE = env.str(
-    "MEDIA_STORAGE", default="s3" if env.str("AWS_STORAGE_BUCKET_NAME", default="") else "filesystem"
+    "MEDIA_STORAGE",
+    default="s3" if env.str("AWS_STORAGE_BUCKET_NAME", default="") else "filesystem",
 )
 if MEDIA_STORAGE == "s3":
     STORAGES["default"] = {
