@@ -244,13 +244,26 @@ INLINE_TYPES = {
 }
 
 
+def _missing_object(error) -> bool:
+    """An object store's "no such object" (botocore's ClientError 404 / NoSuchKey)."""
+    code = getattr(error, "response", {}).get("Error", {}).get("Code")
+    return code in ("404", "NoSuchKey", "NotFound")
+
+
 def file_response(stored, *, inline: bool = False) -> FileResponse:
     """A stored upload (any model with file, name, content_type) as a download, or
     in place when asked and its type allows; never able to run in our origin."""
     try:
         handle = stored.file.open("rb")
+        # On S3 this asks for the object: a missing one is found here, not halfway
+        # through a download whose headers have gone out.
+        handle.size  # noqa: B018
     except FileNotFoundError as missing:
         raise Http404 from missing
+    except Exception as error:
+        if _missing_object(error):
+            raise Http404 from error
+        raise
     response = FileResponse(
         handle,
         as_attachment=not (inline and stored.content_type in INLINE_TYPES),

@@ -79,6 +79,22 @@ def test_an_attachment_goes_to_the_bucket_and_comes_back_only_through_its_view(
     assert client.get(url).status_code == 404
 
 
+def test_an_attachment_whose_object_is_gone_is_a_404_not_a_broken_download(
+    client_for, world, ticket, bucket
+):
+    member = client_for(world.member)
+    member.post(
+        reverse("tickets:detail", kwargs={"number": ticket.number}),
+        {"body": "log", "attachments": [SimpleUploadedFile("gone.log", b"soon gone\n")]},
+    )
+    attachment = Attachment.objects.get(comment__ticket=ticket, name="gone.log")
+    bucket.delete_object(Bucket=BUCKET, Key=attachment.file.name)
+    url = reverse(
+        "tickets:attachment", kwargs={"number": ticket.number, "attachment_id": attachment.pk}
+    )
+    assert member.get(url).status_code == 404
+
+
 def test_a_second_file_of_the_same_name_does_not_overwrite_the_first(
     client_for, world, ticket, bucket
 ):
