@@ -141,6 +141,11 @@ class Notification(Delivery):
             models.Index(
                 fields=["claimed_at"], condition=Q(status="sending"), name="notification_claimed"
             ),
+            # Failed rows wait for a supervisor (the admin's filter) and are counted by
+            # /metrics at each scrape: a few among the many sent.
+            models.Index(
+                fields=["channel"], condition=Q(status="failed"), name="notification_failed"
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +301,9 @@ class WebhookDelivery(Delivery):
                 fields=["claimed_at"],
                 condition=Q(status="sending"),
                 name="webhook_delivery_claimed",
+            ),
+            models.Index(
+                fields=["endpoint"], condition=Q(status="failed"), name="webhook_delivery_failed"
             ),
         ]
 
