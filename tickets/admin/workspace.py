@@ -35,6 +35,7 @@ from django.views.decorators.http import require_POST
 
 from activity.describe import describe, detail
 from activity.models import Event
+from audit.admin_audit import not_audited
 from core.admin import change_url
 
 from .. import desk, presence, services
@@ -327,6 +328,7 @@ class WorkspaceMixin:
 
     # --- Presence, following, splitting ---
 
+    @not_audited
     def presence_view(self, request, object_id):
         ticket = self.get_object(request, unquote(object_id))
         if ticket is None or not self.has_view_permission(request, ticket):
