@@ -8,12 +8,19 @@ backend to the fake relay (bench/fake_smtp.py). When about half have arrived,
 the worker gets SIGKILL: no warm shutdown, its message unacknowledged, a row
 perhaps claimed mid-send. A second worker starts; the outbox and delivery sweeps
 run as beat runs them, only more often. Counted at the relay, per (recipient,
-event): lost = due - received once or more, duplicated = received - unique.
+event): lost = due - received once or more; duplicated = messages a reader would
+see twice (two different Message-IDs for one person and event).
+
+SMTP cannot be made exactly-once: a worker killed after the relay's "250 OK" and
+before the row says sent leaves a send nobody can know happened, and the message
+goes again (notifications/delivery.py). It goes with the same Message-ID, which
+mail systems (Gmail, Exchange) show once; such relay copies are counted apart
+(`relay_copies_resent`) and may number at most the claims the kill interrupted.
 """
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 from django.db import close_old_connections, transaction
@@ -131,18 +138,21 @@ def test_worker_killed_mid_burst_delivers_every_email_once(
         # Counted at the relay: the Message-ID names the event, the envelope the person.
         reply_ids = set(replies.values_list("pk", flat=True))
         received = Counter()
+        message_ids = defaultdict(set)
         for message in smtp.messages:
             event_id = int(message["Message-ID"].split(".")[1].split("@")[0])
             if event_id in reply_ids:
                 for rcpt in message.rcpt_tos:
                     received[(rcpt.lower(), event_id)] += 1
+                    message_ids[(rcpt.lower(), event_id)].add(message["Message-ID"])
         expected = {
             (email.lower(), event_id)
             for event_id in reply_ids
             for email in (world.agent.email, world.other_member.email)
         }
         lost = len(expected - set(received))
-        duplicated = sum(received.values()) - len(received)
+        duplicated = sum(len(ids) for ids in message_ids.values()) - len(message_ids)
+        resent = sum(received.values()) - len(received)
         unexpected = len(set(received) - expected)
         retried = Notification.objects.filter(event__in=replies, attempts__gt=1).count()
 
@@ -154,6 +164,7 @@ def test_worker_killed_mid_burst_delivers_every_email_once(
         received_at_relay=sum(received.values()),
         lost=lost,
         duplicated=duplicated,
+        relay_copies_resent=resent,
         unexpected=unexpected,
         sent_before_kill=sent_before_kill,
         killed_at_seconds=killed_at,
@@ -164,4 +175,5 @@ def test_worker_killed_mid_burst_delivers_every_email_once(
     )
     assert lost == 0, figures
     assert duplicated == 0, figures
+    assert resent <= interrupted, figures
     assert unexpected == 0, figures
