@@ -9,6 +9,7 @@ that other apps' `visible_to()` methods build on.
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
 
 from .models import PARTNER, Membership, Organisation, PartnerAssignment, Role
 
@@ -36,6 +37,16 @@ class PortalAccess:
     def sees_whole_organisation(self) -> bool:
         """Managers and partners see every ticket of the organisation; members their own."""
         return self.role in (Role.MANAGER, PARTNER)
+
+
+def require_manager(request):
+    """The active organisation, for the pages only its managers have (team, security).
+
+    Anyone else, staff included, gets a 404, never a 403: the pages do not exist for them.
+    """
+    if request.user.is_staff or not request.access.is_manager:
+        raise Http404
+    return request.access.active
 
 
 def organisations_for(user) -> list[Organisation]:

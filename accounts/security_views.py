@@ -21,6 +21,7 @@ from audit import queries as audit_queries
 from audit import services as audit
 
 from . import second_factor, security_keys, sessions
+from .access import require_manager
 from .forms import (
     RequireSecondFactorForm,
     SecondFactorCodeForm,
@@ -314,16 +315,10 @@ def sessions_end_others(request):
 # The organisation's security, for its managers ------------------------------------
 
 
-def _require_manager(request):
-    if request.user.is_staff or not request.access.is_manager:
-        raise Http404
-    return request.access.active
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_security(request):
-    organisation = _require_manager(request)
+    organisation = require_manager(request)
     form = RequireSecondFactorForm(
         request.POST or None, initial={"required": organisation.require_second_factor}
     )

@@ -18,7 +18,7 @@ from core import i18n, plugins
 from core.views import act
 
 from . import second_factor, security_views, services, sessions, throttle
-from .access import SESSION_KEY
+from .access import SESSION_KEY, require_manager
 from .forms import (
     InvitationForm,
     LanguageForm,
@@ -193,13 +193,6 @@ def _safe_next(request, default) -> str:
 # Team management: the active organisation's managers only.
 
 
-def _require_manager(request):
-    # Not a manager: the team pages do not exist for them (404, never 403).
-    if request.user.is_staff or not request.access.is_manager:
-        raise Http404
-    return request.access.active
-
-
 def _get_membership_for_manager(request, membership_id) -> Membership:
     # Scope first, so that an id from elsewhere is a 404 whatever the role.
     membership = get_object_or_404(
@@ -208,7 +201,7 @@ def _get_membership_for_manager(request, membership_id) -> Membership:
         ).select_related("user", "organisation"),
         pk=membership_id,
     )
-    _require_manager(request)
+    require_manager(request)
     return membership
 
 
@@ -232,14 +225,14 @@ def _render_team(request, organisation, invite_form, status=200):
 
 @login_required
 def team(request):
-    organisation = _require_manager(request)
+    organisation = require_manager(request)
     return _render_team(request, organisation, InvitationForm())
 
 
 @login_required
 @require_POST
 def team_invite(request):
-    organisation = _require_manager(request)
+    organisation = require_manager(request)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -309,7 +302,7 @@ def invitation_revoke(request, invitation_id):
         Invitation.objects.visible_to(request.user, organisation=request.access.active).pending(),
         pk=invitation_id,
     )
-    _require_manager(request)
+    require_manager(request)
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(
         request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
