@@ -217,7 +217,9 @@ def verify(*, user, code: str) -> Outcome:
     code = normalise(code)
     if not code:
         return Outcome()
-    devices = TOTPDevice if code.isdigit() else StaticDevice
+    # An app's code is six digits; a recovery code is ten characters (digits and
+    # letters, all digits by chance one time in a million).
+    devices = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
     with transaction.atomic():
         device = devices.objects.filter(user=user, confirmed=True).select_for_update().first()
         if device is None:

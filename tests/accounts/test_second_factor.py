@@ -144,6 +144,15 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, world)
     assert again.post(VERIFY, {"code": codes[0]}).status_code == 400
 
 
+def test_a_recovery_code_of_digits_only_is_still_a_recovery_code(client, world):
+    _enable(world.member)
+    StaticToken.objects.filter(device__user=world.member).update(token="2345678923")
+    _password(client, world.member)
+    response = client.post(VERIFY, {"code": "23456-78923"})
+    assert response.status_code == 302
+    assert client.get(reverse("portal:dashboard")).status_code == 200
+
+
 def test_the_code_page_speaks_the_visitors_language(client, world):
     _enable(world.member)
     _password(client, world.member)
